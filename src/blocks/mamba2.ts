@@ -1,0 +1,115 @@
+/**
+ * Mamba-2 mixer (state-space duality), as in Nemotron-H: pre-norm, in_proj to
+ * [z, x, B, C, dt], a depthwise causal conv over [x, B, C], the SSD scan
+ * (chunked in prefill, a recurrent state update in decode), a gated RMSNorm,
+ * out_proj, residual add. Heads and groups split under tensor parallelism.
+ *
+ * Layout and parameter set follow the Nemotron-H description in
+ * ../shared/reference/README.md ("Nemotron-H hybrid_override_pattern") and the
+ * Mamba-2 paper (Dao & Gu, 2024, arXiv:2405.21060, section 6 "SSD algorithm").
+ */
+import type { BlockModel } from './block-model.ts'
+import { allReduce, elementwise, residualAdd, rmsNorm, weightGemm } from './kernels.ts'
+import { bytesPerElement } from './precision.ts'
+import { defaultMambaChunkSize, type Mamba2Spec } from './spec.ts'
+import { firstError, headsPerGpu, kvHeadsPerGpu, positiveIntegerError, splitError } from './tensor-parallel.ts'
+import { tokensPerSequence, type Kernel } from './work.ts'
+
+/** The SSD kernels keep their inter-chunk states in fp32 (4 bytes), whatever the model precision. */
+const chunkStateBytes = 4
+
+/** Per-GPU dimensions of a Mamba-2 mixer. */
+export function mambaDims(s: Mamba2Spec, tp: number) {
+  const heads = headsPerGpu(s.heads, tp)
+  const groups = kvHeadsPerGpu(s.groups, tp)
+  const inner = heads * s.headDim
+  const bc = 2 * groups * s.stateDim
+  return { heads, groups, inner, convChannels: inner + bc, inProj: 2 * inner + bc + heads }
+}
+
+export const mamba2: BlockModel<Mamba2Spec> = {
+  params: (s) => {
+    const { inner, convChannels, inProj } = mambaDims(s, 1)
+    const conv = convChannels * s.convKernel + convChannels // depthwise weights + bias
+    const perHead = 3 * s.heads // dt_bias, A_log, D
+    return s.hidden + s.hidden * inProj + conv + perHead + inner + inner * s.hidden
+  },
+
+  work: (s, shape, { precision, tp }) => {
+    const tokens = shape.batch * tokensPerSequence(shape)
+    const d = mambaDims(s, tp)
+    const act = precision.activations
+    const a = bytesPerElement[act]
+    const stateElems = d.heads * s.headDim * s.stateDim
+
+    let conv: Kernel
+    let scan: Kernel
+    if (shape.phase === 'prefill') {
+      const q = Math.min(s.chunkSize ?? defaultMambaChunkSize, shape.seqLen)
+      const chunks = Math.ceil(shape.seqLen / q)
+      conv = elementwise('conv1d', tokens * d.convChannels, 1, 1, 2 * s.convKernel, act)
+      // Chunked SSD: intra-chunk C·Bᵀ (per group) and its product with X (per head),
+      // chunk states Bᵀ·X, and the states' contribution C·h, each per token.
+      const intra = 2 * tokens * q * (d.groups * s.stateDim + d.heads * s.headDim)
+      const states = 4 * tokens * stateElems
+      scan = {
+        name: 'ssd_scan',
+        kind: 'scan',
+        flops: intra + states,
+        bytes: tokens * (d.convChannels + d.heads + d.inner) * a + 2 * shape.batch * chunks * stateElems * chunkStateBytes,
+        math: act,
+      }
+    } else {
+      const kv = bytesPerElement[precision.kv]
+      const convState = (s.convKernel - 1) * d.convChannels
+      conv = {
+        name: 'conv1d_update',
+        kind: 'elementwise',
+        flops: 2 * tokens * d.convChannels * s.convKernel,
+        bytes: shape.batch * (2 * convState * kv + 2 * d.convChannels * a),
+        math: act,
+      }
+      // h ← exp(dt·A)·h + dt·B·xᵀ, then y = C·h + D·x: read and write the whole state once.
+      scan = {
+        name: 'ssm_state_update',
+        kind: 'scan',
+        flops: 6 * shape.batch * stateElems,
+        bytes: shape.batch * (2 * stateElems * kv + (d.convChannels + d.heads + d.inner) * a),
+        math: act,
+      }
+    }
+
+    const kernels: Kernel[] = [
+      rmsNorm('mixer_norm', tokens, s.hidden, act),
+      weightGemm('in_proj', tokens, d.inProj, s.hidden, precision),
+      conv,
+      scan,
+      elementwise('gated_norm', tokens * d.inner, 2, 1, 6, act),
+      weightGemm('out_proj', tokens, s.hidden, d.inner, precision),
+      residualAdd(tokens, s.hidden, act),
+    ]
+    if (tp > 1) kernels.push(allReduce(tokens, s.hidden, act, tp))
+    return kernels
+  },
+
+  kvCacheBytes: () => 0,
+
+  stateBytes: (s, { precision, tp }) => {
+    const d = mambaDims(s, tp)
+    return (d.heads * s.headDim * s.stateDim + (s.convKernel - 1) * d.convChannels) * bytesPerElement[precision.kv]
+  },
+
+  validate: (s, tp) =>
+    firstError(
+      positiveIntegerError('hidden', s.hidden),
+      positiveIntegerError('heads', s.heads),
+      positiveIntegerError('headDim', s.headDim),
+      positiveIntegerError('stateDim', s.stateDim),
+      positiveIntegerError('groups', s.groups),
+      positiveIntegerError('convKernel', s.convKernel),
+      s.chunkSize === undefined ? undefined : positiveIntegerError('chunkSize', s.chunkSize),
+      s.heads % s.groups === 0 ? undefined : `groups: ${s.groups} (must divide heads = ${s.heads})`,
+      splitError('heads', s.heads, tp, false),
+      splitError('groups', s.groups, tp, true),
+    ),
+}
