@@ -1,0 +1,193 @@
+import type { Architecture, EmbeddingSpec } from '../blocks/architecture.ts'
+import { embeddingParams, embeddingWork } from '../blocks/embedding.ts'
+import { bytesPerElement } from '../blocks/precision.ts'
+import type { BlockKind } from '../blocks/spec.ts'
+import { timeKernels } from './block-cost.ts'
+import { blockScenarioCost, scenarioCostTable, type BlockScenarioCost } from './block-scenario-cost.ts'
+import { executionOf, type Deployment } from './deployment.ts'
+import { decodeSegments, scenarioKey, type Scenario } from './scenario.ts'
+
+/** Where time goes: categories of the cost breakdown. */
+export type TimeCategory = 'attention' | 'ffn' | 'mamba' | 'linear' | 'communication' | 'embeddings'
+
+const categoryOf: Readonly<Record<BlockKind, TimeCategory | undefined>> = {
+  attention: 'attention',
+  ffn: 'ffn',
+  mamba2: 'mamba',
+  linear: 'linear',
+  noop: undefined,
+}
+
+export interface MemoryUse {
+  /** Bytes on one GPU. */
+  readonly weights: number
+  readonly kvCache: number
+  readonly ssmState: number
+  readonly activations: number
+  readonly total: number
+  /** Usable bytes per GPU (capacity × memory utilisation). */
+  readonly capacity: number
+  readonly fits: boolean
+  /** Largest batch whose memory fits, at this scenario's lengths (0 when the weights alone do not fit). */
+  readonly maxBatch: number
+}
+
+export interface ScenarioMetrics {
+  /** Time to first token: the prefill of the batch, seconds. */
+  readonly ttftSeconds: number
+  /** Time per output token after the first, seconds; undefined when output = 1. */
+  readonly tpotSeconds: number | undefined
+  readonly decodeSeconds: number
+  /** End-to-end latency of the batch, seconds. */
+  readonly e2eSeconds: number
+  /** Generated tokens per second for the whole system. */
+  readonly outputTokensPerSecond: number
+  /** Generated tokens per second per GPU (÷ TP). */
+  readonly outputTokensPerSecondPerGpu: number
+  /** One sequence's decode rate, tokens/s (1 / TPOT; output / e2e when output = 1). */
+  readonly tokensPerSecondPerUser: number
+}
+
+export interface LayerCost {
+  readonly mixer: BlockScenarioCost
+  readonly ffn: BlockScenarioCost
+}
+
+export interface ArchitectureCost {
+  readonly scenario: Scenario
+  readonly metrics: ScenarioMetrics
+  readonly memory: MemoryUse
+  readonly params: number
+  /** Seconds by category, prefill and decode (decode summed over all steps). */
+  readonly breakdown: { readonly prefill: Readonly<Record<TimeCategory, number>>; readonly decode: Readonly<Record<TimeCategory, number>> }
+  readonly layers: readonly LayerCost[]
+  /** Which efficiency model produced the times. */
+  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+}
+
+function emptyBreakdown(): Record<TimeCategory, number> {
+  return { attention: 0, ffn: 0, mamba: 0, linear: 0, communication: 0, embeddings: 0 }
+}
+
+interface EmbeddingCost {
+  readonly prefillSeconds: number
+  readonly decodeSeconds: number
+  readonly weightBytes: number
+  readonly logitsBytes: number
+  readonly params: number
+}
+
+const embeddingCache = new WeakMap<Deployment, Map<string, WeakMap<EmbeddingSpec, EmbeddingCost>>>()
+
+/** The embedding's cost, memoised like the blocks'. */
+function embeddingCost(arch: Architecture, s: Scenario, d: Deployment, key: string): EmbeddingCost {
+  let byScenario = embeddingCache.get(d)
+  if (byScenario === undefined) embeddingCache.set(d, (byScenario = new Map()))
+  let table = byScenario.get(key)
+  if (table === undefined) byScenario.set(key, (table = new WeakMap()))
+  let cost = table.get(arch.embedding)
+  if (cost === undefined) table.set(arch.embedding, (cost = computeEmbeddingCost(arch, s, d)))
+  return cost
+}
+
+function computeEmbeddingCost(arch: Architecture, s: Scenario, d: Deployment): EmbeddingCost {
+  const exec = executionOf(d)
+  const prefillSeconds = timeKernels(embeddingWork(arch.embedding, { phase: 'prefill', batch: s.batch, seqLen: s.input }, exec), d).seconds
+  let decodeSeconds = 0
+  for (const seg of decodeSegments(s))
+    decodeSeconds += seg.steps * timeKernels(embeddingWork(arch.embedding, { phase: 'decode', batch: s.batch, contextLen: seg.contextLen }, exec), d).seconds
+  const params = embeddingParams(arch.embedding)
+  return {
+    prefillSeconds,
+    decodeSeconds,
+    params,
+    weightBytes: (params * bytesPerElement[d.precision.weights]) / d.tp,
+    // fp32 logits of the last position per sequence, split by vocabulary.
+    logitsBytes: (4 * arch.embedding.vocabSize) / d.tp,
+  }
+}
+
+/**
+ * Predicted latency, throughput and memory of an architecture in a scenario on
+ * a deployment. Blocks are costed once per distinct spec object and scenario
+ * (memoised), so re-evaluating a child that differs in a few layers is cheap.
+ */
+export function architectureCost(arch: Architecture, s: Scenario, d: Deployment): ArchitectureCost {
+  const key = scenarioKey(s)
+  const table = scenarioCostTable(d, key)
+  const prefill = emptyBreakdown()
+  const decode = emptyBreakdown()
+  let weights = 0
+  let kvPerSeq = 0
+  let statePerSeq = 0
+  let workspacePerSeq = 0
+  let params = 0
+  const add = (c: BlockScenarioCost, kind: BlockKind): void => {
+    const category = categoryOf[kind]
+    if (category !== undefined) {
+      prefill[category] += c.prefillSeconds - c.prefillCommunicationSeconds
+      decode[category] += c.decodeSeconds - c.decodeCommunicationSeconds
+      prefill.communication += c.prefillCommunicationSeconds
+      decode.communication += c.decodeCommunicationSeconds
+    }
+    weights += c.weightBytes
+    kvPerSeq += c.kvBytesPerSequence
+    statePerSeq += c.stateBytesPerSequence
+    if (c.workspaceBytesPerSequence > workspacePerSeq) workspacePerSeq = c.workspaceBytesPerSequence
+    params += c.params
+  }
+  const layers: LayerCost[] = new Array(arch.layers.length)
+  for (let i = 0; i < arch.layers.length; i++) {
+    const layer = arch.layers[i]!
+    const mixer = blockScenarioCost(layer.mixer, s, d, table)
+    const ffn = blockScenarioCost(layer.ffn, s, d, table)
+    add(mixer, layer.mixer.type)
+    add(ffn, layer.ffn.type)
+    layers[i] = { mixer, ffn }
+  }
+  const emb = embeddingCost(arch, s, d, key)
+  prefill.embeddings += emb.prefillSeconds
+  decode.embeddings += emb.decodeSeconds
+  weights += emb.weightBytes
+  params += emb.params
+
+  const ttftSeconds = sum(prefill)
+  const decodeSeconds = sum(decode)
+  const e2eSeconds = ttftSeconds + decodeSeconds
+  const tpotSeconds = s.output > 1 ? decodeSeconds / (s.output - 1) : undefined
+  const outputTokensPerSecond = (s.batch * s.output) / e2eSeconds
+
+  const perSequence = kvPerSeq + statePerSeq + workspacePerSeq + emb.logitsBytes
+  const capacity = d.system.gpu.memoryBytes * d.memoryUtilization
+  const total = weights + s.batch * perSequence
+  return {
+    scenario: s,
+    metrics: {
+      ttftSeconds,
+      tpotSeconds,
+      decodeSeconds,
+      e2eSeconds,
+      outputTokensPerSecond,
+      outputTokensPerSecondPerGpu: outputTokensPerSecond / d.tp,
+      tokensPerSecondPerUser: tpotSeconds === undefined ? s.output / e2eSeconds : 1 / tpotSeconds,
+    },
+    memory: {
+      weights,
+      kvCache: s.batch * kvPerSeq,
+      ssmState: s.batch * statePerSeq,
+      activations: s.batch * (workspacePerSeq + emb.logitsBytes),
+      total,
+      capacity,
+      fits: total <= capacity,
+      maxBatch: weights > capacity ? 0 : Math.floor((capacity - weights) / perSequence),
+    },
+    params,
+    breakdown: { prefill, decode },
+    layers,
+    efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+  }
+}
+
+function sum(r: Readonly<Record<TimeCategory, number>>): number {
+  return r.attention + r.ffn + r.mamba + r.linear + r.communication + r.embeddings
+}

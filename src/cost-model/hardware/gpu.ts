@@ -1,0 +1,77 @@
+import type { Precision } from '../../blocks/precision.ts'
+
+/** One GPU model, in SI units. Every figure is cited where the record is defined. */
+export interface GpuSpec {
+  /** CLI id, e.g. `h100-sxm`. */
+  readonly id: string
+  readonly name: string
+  /** Device memory in bytes (datasheet GB, 10⁹). */
+  readonly memoryBytes: number
+  /** Peak device-memory bandwidth, bytes/s. */
+  readonly memoryBandwidth: number
+  /** Dense (no sparsity) tensor-core rate per math format, FLOP/s. A missing format is not supported. */
+  readonly denseFlops: Readonly<Partial<Record<Precision, number>>>
+  /** NVLink bandwidth per GPU, both directions together, bytes/s; undefined where there is none. */
+  readonly nvlinkBandwidth: number | undefined
+  /** Where the figures come from. */
+  readonly sources: readonly string[]
+}
+
+const TB = 1e12
+const GB = 1e9
+const TFLOPS = 1e12
+
+/**
+ * The GPU catalogue. Dense tensor rates, memory, bandwidth and NVLink come from
+ * the vendor datasheets as collected in ../shared/reference/README.md ("GPUs").
+ * fp16 tensor rates equal bf16 on all of these parts (same datasheets).
+ */
+export const gpus = {
+  'h100-sxm': {
+    id: 'h100-sxm',
+    name: 'NVIDIA H100 SXM5 80GB',
+    memoryBytes: 80 * GB, // 80 GB HBM3 (H100 datasheet)
+    memoryBandwidth: 3.35 * TB, // 3.35 TB/s (H100 datasheet)
+    denseFlops: { bf16: 989 * TFLOPS, fp16: 989 * TFLOPS, fp8: 1979 * TFLOPS }, // H100 SXM datasheet, dense
+    nvlinkBandwidth: 900 * GB, // NVLink 4, 900 GB/s (H100 datasheet)
+    sources: ['NVIDIA H100 Tensor Core GPU datasheet (SXM5 column)'],
+  },
+  'h100-pcie': {
+    id: 'h100-pcie',
+    name: 'NVIDIA H100 PCIe 80GB',
+    memoryBytes: 80 * GB, // 80 GB HBM2e (H100 datasheet, PCIe column)
+    memoryBandwidth: 2.0 * TB, // 2.0 TB/s (H100 datasheet, PCIe column)
+    denseFlops: { bf16: 756 * TFLOPS, fp16: 756 * TFLOPS, fp8: 1513 * TFLOPS }, // H100 PCIe datasheet, dense
+    nvlinkBandwidth: 600 * GB, // NVLink bridge, 600 GB/s (H100 datasheet)
+    sources: ['NVIDIA H100 Tensor Core GPU datasheet (PCIe column)'],
+  },
+  h200: {
+    id: 'h200',
+    name: 'NVIDIA H200 SXM 141GB',
+    memoryBytes: 141 * GB, // 141 GB HBM3e (H200 datasheet)
+    memoryBandwidth: 4.8 * TB, // 4.8 TB/s (H200 datasheet)
+    denseFlops: { bf16: 989 * TFLOPS, fp16: 989 * TFLOPS, fp8: 1979 * TFLOPS }, // H200 SXM datasheet, dense
+    nvlinkBandwidth: 900 * GB, // NVLink 4, 900 GB/s (H200 datasheet)
+    sources: ['NVIDIA H200 Tensor Core GPU datasheet (SXM column)'],
+  },
+  a100: {
+    id: 'a100',
+    name: 'NVIDIA A100 SXM 80GB',
+    memoryBytes: 80 * GB, // 80 GB HBM2e (A100 datasheet)
+    memoryBandwidth: 2.039 * TB, // 2,039 GB/s (A100 80GB SXM datasheet)
+    denseFlops: { bf16: 312 * TFLOPS, fp16: 312 * TFLOPS }, // A100 datasheet, dense; no fp8 tensor cores
+    nvlinkBandwidth: 600 * GB, // NVLink 3, 600 GB/s (A100 datasheet)
+    sources: ['NVIDIA A100 Tensor Core GPU datasheet (80GB SXM column)'],
+  },
+  b200: {
+    id: 'b200',
+    name: 'NVIDIA B200 (HGX) 180GB',
+    memoryBytes: 180 * GB, // 180 GB usable HBM3e (HGX B200 / DGX B200 documentation)
+    memoryBandwidth: 8 * TB, // 8 TB/s (HGX B200 datasheet)
+    denseFlops: { bf16: 2250 * TFLOPS, fp16: 2250 * TFLOPS, fp8: 4500 * TFLOPS, fp4: 9000 * TFLOPS }, // HGX B200 datasheet, dense
+    nvlinkBandwidth: 1800 * GB, // NVLink 5, 1.8 TB/s (HGX B200 datasheet)
+    sources: ['NVIDIA HGX B200 datasheet', 'NVIDIA DGX B200 user guide'],
+  },
+} as const satisfies Record<string, GpuSpec>
+
+export type GpuId = keyof typeof gpus
