@@ -1,0 +1,72 @@
+import { Result, Schema } from 'effect'
+import type { Architecture } from '../blocks/architecture.ts'
+import { type ConfigImportError, UnsupportedArchitectureError } from './errors.ts'
+import { decodeConfig } from './hf-decode.ts'
+import { importDeciLm } from './hf-decilm.ts'
+import { importLlama, importQwen2 } from './hf-llama.ts'
+import { importNemotron } from './hf-nemotron.ts'
+import { importNemotronH } from './hf-nemotron-h.ts'
+
+type Importer = (json: unknown, name?: string) => Result.Result<Architecture, ConfigImportError>
+
+/** Supported `architectures[0]` classes, each with its HF `model_type` and importer. */
+const importers = {
+  LlamaForCausalLM: { modelType: 'llama', importer: importLlama },
+  Qwen2ForCausalLM: { modelType: 'qwen2', importer: importQwen2 },
+  NemotronForCausalLM: { modelType: 'nemotron', importer: importNemotron },
+  NemotronHForCausalLM: { modelType: 'nemotron_h', importer: importNemotronH },
+  DeciLMForCausalLM: { modelType: 'nemotron-nas', importer: importDeciLm },
+} satisfies Record<string, { readonly modelType: string; readonly importer: Importer }>
+
+type SupportedClass = keyof typeof importers
+
+/** Families nas-sim knows of but cannot represent yet, with the reason. */
+const notYetSupported: Readonly<Record<string, { readonly modelType: string; readonly reason: string }>> = {
+  HymbaForCausalLM: {
+    modelType: 'hymba',
+    reason:
+      'not supported yet (each Hymba layer runs attention and Mamba heads in parallel, which a layer of one mixer and one FFN cannot represent)',
+  },
+}
+
+export const supportedArchitectures = Object.keys(importers) as readonly SupportedClass[]
+
+/** Only the family-identifying keys; the rest is the family schema's job. */
+const ConfigHeader = Schema.Struct({
+  architectures: Schema.optionalKey(Schema.Array(Schema.String)),
+  model_type: Schema.optionalKey(Schema.String),
+})
+
+function isSupported(name: string): name is SupportedClass {
+  return Object.hasOwn(importers, name)
+}
+
+/** The architecture class a config names, from `architectures[0]`, else from `model_type`. */
+function classOf(header: Schema.Schema.Type<typeof ConfigHeader>): string | undefined {
+  const named = header.architectures?.[0]
+  if (named !== undefined) return named
+  const known = [...Object.entries(importers), ...Object.entries(notYetSupported)]
+  return known.find(([, family]) => family.modelType === header.model_type)?.[0] ?? header.model_type
+}
+
+/**
+ * Turns a Hugging Face `config.json` (already parsed) into an architecture.
+ * The family comes from `architectures[0]` (or `model_type`); its schema then
+ * decodes the fields. Never throws: any input gives either an architecture or
+ * a tagged error whose message is one line naming the field.
+ *
+ * @param name display name; defaults to the config's `_name_or_path`, else its class.
+ */
+export function importHfConfig(json: unknown, name?: string): Result.Result<Architecture, ConfigImportError> {
+  return Result.gen(function* () {
+    const header = yield* decodeConfig(ConfigHeader, json)
+    const architecture = classOf(header)
+    if (architecture !== undefined && isSupported(architecture)) {
+      return yield* importers[architecture].importer(json, name)
+    }
+    const reason =
+      (architecture === undefined ? undefined : notYetSupported[architecture]?.reason) ??
+      `expected architectures[0] to be one of ${supportedArchitectures.join(', ')}`
+    return yield* Result.fail(new UnsupportedArchitectureError({ architecture: architecture ?? '(none named)', reason }))
+  })
+}
