@@ -309,13 +309,13 @@ def _fitting_shape(rng, block, draw_shape, tries=50):
     return shape if fits(block, shape) else None
 
 
-# Random (block, phase) draws per family; with both dtypes this gives about 1200 rows
-# for attention/linear/FFN together with the famous cases, and about 100 for Mamba-2.
+# Random (block, phase) draws per family; with both dtypes this gives about 1350 rows
+# for attention/linear/FFN together with the famous cases, and about 130 for Mamba-2.
 RANDOM_COUNTS = {
-    ("attention", "prefill"): 90, ("attention", "decode"): 90,
-    ("ffn", "prefill"): 75, ("ffn", "decode"): 75,
-    ("linear", "prefill"): 35, ("linear", "decode"): 35,
-    ("mamba2", "prefill"): 20, ("mamba2", "decode"): 20,
+    ("attention", "prefill"): 110, ("attention", "decode"): 110,
+    ("ffn", "prefill"): 90, ("ffn", "decode"): 90,
+    ("linear", "prefill"): 40, ("linear", "decode"): 40,
+    ("mamba2", "prefill"): 25, ("mamba2", "decode"): 25,
 }
 
 _DRAW_BLOCK = {"attention": random_attention, "ffn": random_ffn,

@@ -93,7 +93,7 @@ def _shape_dims(shape):
 
 
 def _pick_backend(options, attend):
-    """The first SDPA backend, in the given order, that accepts these inputs."""
+    """The first SDPA backend, in the given order, that accepts these inputs eagerly."""
     refusals = []
     for backend in options.backends:
         try:
@@ -356,5 +356,13 @@ def probe_capabilities():
                 notes.append(f"_scaled_mm with {rows} row(s) failed: {str(err).splitlines()[0]}")
     else:
         notes.append(f"no fp8: compute capability {major}.{minor}")
-    backends = [SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.CUDNN_ATTENTION]
+    # cuDNN first: on the H200 it ran GQA prefill and decode about twice as fast as the FA2-based
+    # FLASH backend (sdpa_backends.py, experiments/data/README.md), closer to the Hopper kernels
+    # (FA3, FlashInfer) serving engines use. EFFICIENT refuses GQA without expanded K/V.
+    backends = [SDPBackend.CUDNN_ATTENTION, SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION]
     return fp8_ok, Options(fp8_pad_rows=pad, backends=backends), notes
+
+
+def without_first_backend(options):
+    """The same options with the first SDPA backend dropped: the fallback when a case fails with it."""
+    return Options(fp8_pad_rows=options.fp8_pad_rows, backends=options.backends[1:])

@@ -70,7 +70,8 @@ def spin_up_clocks(seconds=1.0):
 
 
 def ssd_selfcheck():
-    """The chunked SSD against the sequential scan, in fp32 on the GPU: relative errors must be ~1e-6."""
+    """The chunked SSD against the sequential scan, in fp32 (TF32 still off) on the GPU: relative
+    errors of y and the final state, each near 1e-6 when the scan is right."""
     torch.manual_seed(0)
     results = []
     for b, length, heads, p, groups, n, chunk in [(2, 300, 8, 16, 2, 32, 64), (1, 256, 4, 8, 1, 16, 256)]:
@@ -85,18 +86,24 @@ def ssd_selfcheck():
 
 
 def measure_case(case, fp8, options):
-    """Time one case in one dtype; returns (Timing, impl)."""
-    first = block_impls.build(case, fp8, options)
-    copies = graph_timer.copies_for(first.footprint)
-    built = [first] + [block_impls.build(case, fp8, options) for _ in range(copies - 1)]
-    timing = graph_timer.time_runs([b.run for b in built])
-    return timing, first.impl
+    """Time one case in one dtype; returns (Timing, impl). Attention that fails under its
+    first SDPA backend (say, in graph capture) is tried again with the next one."""
+    try:
+        first = block_impls.build(case, fp8, options)
+        copies = graph_timer.copies_for(first.footprint)
+        built = [first] + [block_impls.build(case, fp8, options) for _ in range(copies - 1)]
+        return graph_timer.time_runs([b.run for b in built]), first.impl
+    except RuntimeError:
+        if case["block"]["type"] != "attention" or len(options.backends) < 2:
+            raise
+        torch.cuda.synchronize()
+        torch.cuda.empty_cache()
+        return measure_case(case, fp8, block_impls.without_first_backend(options))
 
 
 def main(argv):
     args = parse_args(argv)
     start = time.time()
-    torch.backends.cuda.matmul.allow_tf32 = True  # the scan's fp32 einsums may use TF32, as fused kernels would
     env = environment()
     fp8_ok, options, notes = block_impls.probe_capabilities()
     dtypes = [d for d in args.dtypes.split(",") if d == "bf16" or (d == "fp8" and fp8_ok)]
@@ -105,6 +112,7 @@ def main(argv):
             "notes": notes, "graphFloor": graph_timer.graph_floor_us(), "seed": args.seed, "argv": argv}
     if args.selfcheck:
         meta["ssdSelfcheck"] = ssd_selfcheck()
+    torch.backends.cuda.matmul.allow_tf32 = True  # the scan's fp32 einsums may use TF32, as fused kernels would
     print(json.dumps(meta), flush=True)
     if args.meta:
         with open(args.meta, "w") as f:
