@@ -1,0 +1,6 @@
+export { frontierSvg } from './frontier.ts'
+export { svgToPng, fontFiles } from './png.ts'
+export type { PngOptions } from './png.ts'
+export { VizInputError } from './errors.ts'
+export { describeQualitySource } from './quality-source.ts'
+export type * from './types.ts'
