@@ -1,0 +1,149 @@
+import type { Command } from 'commander'
+import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
+import { architectureCost, type ArchitectureCost, type LayerCost } from '../../cost-model/architecture-cost.ts'
+import type { Deployment } from '../../cost-model/deployment.ts'
+import type { Scenario } from '../../cost-model/scenario.ts'
+import { action } from '../run-action.ts'
+import { addDeploymentOptions, deploymentFrom, type DeploymentFlags } from '../deployment-options.ts'
+import { addCalibrationOption, efficiencyFrom, efficiencyNote } from '../calibration-option.ts'
+import { describeBlock } from '../describe.ts'
+import * as fmt from '../format.ts'
+import { loadModelOrThrow } from '../model-option.ts'
+import { positiveInt } from '../parse.ts'
+
+interface CostFlags extends DeploymentFlags {
+  readonly model: string
+  readonly batch: string
+  readonly input: string
+  readonly output: string
+  readonly calibration?: string
+  readonly json?: boolean
+}
+
+/** The `cost --json` document (documented in the README). */
+export function costDocument(arch: Architecture, d: Deployment, cost: ArchitectureCost) {
+  return {
+    model: arch.name,
+    system: d.system.id,
+    gpu: d.system.gpu.name,
+    tp: d.tp,
+    precision: d.precision,
+    scenario: cost.scenario,
+    efficiency: cost.efficiency,
+    params: cost.params,
+    metrics: cost.metrics,
+    memory: cost.memory,
+    breakdown: cost.breakdown,
+    layers: arch.layers.map((layer, i) => layerDocument(i, layer, cost.layers[i]!)),
+  }
+}
+
+function layerDocument(index: number, layer: LayerChoice, c: LayerCost) {
+  const slot = (spec: LayerChoice['mixer'] | LayerChoice['ffn'], s: LayerCost['mixer']) => ({
+    block: spec,
+    prefillSeconds: s.prefillSeconds,
+    decodeSeconds: s.decodeSeconds,
+    weightBytes: s.weightBytes,
+    kvBytesPerSequence: s.kvBytesPerSequence,
+    stateBytesPerSequence: s.stateBytesPerSequence,
+  })
+  return { index, mixer: slot(layer.mixer, c.mixer), ffn: slot(layer.ffn, c.ffn) }
+}
+
+interface LayerGroup {
+  readonly indices: number[]
+  readonly layer: LayerChoice
+}
+
+/**
+ * Layers with identical blocks, printed as one row: consecutive runs when that
+ * keeps the table short, otherwise every occurrence of a distinct layer together
+ * (hybrids such as Nemotron-H alternate blocks layer by layer).
+ */
+function layerGroups(arch: Architecture): LayerGroup[] {
+  const key = (l: LayerChoice) => JSON.stringify(l)
+  const runs: LayerGroup[] = []
+  arch.layers.forEach((layer, i) => {
+    const last = runs.at(-1)
+    if (last && key(last.layer) === key(layer)) last.indices.push(i)
+    else runs.push({ indices: [i], layer })
+  })
+  if (runs.length <= maxRows) return runs
+  const distinct = new Map<string, LayerGroup>()
+  arch.layers.forEach((layer, i) => {
+    const group = distinct.get(key(layer))
+    if (group) group.indices.push(i)
+    else distinct.set(key(layer), { indices: [i], layer })
+  })
+  return [...distinct.values()]
+}
+
+const maxRows = 30
+
+/** `0`, `3–7`, or `0, 2, 4, … (24 layers)`. */
+function indexLabel(indices: readonly number[]): string {
+  const first = indices[0]!
+  const last = indices.at(-1)!
+  if (indices.length === 1) return `${first}`
+  if (last - first + 1 === indices.length) return `${first}–${last}`
+  return indices.length <= 4 ? indices.join(', ') : `${indices.slice(0, 3).join(', ')}, …, ${last}`
+}
+
+export function renderCost(arch: Architecture, d: Deployment, cost: ArchitectureCost): string {
+  const steps = Math.max(cost.scenario.output - 1, 1)
+  const rows = layerGroups(arch).map(({ indices, layer }) => {
+    const c = cost.layers[indices[0]!]!
+    return [
+      indexLabel(indices),
+      describeBlock(layer.mixer),
+      describeBlock(layer.ffn),
+      fmt.seconds(c.mixer.prefillSeconds + c.ffn.prefillSeconds),
+      fmt.seconds((c.mixer.decodeSeconds + c.ffn.decodeSeconds) / steps),
+      fmt.bytes(c.mixer.weightBytes + c.ffn.weightBytes),
+      fmt.bytes((c.mixer.kvBytesPerSequence + c.ffn.kvBytesPerSequence + c.mixer.stateBytesPerSequence + c.ffn.stateBytesPerSequence) * cost.scenario.batch),
+      `×${indices.length}`,
+    ]
+  })
+  const m = cost.metrics
+  const mem = cost.memory
+  const s: Scenario = cost.scenario
+  return [
+    `${arch.name} on ${d.tp > 1 ? `${d.system.name}, TP ${d.tp}` : d.system.name}; weights ${d.precision.weights}, activations ${d.precision.activations}, KV ${d.precision.kv}`,
+    `scenario: batch ${s.batch}, ${s.input} input → ${s.output} output tokens; ${fmt.count(cost.params)} parameters`,
+    '',
+    fmt.table(['layers', 'mixer', 'ffn', 'prefill (each)', 'decode step (each)', 'weights/GPU', 'cache/GPU', 'count'], rows),
+    '',
+    `time to first token   ${fmt.seconds(m.ttftSeconds)}`,
+    `time per output token ${m.tpotSeconds === undefined ? '– (one output token)' : fmt.seconds(m.tpotSeconds)}`,
+    `end-to-end latency    ${fmt.seconds(m.e2eSeconds)}`,
+    `throughput            ${fmt.rate(m.outputTokensPerSecond)} in total, ${fmt.rate(m.outputTokensPerSecondPerGpu)} per GPU, ${fmt.rate(m.tokensPerSecondPerUser)} per user`,
+    `memory per GPU        ${fmt.bytes(mem.total)} of ${fmt.bytes(mem.capacity)} usable (weights ${fmt.bytes(mem.weights)}, KV ${fmt.bytes(mem.kvCache)}, state ${fmt.bytes(mem.ssmState)}, activations ${fmt.bytes(mem.activations)}): ${mem.fits ? 'fits' : 'DOES NOT FIT'}; largest batch that fits: ${mem.maxBatch}`,
+    efficiencyNote(cost.efficiency),
+  ].join('\n')
+}
+
+export function registerCost(program: Command): void {
+  const cmd = program
+    .command('cost')
+    .description('predict latency, throughput and memory of a model in a serving scenario, block by block')
+    .requiredOption('--model <preset|config.json>', 'a preset id (see `nas-sim models`) or a Hugging Face config.json')
+  addDeploymentOptions(cmd)
+  addCalibrationOption(cmd)
+    .requiredOption('--batch <n>', 'sequences served together')
+    .requiredOption('--input <tokens>', 'prompt tokens per sequence')
+    .requiredOption('--output <tokens>', 'generated tokens per sequence')
+    .option('--json', 'print one JSON document instead of tables')
+    .action(
+      action(async (flags: CostFlags) => {
+        const scenario: Scenario = {
+          batch: positiveInt('--batch', flags.batch),
+          input: positiveInt('--input', flags.input),
+          output: positiveInt('--output', flags.output),
+        }
+        const d = deploymentFrom(flags, await efficiencyFrom(flags.calibration, flags.gpu))
+        const arch = await loadModelOrThrow(flags.model, d)
+        const cost = architectureCost(arch, scenario, d)
+        process.stdout.write(flags.json ? `${JSON.stringify(costDocument(arch, d, cost), null, 2)}\n` : `${renderCost(arch, d, cost)}\n`)
+      }),
+    )
+}

@@ -1,0 +1,54 @@
+import { createReadStream, existsSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import type { Command } from 'commander'
+import { Result, Schema } from 'effect'
+import { predict, PredictQuerySchema } from '../../cost-model/predict.ts'
+import { FileError, schemaProblem } from '../../errors.ts'
+import { addCalibrationOption, efficiencyFrom } from '../calibration-option.ts'
+import { action } from '../run-action.ts'
+
+const decodeQuery = Schema.decodeUnknownResult(PredictQuerySchema)
+
+/** The id of a line that failed to decode, when it has one. */
+function idOf(value: unknown): unknown {
+  return typeof value === 'object' && value !== null && 'id' in value ? (value as { id: unknown }).id : null
+}
+
+/** One output line for one input line: a prediction or `{id, error}`; never throws. */
+export function answerLine(line: string, lineNo: number, answer: (q: typeof PredictQuerySchema.Type) => Result.Result<object, string>): string {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    return JSON.stringify({ id: null, error: `line ${lineNo}: not valid JSON` })
+  }
+  const q = decodeQuery(value)
+  if (Result.isFailure(q)) {
+    const { path, problem } = schemaProblem(q.failure.message)
+    return JSON.stringify({ id: idOf(value), error: `line ${lineNo}: ${path === '' ? '' : `${path}: `}${problem}` })
+  }
+  const r = answer(q.success)
+  return JSON.stringify(Result.isSuccess(r) ? r.success : { id: q.success.id, error: `line ${lineNo}: ${r.failure}` })
+}
+
+export function registerPredict(program: Command): void {
+  const cmd = program
+    .command('predict')
+    .description('per-block predictions for JSON-lines queries (stdin or --in), one JSON line out per query, in order')
+    .option('--gpu <id>', 'GPU for queries that name none')
+    .option('--in <file>', 'read queries from a file instead of standard input')
+    .option('--kernels', 'include each kernel’s time and bound')
+  addCalibrationOption(cmd).action(
+    action(async (flags: { gpu?: string; in?: string; calibration?: string; kernels?: boolean }) => {
+      const efficiency = await efficiencyFrom(flags.calibration, flags.gpu)
+      if (flags.in !== undefined && !existsSync(flags.in)) throw new FileError({ path: flags.in, problem: 'no such file' })
+      const input = flags.in === undefined ? process.stdin : createReadStream(flags.in)
+      let lineNo = 0
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        lineNo++
+        if (line.trim() === '') continue
+        process.stdout.write(`${answerLine(line, lineNo, (q) => predict(q, efficiency, flags.gpu, flags.kernels))}\n`)
+      }
+    }),
+  )
+}

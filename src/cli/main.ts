@@ -1,0 +1,28 @@
+/** nas-sim's command line: a thin layer that parses, decodes, calls the library and renders. */
+import { Command, CommanderError } from 'commander'
+import { registerCost } from './commands/cost.ts'
+import { registerGpus } from './commands/gpus.ts'
+import { registerModels } from './commands/models.ts'
+import { registerPredict } from './commands/predict.ts'
+import { exitCodes, setVerbose } from './run-action.ts'
+
+const program = new Command()
+  .name('nas-sim')
+  .description('Puzzle-style neural architecture search for inference-efficient LLMs: block costs, exact searches, Pareto frontiers')
+  .option('--verbose', 'print stack traces with errors')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `nas-sim: ${s}` : s) })
+  .hook('preAction', (cmd) => setVerbose(Boolean(cmd.optsWithGlobals().verbose)))
+
+registerModels(program)
+registerGpus(program)
+registerCost(program)
+registerPredict(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (e) {
+  if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? exitCodes.ok : exitCodes.userError
+  else throw e
+}
