@@ -80,20 +80,30 @@ export function checkLayerCount(
       )
 }
 
+/** How an imported architecture is named and attributed. */
+export interface ImportOptions {
+  /** Display name; wins over the config's `_name_or_path`. */
+  readonly name?: string
+  /** Name when neither `name` nor a non-empty `_name_or_path` is given; defaults to the architecture class. */
+  readonly defaultName?: string
+  /** Provenance when the config has no `_source` key, e.g. the file it was read from. */
+  readonly source?: string
+}
+
 /**
- * Assembles the architecture. The display name is the caller's, else the
- * config's `_name_or_path`, else its architecture class; the source is the
- * fixture's `_source` when it has one.
+ * Assembles the architecture, named by `options.name`, else the config's
+ * `_name_or_path`, else `options.defaultName`, else its architecture class,
+ * and attributed to the config's `_source`, else `options.source`.
  */
 export function assembleArchitecture(
   config: CommonConfig,
   architectureClass: string,
   layers: readonly LayerChoice[],
-  name: string | undefined,
+  options: ImportOptions,
 ): Architecture {
-  const source = config._source === undefined ? undefined : [config._source].flat().join('; ')
+  const source = config._source === undefined ? options.source : [config._source].flat().join('; ')
   return {
-    name: name ?? (config._name_or_path || architectureClass),
+    name: options.name ?? (config._name_or_path || (options.defaultName ?? architectureClass)),
     hidden: config.hidden_size,
     embedding: {
       vocabSize: config.vocab_size,

@@ -1,13 +1,14 @@
 import { Result, Schema } from 'effect'
 import type { Architecture } from '../blocks/architecture.ts'
 import { type ConfigImportError, UnsupportedArchitectureError } from './errors.ts'
+import type { ImportOptions } from './hf-architecture.ts'
 import { decodeConfig } from './hf-decode.ts'
 import { importDeciLm } from './hf-decilm.ts'
 import { importLlama, importQwen2 } from './hf-llama.ts'
 import { importNemotron } from './hf-nemotron.ts'
 import { importNemotronH } from './hf-nemotron-h.ts'
 
-type Importer = (json: unknown, name?: string) => Result.Result<Architecture, ConfigImportError>
+type Importer = (json: unknown, options?: ImportOptions) => Result.Result<Architecture, ConfigImportError>
 
 /** Supported `architectures[0]` classes, each with its HF `model_type` and importer. */
 const importers = {
@@ -55,14 +56,14 @@ function classOf(header: Schema.Schema.Type<typeof ConfigHeader>): string | unde
  * decodes the fields. Never throws: any input gives either an architecture or
  * a tagged error whose message is one line naming the field.
  *
- * @param name display name; defaults to the config's `_name_or_path`, else its class.
+ * @param options display name and provenance (see {@link ImportOptions}).
  */
-export function importHfConfig(json: unknown, name?: string): Result.Result<Architecture, ConfigImportError> {
+export function importHfConfig(json: unknown, options: ImportOptions = {}): Result.Result<Architecture, ConfigImportError> {
   return Result.gen(function* () {
     const header = yield* decodeConfig(ConfigHeader, json)
     const architecture = classOf(header)
     if (architecture !== undefined && isSupported(architecture)) {
-      return yield* importers[architecture].importer(json, name)
+      return yield* importers[architecture].importer(json, options)
     }
     const reason =
       (architecture === undefined ? undefined : notYetSupported[architecture]?.reason) ??

@@ -5,7 +5,7 @@ import { ConfigFieldError } from './errors.ts'
 import { deciLmIntermediate } from './decilm-ffn.ts'
 import { decodeConfig } from './hf-decode.ts'
 import { biasFields, commonFields, PositiveInt } from './hf-fields.ts'
-import { assembleArchitecture, checkLayerCount, gqaAttention, rejectBiases } from './hf-architecture.ts'
+import { assembleArchitecture, type ImportOptions, checkLayerCount, gqaAttention, rejectBiases } from './hf-architecture.ts'
 
 /** `block_configs[i].attention`; absent switches default to false as in DeciLM's block_config.py. */
 const AttentionBlock = Schema.Struct({
@@ -80,7 +80,7 @@ function ffnOf(config: DeciLm, block: FfnBlock, at: string): Result.Result<FfnSl
   return Result.succeed({ type: 'ffn', hidden, intermediate, activation: 'swiglu' })
 }
 
-export function importDeciLm(json: unknown, name?: string): Result.Result<Architecture, ConfigFieldError> {
+export function importDeciLm(json: unknown, options: ImportOptions = {}): Result.Result<Architecture, ConfigFieldError> {
   return Result.gen(function* () {
     const config = yield* decodeConfig(DeciLmConfig, json)
     yield* rejectBiases(config)
@@ -92,6 +92,6 @@ export function importDeciLm(json: unknown, name?: string): Result.Result<Archit
       const ffn = yield* ffnOf(config, block.ffn, `${at}.ffn`)
       layers.push({ mixer, ffn })
     }
-    return assembleArchitecture(config, 'DeciLMForCausalLM', layers, name)
+    return assembleArchitecture(config, 'DeciLMForCausalLM', layers, options)
   })
 }

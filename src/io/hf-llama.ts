@@ -4,7 +4,7 @@ import type { FfnSpec } from '../blocks/spec.ts'
 import type { ConfigFieldError } from './errors.ts'
 import { decodeConfig } from './hf-decode.ts'
 import { attentionFields, biasFields, commonFields, PositiveInt } from './hf-fields.ts'
-import { assembleArchitecture, gqaAttention, rejectBiases } from './hf-architecture.ts'
+import { assembleArchitecture, type ImportOptions, gqaAttention, rejectBiases } from './hf-architecture.ts'
 
 /** `LlamaForCausalLM` (`model_type` "llama"): GQA attention and a SwiGLU FFN in every layer. */
 export const LlamaConfig = Schema.Struct({
@@ -45,19 +45,19 @@ function uniformLayers(config: LlamaLike): Result.Result<readonly LayerChoice[],
   })
 }
 
-export function importLlama(json: unknown, name?: string): Result.Result<Architecture, ConfigFieldError> {
+export function importLlama(json: unknown, options: ImportOptions = {}): Result.Result<Architecture, ConfigFieldError> {
   return Result.gen(function* () {
     const config = yield* decodeConfig(LlamaConfig, json)
     yield* rejectBiases(config)
     const layers = yield* uniformLayers(config)
-    return assembleArchitecture(config, 'LlamaForCausalLM', layers, name)
+    return assembleArchitecture(config, 'LlamaForCausalLM', layers, options)
   })
 }
 
-export function importQwen2(json: unknown, name?: string): Result.Result<Architecture, ConfigFieldError> {
+export function importQwen2(json: unknown, options: ImportOptions = {}): Result.Result<Architecture, ConfigFieldError> {
   return Result.gen(function* () {
     const config = yield* decodeConfig(Qwen2Config, json)
     const layers = yield* uniformLayers(config)
-    return assembleArchitecture(config, 'Qwen2ForCausalLM', layers, name)
+    return assembleArchitecture(config, 'Qwen2ForCausalLM', layers, options)
   })
 }

@@ -4,7 +4,7 @@ import type { AttentionSpec, FfnSpec, Mamba2Spec, NoopSpec } from '../blocks/spe
 import { ConfigFieldError } from './errors.ts'
 import { decodeConfig } from './hf-decode.ts'
 import { attentionFields, biasFields, commonFields, PositiveInt } from './hf-fields.ts'
-import { assembleArchitecture, checkLayerCount, gqaAttention, rejectBiases } from './hf-architecture.ts'
+import { assembleArchitecture, type ImportOptions, checkLayerCount, gqaAttention, rejectBiases } from './hf-architecture.ts'
 
 /**
  * Chunk length of the SSD scan when a config omits `chunk_size`: the default
@@ -62,7 +62,7 @@ function layerKinds(config: NemotronH, mamba: Mamba2Spec, attention: AttentionSp
   return Result.succeed(layers)
 }
 
-export function importNemotronH(json: unknown, name?: string): Result.Result<Architecture, ConfigFieldError> {
+export function importNemotronH(json: unknown, options: ImportOptions = {}): Result.Result<Architecture, ConfigFieldError> {
   return Result.gen(function* () {
     const config = yield* decodeConfig(NemotronHConfig, json)
     yield* rejectBiases(config)
@@ -84,6 +84,6 @@ export function importNemotronH(json: unknown, name?: string): Result.Result<Arc
     }
     yield* checkLayerCount(config, 'hybrid_override_pattern', [...config.hybrid_override_pattern].length)
     const layers = yield* layerKinds(config, mamba, attention)
-    return assembleArchitecture(config, 'NemotronHForCausalLM', layers, name)
+    return assembleArchitecture(config, 'NemotronHForCausalLM', layers, options)
   })
 }

@@ -4,7 +4,7 @@ import type { FfnSpec } from '../blocks/spec.ts'
 import type { ConfigFieldError } from './errors.ts'
 import { decodeConfig } from './hf-decode.ts'
 import { attentionFields, biasFields, commonFields, PositiveInt } from './hf-fields.ts'
-import { assembleArchitecture, gqaAttention, rejectBiases } from './hf-architecture.ts'
+import { assembleArchitecture, type ImportOptions, gqaAttention, rejectBiases } from './hf-architecture.ts'
 
 /**
  * `NemotronForCausalLM` (`model_type` "nemotron", Nemotron-4): GQA attention
@@ -21,7 +21,7 @@ export const NemotronConfig = Schema.Struct({
   hidden_act: Schema.optionalKey(Schema.Literal('relu2')),
 })
 
-export function importNemotron(json: unknown, name?: string): Result.Result<Architecture, ConfigFieldError> {
+export function importNemotron(json: unknown, options: ImportOptions = {}): Result.Result<Architecture, ConfigFieldError> {
   return Result.gen(function* () {
     const config = yield* decodeConfig(NemotronConfig, json)
     yield* rejectBiases(config)
@@ -33,6 +33,6 @@ export function importNemotron(json: unknown, name?: string): Result.Result<Arch
       activation: 'relu2',
     }
     const layers = Array.from({ length: config.num_hidden_layers }, () => ({ mixer, ffn }))
-    return assembleArchitecture(config, 'NemotronForCausalLM', layers, name)
+    return assembleArchitecture(config, 'NemotronForCausalLM', layers, options)
   })
 }
