@@ -4,6 +4,7 @@ import { registerCost } from './commands/cost.ts'
 import { registerGpus } from './commands/gpus.ts'
 import { registerModels } from './commands/models.ts'
 import { registerPredict } from './commands/predict.ts'
+import { registerServe } from './commands/serve.ts'
 import { exitCodes, setVerbose } from './run-action.ts'
 
 const program = new Command()
@@ -19,6 +20,7 @@ registerModels(program)
 registerGpus(program)
 registerCost(program)
 registerPredict(program)
+registerServe(program)
 
 try {
   await program.parseAsync(process.argv)

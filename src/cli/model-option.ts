@@ -18,10 +18,17 @@ export function architectureError(arch: Architecture, tp: number): string | unde
   return undefined
 }
 
-export async function loadModelOrThrow(flag: string, d: Deployment): Promise<Architecture> {
+/** A preset or config file, or its (tagged, one-line) error thrown. */
+export async function loadArchitecture(flag: string): Promise<Architecture> {
   const loaded = await Effect.runPromise(Effect.result(loadModel(flag)))
   if (Result.isFailure(loaded)) throw loaded.failure
-  const problem = architectureError(loaded.success, d.tp)
-  if (problem !== undefined) throw new InvalidInput({ field: `--model ${flag}`, problem: `${problem} (try another --tp)` })
   return loaded.success
+}
+
+/** As loadArchitecture, and every block must split over the deployment's TP. */
+export async function loadModelOrThrow(flag: string, d: Deployment): Promise<Architecture> {
+  const arch = await loadArchitecture(flag)
+  const problem = architectureError(arch, d.tp)
+  if (problem !== undefined) throw new InvalidInput({ field: `--model ${flag}`, problem: `${problem} (try another --tp)` })
+  return arch
 }

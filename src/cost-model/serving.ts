@@ -1,0 +1,97 @@
+/**
+ * Serving estimates in the way Puzzle reports its table: for a model, a system
+ * and (input, output) lengths, the generated tokens/s per GPU at the best
+ * tensor-parallel degree and batch that fit in memory, or at a fixed TP and batch.
+ */
+import type { Architecture } from '../blocks/architecture.ts'
+import type { PrecisionConfig } from '../blocks/precision.ts'
+import { blockModel } from '../blocks/registry.ts'
+import { architectureCost, type ArchitectureCost } from './architecture-cost.ts'
+import { deployment, deploymentError, type Deployment } from './deployment.ts'
+import type { EfficiencyModel } from './efficiency.ts'
+import type { SystemSpec } from './hardware/system.ts'
+
+export interface ServingQuery {
+  readonly system: SystemSpec
+  readonly precision: PrecisionConfig
+  readonly input: number
+  readonly output: number
+  /** Fix the tensor-parallel degree; otherwise every power of two the system and model allow is tried. */
+  readonly tp?: number
+  /** Fix the batch; otherwise the batches from 1 up to the largest that fits are tried. */
+  readonly batch?: number
+  readonly efficiency?: EfficiencyModel
+}
+
+export interface ServingEstimate {
+  readonly tp: number
+  readonly batch: number
+  readonly deployment: Deployment
+  readonly cost: ArchitectureCost
+  /** Generated tokens/s per GPU. */
+  readonly tokensPerSecondPerGpu: number
+  /** One sequence's decode rate, tokens/s. */
+  readonly tokensPerSecondPerUser: number
+}
+
+/** Why a setting cannot serve the model, or undefined. */
+export function servingError(arch: Architecture, d: Deployment): string | undefined {
+  const bad = deploymentError(d)
+  if (bad !== undefined) return bad
+  for (const layer of arch.layers)
+    for (const spec of [layer.mixer, layer.ffn]) {
+      const problem = blockModel(spec).validate(spec, d.tp)
+      if (problem !== undefined) return problem
+    }
+  return undefined
+}
+
+/**
+ * Batches worth trying up to `maxBatch`: powers of two and the largest itself.
+ * Throughput per GPU rises with batch until compute saturates, so the best is
+ * near the top; the powers of two catch a peak below it.
+ */
+export function candidateBatches(maxBatch: number): number[] {
+  const out: number[] = []
+  for (let b = 1; b < maxBatch; b *= 2) out.push(b)
+  if (maxBatch >= 1) out.push(maxBatch)
+  return out
+}
+
+function estimate(arch: Architecture, d: Deployment, batch: number, q: ServingQuery): ServingEstimate {
+  const cost = architectureCost(arch, { batch, input: q.input, output: q.output }, d)
+  return {
+    tp: d.tp,
+    batch,
+    deployment: d,
+    cost,
+    tokensPerSecondPerGpu: cost.metrics.outputTokensPerSecondPerGpu,
+    tokensPerSecondPerUser: cost.metrics.tokensPerSecondPerUser,
+  }
+}
+
+/** The best fitting (TP, batch), or the reasons none fits. */
+export function bestServingSetting(arch: Architecture, q: ServingQuery): { readonly best?: ServingEstimate; readonly rejected: readonly string[] } {
+  const tps = q.tp !== undefined ? [q.tp] : [1, 2, 4, 8].filter((t) => t <= q.system.gpuCount)
+  const rejected: string[] = []
+  let best: ServingEstimate | undefined
+  for (const tp of tps) {
+    const d = deployment(q.system, q.precision, { tp, ...(q.efficiency ? { efficiency: q.efficiency } : {}) })
+    const problem = servingError(arch, d)
+    if (problem !== undefined) {
+      rejected.push(`TP ${tp}: ${problem}`)
+      continue
+    }
+    const { maxBatch } = architectureCost(arch, { batch: 1, input: q.input, output: q.output }, d).memory
+    const batches = q.batch !== undefined ? [q.batch] : candidateBatches(maxBatch)
+    if (maxBatch < (q.batch ?? 1)) {
+      rejected.push(`TP ${tp}: ${maxBatch === 0 ? 'the weights alone do not fit' : `at most batch ${maxBatch} fits`}`)
+      continue
+    }
+    for (const batch of batches) {
+      const e = estimate(arch, d, batch, q)
+      if (best === undefined || e.tokensPerSecondPerGpu > best.tokensPerSecondPerGpu) best = e
+    }
+  }
+  return best === undefined ? { rejected } : { best, rejected }
+}
