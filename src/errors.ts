@@ -54,10 +54,12 @@ export class InfeasibleBudget extends Data.TaggedError('InfeasibleBudget')<{
 
 export type UserError = InvalidInput | UnknownId | FileError | InfeasibleBudget
 
-const userErrorTags: ReadonlySet<string> = new Set(['InvalidInput', 'UnknownId', 'FileError', 'InfeasibleBudget'])
-
-export function isUserError(e: unknown): e is UserError {
-  return typeof e === 'object' && e !== null && '_tag' in e && userErrorTags.has(String((e as { _tag: unknown })._tag))
+/**
+ * Expected failures anywhere in nas-sim are `Data.TaggedError` subclasses (these
+ * and the importers' own); a plain `Error` is a bug. This tells them apart.
+ */
+export function isUserError(e: unknown): e is Error & { readonly _tag: string } {
+  return e instanceof Error && typeof (e as { _tag?: unknown })._tag === 'string'
 }
 
 /**
