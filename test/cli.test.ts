@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { nasSim } from './cli-helpers.ts'
+
+describe('nas-sim cost', () => {
+  it('prints one JSON document with the parameter count under params', () => {
+    const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h200', '--batch', '4', '--input', '512', '--output', '128', '--json'])
+    expect(r.status).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    // Llama-3.1-70B: 70.554 B parameters (../shared/reference/README.md, "Parameter counts").
+    expect(doc.params / 1e9).toBeCloseTo(70.554, 2)
+    expect(doc.layers).toHaveLength(80)
+    expect(doc.metrics.outputTokensPerSecond).toBeGreaterThan(0)
+    expect(doc.efficiency.source).toBe('datasheet')
+  })
+
+  it('says when the model does not fit, and that the times are uncalibrated', () => {
+    const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm', '--batch', '1', '--input', '128', '--output', '16'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('DOES NOT FIT')
+    expect(r.stdout).toContain('datasheet roofline')
+  })
+
+  it.each([
+    [['--gpu', 'h100'], /^nas-sim: unknown GPU or system "h100"; known: h100-sxm/],
+    [['--batch', '0'], /^nas-sim: invalid --batch: "0" \(expected a positive integer\)/],
+    [['--weights', 'fp4'], /^nas-sim: invalid --weights: fp4 \(.*no fp4 tensor cores/],
+    [['--tp', '2'], /^nas-sim: invalid --tp: 2 \(system h100-sxm has 1 GPU/],
+    [['--model', 'llama-9b'], /^nas-sim: .*llama-9b/],
+  ])('rejects %j with one line and exit code 2', (override, message) => {
+    const base: Record<string, string> = { '--model': 'llama-3.1-8b', '--gpu': 'h100-sxm', '--batch': '1', '--input': '8', '--output': '8' }
+    for (let i = 0; i < override.length; i += 2) base[override[i]!] = override[i + 1]!
+    const r = nasSim(['cost', ...Object.entries(base).flat()])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/)
+  })
+})
+
+describe('nas-sim predict', () => {
+  it('answers each JSON line in order, and a bad line with {id, error} while the rest go on', () => {
+    const queries = [
+      { id: 'q1', gpu: 'h200', dtype: 'bf16', block: { type: 'attention', hidden: 8192, heads: 64, kvHeads: 8, headDim: 128 }, phase: 'prefill', batch: 8, seqLen: 2048 },
+      { id: 'bad', gpu: 'h200', block: { type: 'attention', hidden: 8192, heads: 64, kvHeads: 7, headDim: 128 }, phase: 'decode', batch: 1, contextLen: 10 },
+      { id: 'q3', block: { type: 'ffn', hidden: 8192, intermediate: 28672, activation: 'swiglu' }, phase: 'decode', batch: 64, contextLen: 4096 },
+    ]
+    const input = `${queries.map((q) => JSON.stringify(q)).join('\n')}\nnot json\n`
+    const r = nasSim(['predict', '--gpu', 'h100-sxm'], input)
+    expect(r.status).toBe(0)
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.map((l) => l.id)).toEqual(['q1', 'bad', 'q3', null])
+    expect(lines[0].latencyUs).toBeGreaterThan(0)
+    expect(lines[0].bound).toBe('compute')
+    expect(lines[1].error).toContain('kvHeads: 7 (must divide heads = 64)')
+    expect(lines[2].bound).toBe('memory')
+    expect(lines[3].error).toMatch(/^line 4: not valid JSON/)
+  })
+})
+
+describe('nas-sim models and gpus', () => {
+  it('lists every preset id the issue names', () => {
+    const r = nasSim(['models', '--json'])
+    const ids = JSON.parse(r.stdout).map((m: { id: string }) => m.id)
+    for (const id of ['llama-3.1-8b', 'llama-3.1-70b', 'llama-3.3-70b', 'llama-3.1-405b', 'llama-3.2-3b', 'qwen-2.5-7b', 'qwen-2.5-72b', 'nemotron-4-340b', 'nemotron-h-8b', 'nemotron-h-56b', 'nemotron-h-47b', 'nemotron-h-4b', 'hymba-1.5b', 'llama-3.3-nemotron-super-49b'])
+      expect(ids).toContain(id)
+  })
+
+  it('lists every GPU and system with its sources', () => {
+    const r = nasSim(['gpus'])
+    for (const id of ['h100-sxm', 'h100-pcie', 'h200', 'a100', 'b200', 'dgx-h100', 'dgx-h200', 'dgx-b200']) expect(r.stdout).toContain(id)
+    expect(r.stdout).toContain('datasheet')
+  })
+})
