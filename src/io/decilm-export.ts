@@ -175,7 +175,7 @@ export function exportDeciLm(
   return Result.gen(function* () {
     yield* checkWidths(arch)
     const heads = yield* sharedHeads(arch)
-    const blockConfigs = []
+    const blockConfigs: DeciLmConfigJson['block_configs'][number][] = []
     for (const [index, layer] of arch.layers.entries()) {
       const attention = yield* attentionBlock(layer.mixer, heads, `layers[${index}].mixer`)
       const ffn = yield* ffnBlock(layer.ffn, arch.hidden, `layers[${index}].ffn`)

@@ -19,7 +19,7 @@ import qwen25_7b from '../../data/models/qwen-2.5-7b.json' with { type: 'json' }
 
 /** A model shipped with nas-sim: its Hugging Face config.json lives in `data/models/<id>.json`. */
 export interface Preset {
-  readonly id: string
+  readonly id: PresetId
   /** Display name, as the model's publisher writes it. */
   readonly name: string
   /** Where the config's figures come from (the fixture's `_source`). */
