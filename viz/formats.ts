@@ -1,8 +1,11 @@
 /** Number formats shared by plots, tooltips and tables, so a value reads the same everywhere. */
 import { format } from 'd3'
 
+/** A count or a width with thousands separators, e.g. `28,672`. */
+export const formatInteger = format(',.0f')
+
 /** Tokens/s per GPU, e.g. `2,431`. */
-export const formatThroughput = format(',.0f')
+export const formatThroughput = formatInteger
 
 const twoDecimals = format('.2~f')
 /** Speedup over the parent, e.g. `2.17×`. */

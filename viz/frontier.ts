@@ -19,7 +19,7 @@ import { markerRadius, parentMarker, referenceMarker, seriesStyle } from './mark
 import { describeQualitySource } from './quality-source.ts'
 import { el, svgDocument, textEl, tooltip, translate } from './svg.ts'
 import { textWidth, wrapText } from './text-width.ts'
-import { fontSize, ink } from './theme.ts'
+import { fontSize, halo, ink } from './theme.ts'
 import type { FrontierPlotInput } from './types.ts'
 
 const defaultWidth = 640
@@ -136,7 +136,7 @@ function labelText(label: PlacedLabel, className: string, bold: boolean): string
     'g',
     { class: className },
     leader,
-    textEl('text', { x: label.x, y: label.y, 'text-anchor': label.anchor, 'font-size': fontSize.annotation, 'font-weight': bold ? 'bold' : undefined, 'paint-order': 'stroke', stroke: '#ffffff', 'stroke-width': 3, 'stroke-linejoin': 'round' }, label.text),
+    textEl('text', { x: label.x, y: label.y, 'text-anchor': label.anchor, 'font-size': fontSize.annotation, 'font-weight': bold ? 'bold' : undefined, ...halo }, label.text),
   )
 }
 

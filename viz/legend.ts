@@ -13,6 +13,8 @@ export interface LegendItem {
   readonly heading?: boolean
   /** Tooltip on the entry. */
   readonly title?: string
+  /** Begin a new row with this item (e.g. a second group of entries). */
+  readonly startsRow?: boolean
 }
 
 export interface Legend {
@@ -44,7 +46,7 @@ export function legend(items: readonly LegendItem[], maxWidth: number): Legend {
     const next = items[i + 1]
     const keepWith = item.heading === true && next !== undefined ? itemGap + itemWidth(next) : 0
     const w = itemWidth(item)
-    if (x > 0 && x + w + keepWith > maxWidth) {
+    if (x > 0 && (item.startsRow === true || x + w + keepWith > maxWidth)) {
       x = 0
       row += 1
     }

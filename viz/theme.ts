@@ -92,3 +92,6 @@ export const variantColours = {
   noop: '#ffffff',
   noopStroke: '#b4b4b4',
 } as const
+
+/** Attributes that give text a white outline, so it stays legible where it crosses a line. */
+export const halo = { 'paint-order': 'stroke', stroke: '#ffffff', 'stroke-width': 3, 'stroke-linejoin': 'round' } as const

@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { frontierSvg, svgToPng } from '../index.ts'
-import { frontierSample } from '../../test/fixtures/viz/samples.ts'
+import { architectureMapSvg, breakdownSvg, frontierSvg, svgToPng } from '../index.ts'
+import { breakdownSample, child2x, child3x, frontierSample, llama70b } from '../../test/fixtures/viz/samples.ts'
 
 const dir = join('out', 'viz-samples')
 mkdirSync(dir, { recursive: true })
@@ -13,6 +13,8 @@ mkdirSync(dir, { recursive: true })
 const plots: Readonly<Record<string, string>> = {
   frontier: frontierSvg(frontierSample),
   'frontier-speedup': frontierSvg({ ...frontierSample, x: 'speedup', title: 'Speedup over the parent' }),
+  'architecture-map': architectureMapSvg({ parent: llama70b, children: [child2x, child3x], title: 'Llama-3.3-70B and two children' }),
+  breakdown: breakdownSvg(breakdownSample),
 }
 for (const [name, svg] of Object.entries(plots)) {
   writeFileSync(join(dir, `${name}.svg`), svg)
