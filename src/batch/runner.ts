@@ -3,9 +3,9 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Effect } from 'effect'
 import type { Scope } from 'effect'
-import { batchPaths, prepareOutDir, writeBatchFile, writeJobFiles } from './batch-files.ts'
+import { batchPaths, prepareOutDir, writeJobFiles } from './batch-files.ts'
 import type { BatchPaths } from './batch-files.ts'
-import { BatchOptionError, GroupHookError, describeThrown } from './errors.ts'
+import { BatchOptionError } from './errors.ts'
 import type { BatchError, BatchFileError, JobModuleError } from './errors.ts'
 import { startJobWorker } from './job-worker.ts'
 import type { WorkerCrash } from './job-worker.ts'
@@ -17,8 +17,8 @@ import type { ResultRecord, ResultsLog } from './results-log.ts'
 import { selectShard } from './shard.ts'
 import type { Shard } from './shard.ts'
 import type { ExpandedSpec, IdentifiedJob } from './spec.ts'
-import { groupResults, summaryCsv } from './summary.ts'
 import type { GroupHook, ResultColumn } from './summary.ts'
+import { writeSummaries } from './write-summaries.ts'
 import type { JobOutcome } from './worker-protocol.ts'
 
 export interface BatchOptions {
@@ -71,10 +71,10 @@ export interface BatchSummary {
   readonly paths: BatchPaths
 }
 
-/** Exit status for a CLI: 0 when every job succeeded, 1 when any failed, 130 (as for SIGINT) when interrupted with jobs left. */
-export function batchExitCode(summary: BatchSummary): number {
-  if (summary.interrupted !== undefined && summary.pending > 0) return 130
-  return summary.failed > 0 ? 1 : 0
+/** How a batch ended, for a CLI's exit status: every job succeeded, some failed, or it was interrupted with jobs left. */
+export function batchOutcome(summary: BatchSummary): 'ok' | 'failed' | 'interrupted' {
+  if (summary.pending > 0) return 'interrupted'
+  return summary.failed > 0 ? 'failed' : 'ok'
 }
 
 const moduleUrl = (module: string): string => (module.startsWith('file:') ? module : pathToFileURL(resolve(module)).href)
@@ -137,37 +137,6 @@ function runPending(
     for (let job = takeNext(); job !== undefined; ) job = yield* runOn(job)
   })
   return Effect.forEach(Array.from({ length: lanes }), () => lane, { concurrency: lanes, discard: true })
-}
-
-function runGroupHooks(
-  hook: GroupHook | undefined,
-  jobs: readonly IdentifiedJob[],
-  records: ReadonlyMap<string, ResultRecord>,
-  out: string,
-): Effect.Effect<void, GroupHookError> {
-  if (hook === undefined) return Effect.void
-  return Effect.forEach(
-    groupResults(jobs, records, out),
-    (group) =>
-      Effect.tryPromise({
-        try: async () => hook(group),
-        catch: (thrown) => new GroupHookError({ group: group.group, problem: describeThrown(thrown) }),
-      }),
-    { discard: true },
-  )
-}
-
-/** Writes `summary.csv` and runs the group hooks over the results so far. */
-export function writeSummaries(
-  paths: BatchPaths,
-  jobs: readonly IdentifiedJob[],
-  records: ReadonlyMap<string, ResultRecord>,
-  columns: readonly ResultColumn[],
-  hook: GroupHook | undefined,
-): Effect.Effect<void, BatchFileError | GroupHookError> {
-  return writeBatchFile(paths.summary, summaryCsv(jobs, records, columns)).pipe(
-    Effect.andThen(runGroupHooks(hook, jobs, records, paths.out)),
-  )
 }
 
 function startNote(options: BatchOptions, pending: number, resumed: number, workers: number): string {

@@ -1,14 +1,14 @@
 import { Effect } from 'effect'
 import { interruptOnSigint } from '../interrupt.ts'
-import { batchExitCode, runBatch } from '../runner.ts'
+import { batchOutcome, runBatch } from '../runner.ts'
 import { parseShard } from '../shard.ts'
 import { loadBatchSpec } from '../spec.ts'
 
 /**
  * A minimal command line over the batch library, for tests that run a batch
  * in a child process and kill it: `driver.ts <spec> <out> <job-module>
- * [--workers N] [--resume] [--retry-failed] [--shard i/n]`. Errors print one
- * line and exit 2.
+ * [--workers N] [--resume] [--retry-failed] [--shard i/n]`. Exit status as the CLI's: 0
+ * all ok, 3 some jobs failed, 130 interrupted, 2 a one-line error.
  */
 
 const [specFile, out, jobModule, ...flags] = process.argv.slice(2)
@@ -42,7 +42,7 @@ const program = Effect.gen(function* () {
 
 const exit = await Effect.runPromiseExit(program)
 if (exit._tag === 'Success') {
-  process.exitCode = batchExitCode(exit.value)
+  process.exitCode = { ok: 0, failed: 3, interrupted: 130 }[batchOutcome(exit.value)]
 } else {
   const failure = exit.cause.reasons.find((reason) => reason._tag === 'Fail')
   process.stderr.write(`${failure === undefined ? String(exit.cause) : failure.error.message}\n`)
