@@ -26,7 +26,7 @@ const failed: ResultRecord = { id: 'bbbbbbbbbbbb', job, status: 'failed', error:
 
 const fresh = (): string => join(mkdtempSync(join(tmpdir(), 'nas-sim-log-')), 'results.jsonl')
 const appendAll = (file: string, records: readonly ResultRecord[]): void =>
-  Effect.runSync(Effect.scoped(Effect.flatMap(openResultsLog(file), (log) => Effect.forEach(records, log.append))))
+  Effect.runSync(Effect.scoped(Effect.flatMap(openResultsLog(file), (log) => Effect.forEach(records, log.append, { discard: true }))))
 
 describe('results log', () => {
   it('appends one line per record and reads them back', () => {
