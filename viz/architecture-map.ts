@@ -19,6 +19,10 @@ const defaultWidth = 960
 const rowHeight = 16
 const rowGap = 2
 const headingHeight = 20
+/** Extra heading height when the summary does not fit beside the name and moves to a line of its own. */
+const summaryLineHeight = 15
+/** Bold glyphs are about 10% wider than regular ones in DejaVu Sans. */
+const boldWidening = 1.1
 const groupGap = 12
 const slotLabelGap = 8
 const axisHeight = 34
@@ -27,13 +31,14 @@ const maxFfnSwatches = 8
 const representativeFractions = [1, 0.75, 0.5, 0.25, 0.1] as const
 
 /** FFN width each layer's fraction is measured against: the parent's FFN there, else its widest FFN. */
-function referenceWidths(input: ArchitectureMapInput): readonly number[] {
+export function referenceWidths(input: ArchitectureMapInput): readonly number[] {
   const widths = (a: Architecture) => a.layers.flatMap((l) => (l.ffn.type === 'ffn' ? [l.ffn.intermediate] : []))
   const fallback = Math.max(1, ...widths(input.parent), ...input.children.flatMap(widths))
   return input.parent.layers.map((l) => (l.ffn.type === 'ffn' ? l.ffn.intermediate : fallback))
 }
 
-function validate(input: ArchitectureMapInput): void {
+/** Every child must have the parent's layer count, and the parent at least one layer. */
+export function validateMapInput(input: ArchitectureMapInput): void {
   const n = input.parent.layers.length
   if (n === 0) throw new VizInputError({ field: 'parent.layers', problem: 'empty (the parent needs at least one layer)' })
   input.children.forEach((child, i) => {
@@ -109,7 +114,7 @@ function summary(architecture: Architecture, references: readonly number[]): str
 
 /** Renders the architecture map as a standalone SVG string. Throws `VizInputError` on invalid input. */
 export function architectureMapSvg(input: ArchitectureMapInput): string {
-  validate(input)
+  validateMapInput(input)
   const width = requirePositive('width', input.width ?? defaultWidth)
   const architectures = [...(input.showParent === false ? [] : [input.parent]), ...input.children]
   if (architectures.length === 0) throw new VizInputError({ field: 'children', problem: 'empty while showParent is false (nothing to draw)' })
@@ -130,16 +135,21 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
   const titleHeight = input.title === undefined ? 10 : 30
   const key = legend(legendItems, width - left - right)
   const top = titleHeight + key.height + 10
-  const groupHeight = headingHeight + 2 * rowHeight + rowGap
-  const rowsHeight = architectures.length * groupHeight + (architectures.length - 1) * groupGap
+  const headings = architectures.map((architecture, a) => {
+    const name = a === 0 && input.showParent !== false ? `${architecture.name} (parent)` : architecture.name
+    const text = summary(architecture, references)
+    const fits = textWidth(name, fontSize.label) * boldWidening + 16 + textWidth(text, fontSize.tick) <= plotWidth
+    return { name, summary: text, fits, height: headingHeight + (fits ? 0 : summaryLineHeight) }
+  })
+  const groupTops = headings.map((_, a) => headings.slice(0, a).reduce((y, h) => y + h.height + 2 * rowHeight + rowGap + groupGap, 0))
+  const rowsHeight = headings.reduce((y, h) => y + h.height + 2 * rowHeight + rowGap, 0) + (architectures.length - 1) * groupGap
   const height = top + rowsHeight + axisHeight + 8
 
   const groups = architectures.map((architecture, a) => {
-    const y0 = a * (groupHeight + groupGap)
-    const isParent = architecture === input.parent && input.showParent !== false && a === 0
-    const name = isParent ? `${architecture.name} (parent)` : architecture.name
+    const y0 = groupTops[a] ?? 0
+    const heading = headings[a] ?? { name: architecture.name, summary: '', fits: true, height: headingHeight }
     const slotRow = (slot: 0 | 1) => {
-      const y = y0 + headingHeight + slot * (rowHeight + rowGap)
+      const y = y0 + heading.height + slot * (rowHeight + rowGap)
       const cells = architecture.layers.map((layer, i) => {
         const reference = references[i] ?? 1
         const variant = slot === 0 ? mixerVariant(layer.mixer) : ffnVariant(layer.ffn, reference)
@@ -173,8 +183,10 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
     return el(
       'g',
       { class: 'architecture', 'data-name': architecture.name },
-      textEl('text', { x: 0, y: y0 + 13, 'font-size': fontSize.label, 'font-weight': 'bold' }, name),
-      textEl('text', { x: plotWidth, y: y0 + 13, 'text-anchor': 'end', 'font-size': fontSize.tick, fill: ink.muted }, summary(architecture, references)),
+      textEl('text', { x: 0, y: y0 + 13, 'font-size': fontSize.label, 'font-weight': 'bold' }, heading.name),
+      heading.fits
+        ? textEl('text', { class: 'summary', x: plotWidth, y: y0 + 13, 'text-anchor': 'end', 'font-size': fontSize.tick, fill: ink.muted }, heading.summary)
+        : textEl('text', { class: 'summary', x: 0, y: y0 + 13 + summaryLineHeight, 'font-size': fontSize.tick, fill: ink.muted }, heading.summary),
       slotRow(0),
       slotRow(1),
     )

@@ -250,7 +250,7 @@ export function frontierSvg(input: FrontierPlotInput): string {
     ...(data.chosen === undefined
       ? []
       : [{ text: data.chosen.source.label ?? 'Chosen', x: x(data.chosen.x), y: y(data.chosen.y), clearance: chosenRingRadius + 3, fontSize: fontSize.annotation, bold: true }]),
-    ...(data.parent === undefined ? [] : [data.parent]).map((r) => ({ text: `${r.label} (parent)`, x: x(r.x), y: y(r.y), clearance: markerRadius * 1.6 + 3, fontSize: fontSize.annotation })),
+    ...(data.parent === undefined ? [] : [data.parent]).map((r) => ({ text: /parent/i.test(r.label) ? r.label : `${r.label} (parent)`, x: x(r.x), y: y(r.y), clearance: markerRadius * 1.6 + 3, fontSize: fontSize.annotation })),
     ...data.references.map((r) => ({ text: r.label, x: x(r.x), y: y(r.y), clearance: markerRadius * 1.3 + 3, fontSize: fontSize.annotation })),
     ...data.budgets.map((b) => ({ text: b.label, x: x(b.x), y: fontSize.annotation, clearance: 4, fontSize: fontSize.annotation })),
   ]

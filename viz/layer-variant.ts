@@ -70,3 +70,31 @@ export function describeFfn(spec: FfnSlotSpec, parentIntermediate: number): stri
       return 'no-op (skipped)'
   }
 }
+
+/** A table cell's worth: `GQA 8 KV`, `MHA`, `Mamba-2`, `linear`, `no-op`. */
+export function shortMixer(spec: MixerSpec): string {
+  switch (spec.type) {
+    case 'attention': {
+      const form = spec.kvHeads === spec.heads ? 'MHA' : `GQA ${spec.kvHeads} KV`
+      return spec.window === undefined ? form : `${form}, window ${formatInteger(spec.window)}`
+    }
+    case 'mamba2':
+      return 'Mamba-2'
+    case 'linear':
+      return 'linear'
+    case 'noop':
+      return 'no-op'
+  }
+}
+
+/** A table cell's worth: `14,336 (50%)`, `linear`, `no-op`. */
+export function shortFfn(spec: FfnSlotSpec, parentIntermediate: number): string {
+  switch (spec.type) {
+    case 'ffn':
+      return `${formatInteger(spec.intermediate)} (${Math.round((100 * spec.intermediate) / parentIntermediate)}%)`
+    case 'linear':
+      return 'linear'
+    case 'noop':
+      return 'no-op'
+  }
+}
