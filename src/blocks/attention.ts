@@ -48,6 +48,7 @@ export const attention: BlockModel<AttentionSpec> = {
         // Flash attention reads Q, K, V once and writes O; new K/V are also stored in the cache.
         bytes: tokens * s.headDim * ((2 * hq + 2 * hkv) * a + 2 * projectedKv * kvb),
         math,
+        attention: { batch: shape.batch, queries: shape.seqLen, keys: attendedTokens(shape.seqLen, s.window), heads: hq, kvHeads: hkv, headDim: s.headDim },
       }
     } else {
       const attended = attendedTokens(shape.contextLen, s.window)
@@ -58,6 +59,7 @@ export const attention: BlockModel<AttentionSpec> = {
         // Decode streams the whole cached K and V; Q in, O out and the new K/V written are small.
         bytes: shape.batch * s.headDim * (2 * attended * hkv * kvb + 2 * hq * a + 2 * projectedKv * kvb),
         math,
+        attention: { batch: shape.batch, queries: 1, keys: attended, heads: hq, kvHeads: hkv, headDim: s.headDim },
       }
     }
 

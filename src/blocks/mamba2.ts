@@ -58,6 +58,7 @@ export const mamba2: BlockModel<Mamba2Spec> = {
         flops: intra + states,
         bytes: tokens * (d.convChannels + d.heads + d.inner) * a + 2 * shape.batch * chunks * stateElems * chunkStateBytes,
         math: act,
+        scan: { batch: shape.batch, queries: shape.seqLen, heads: d.heads, headDim: s.headDim, stateDim: s.stateDim },
       }
     } else {
       const kv = bytesPerElement[precision.kv]
@@ -76,6 +77,7 @@ export const mamba2: BlockModel<Mamba2Spec> = {
         flops: 6 * shape.batch * stateElems,
         bytes: shape.batch * (2 * stateElems * kv + (d.convChannels + d.heads + d.inner) * a),
         math: act,
+        scan: { batch: shape.batch, queries: 1, heads: d.heads, headDim: s.headDim, stateDim: s.stateDim },
       }
     }
 

@@ -23,6 +23,37 @@ export interface Kernel {
   readonly gemm?: { readonly m: number; readonly n: number; readonly k: number }
   /** For `communication`: the number of GPUs taking part. */
   readonly ranks?: number
+  /** For `attention`: its shape per GPU, for shape-dependent efficiencies (see {@link AttentionShape}). */
+  readonly attention?: AttentionShape
+  /** For `scan`: its shape per GPU, for shape-dependent efficiencies (see {@link ScanShape}). */
+  readonly scan?: ScanShape
+}
+
+/** An attention kernel's shape on one GPU. */
+export interface AttentionShape {
+  /** Sequences. */
+  readonly batch: number
+  /** New query tokens per sequence: `seqLen` in prefill, 1 in decode. */
+  readonly queries: number
+  /** Keys the last query of a sequence attends to (the context, capped by a sliding window). */
+  readonly keys: number
+  /** Query heads on this GPU. */
+  readonly heads: number
+  /** Key/value heads on this GPU. */
+  readonly kvHeads: number
+  readonly headDim: number
+}
+
+/** A state-space scan kernel's shape on one GPU. */
+export interface ScanShape {
+  /** Sequences. */
+  readonly batch: number
+  /** New tokens per sequence: `seqLen` in prefill (the chunked scan), 1 in decode (the state update). */
+  readonly queries: number
+  /** SSM heads on this GPU. */
+  readonly heads: number
+  readonly headDim: number
+  readonly stateDim: number
 }
 
 /** Prefill of `seqLen` new tokens per sequence, from an empty cache. */
