@@ -66,7 +66,7 @@ describe('architectureMapSvg', () => {
     const root = parseSvg(architectureMapSvg({ parent, children: [child] }))
     const tip = (layer: number, slot: string) => one(root, `g.architecture[data-name="Child"] rect.cell[data-slot="${slot}"][data-layer="${layer}"] title`).textContent
     expect(tip(1, 'mixer')).toBe('Child · layer 1\nMixer: GQA, 2 KV heads (32 query heads × 128)')
-    expect(tip(2, 'ffn')).toBe('Child · layer 2\nFFN: FFN 3,584 (25% of 14,336), SwiGLU')
+    expect(tip(2, 'ffn')).toBe("Child · layer 2\nFFN: 3,584 intermediate (25% of the parent's 14,336), SwiGLU")
     const summaries = all(root, 'g.architecture > text').map((t) => t.textContent)
     // FFN widths 14,336 + 7,168 + 3,584 + 14,336 = 39,424 of the parent's 6 × 14,336 = 86,016: 46%.
     expect(summaries).toContain('3 attention · 1 Mamba-2 · 1 linear · 1 no-op · FFN width 46% of parent')

@@ -56,13 +56,13 @@ export function describeMixer(spec: MixerSpec): string {
   }
 }
 
-/** One-line description of an FFN slot, e.g. `FFN 14,336 (50% of 28,672), SwiGLU`. */
+/** One-line description of an FFN slot, e.g. `14,336 intermediate (50% of the parent's 28,672), SwiGLU`. */
 export function describeFfn(spec: FfnSlotSpec, parentIntermediate: number): string {
   switch (spec.type) {
     case 'ffn': {
       const activation = spec.activation === 'swiglu' ? 'SwiGLU' : 'squared ReLU'
       const percent = Math.round((100 * spec.intermediate) / parentIntermediate)
-      return `FFN ${formatInteger(spec.intermediate)} (${percent}% of ${formatInteger(parentIntermediate)}), ${activation}`
+      return `${formatInteger(spec.intermediate)} intermediate (${percent}% of the parent's ${formatInteger(parentIntermediate)}), ${activation}`
     }
     case 'linear':
       return `linear ${formatInteger(spec.hidden)}×${formatInteger(spec.hidden)}`
