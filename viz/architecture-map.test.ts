@@ -73,6 +73,18 @@ describe('architectureMapSvg', () => {
     expect(summaries).toContain('6 attention · FFN width 100% of parent')
   })
 
+  it("marks Hymba's hybrid-head mixers as their own variant, with a legend entry", () => {
+    const hybrid = {
+      type: 'hybrid-heads', hidden, heads: 25, kvHeads: 5, qkHeadDim: 64, vHeadDim: 128, ssmInner: 3200, stateDim: 16, dtRank: 100, convKernel: 4, window: 1024,
+    } as const
+    const hymba = tiny('Hymba-like', parent.layers.map((l) => ({ ...l, mixer: hybrid })))
+    const root = parseSvg(architectureMapSvg({ parent, children: [hymba] }))
+    const cell = one(root, 'g.architecture[data-name="Hymba-like"] rect.cell[data-slot="mixer"][data-layer="0"]')
+    expect(cell.getAttribute('data-variant')).toBe('hybrid')
+    expect(one(cell, 'title').textContent).toContain('hybrid heads: 25 attention heads (5 KV), sliding window 1,024 in parallel with Mamba 3,200 wide')
+    expect(all(root, '.legend-item text').map((t) => t.textContent)).toContain('Hybrid heads')
+  })
+
   it('rejects a child whose layer count differs from the parent, naming it', () => {
     const short = tiny('Short', child.layers.slice(0, 4))
     expect(() => architectureMapSvg({ parent, children: [short] })).toThrow("invalid children[0].layers: 4 layers in Short (must match the parent's 6)")

@@ -77,6 +77,8 @@ function palette(architectures: readonly Architecture[], references: readonly nu
         return ffnColour(variant.fraction)
       case 'mamba':
         return variantColours.mamba
+      case 'hybrid':
+        return variantColours.hybrid
       case 'linear':
         return variantColours.linear
       case 'noop':
@@ -90,6 +92,7 @@ function palette(architectures: readonly Architecture[], references: readonly nu
     ...(kvValues.length === 0 ? [] : [{ label: 'Attention, KV heads:', heading: true }]),
     ...[...kvValues].reverse().map((kv) => ({ label: String(kv), key: swatchKey(kvColour(kv)), title: `attention with ${kv} KV head${kv === 1 ? '' : 's'}` })),
     ...(has('mamba') ? [{ label: 'Mamba-2', key: swatchKey(variantColours.mamba) }] : []),
+    ...(has('hybrid') ? [{ label: 'Hybrid heads', key: swatchKey(variantColours.hybrid), title: 'attention and Mamba heads in parallel (Hymba)' }] : []),
     ...(shownPercents.length === 0 ? [] : [{ label: 'FFN width:', heading: true }]),
     ...shownPercents.map((p) => ({ label: `${p}%`, key: swatchKey(ffnColour(p / 100)), title: `FFN at ${p}% of the parent's width` })),
     ...(has('linear') ? [{ label: 'Linear', key: swatchKey(variantColours.linear), title: 'a single hidden×hidden linear layer' }] : []),
@@ -103,6 +106,7 @@ function summary(architecture: Architecture, references: readonly number[]): str
   const mixers = [
     [count('attention'), 'attention'],
     [count('mamba2'), 'Mamba-2'],
+    [count('hybrid-heads'), 'hybrid-head'],
     [count('linear'), 'linear'],
     [count('noop'), 'no-op'],
   ] as const
@@ -120,7 +124,8 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
   if (architectures.length === 0) throw new VizInputError({ field: 'children', problem: 'empty while showParent is false (nothing to draw)' })
   const references = referenceWidths(input)
   const { fill, legend: legendItems } = palette(architectures, references)
-  const hasMamba = architectures.some((a) => a.layers.some((l) => l.mixer.type === 'mamba2'))
+  // 'Attention' names the row only while every mixer is attention or a stand-in for it.
+  const hasMamba = architectures.some((a) => a.layers.some((l) => l.mixer.type === 'mamba2' || l.mixer.type === 'hybrid-heads'))
   const slotNames = [hasMamba ? 'Mixer' : 'Attention', 'FFN'] as const
 
   const n = input.parent.layers.length

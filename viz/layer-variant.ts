@@ -9,6 +9,7 @@ import { formatInteger } from './formats.ts'
 export type SlotVariant =
   | { readonly kind: 'attention'; readonly kvHeads: number }
   | { readonly kind: 'mamba' }
+  | { readonly kind: 'hybrid' }
   | { readonly kind: 'ffn'; readonly fraction: number }
   | { readonly kind: 'linear' }
   | { readonly kind: 'noop' }
@@ -19,6 +20,8 @@ export function mixerVariant(spec: MixerSpec): SlotVariant {
       return { kind: 'attention', kvHeads: spec.kvHeads }
     case 'mamba2':
       return { kind: 'mamba' }
+    case 'hybrid-heads':
+      return { kind: 'hybrid' }
     case 'linear':
       return { kind: 'linear' }
     case 'noop':
@@ -49,6 +52,10 @@ export function describeMixer(spec: MixerSpec): string {
     }
     case 'mamba2':
       return `Mamba-2, ${spec.heads} heads × ${spec.headDim}, state ${spec.stateDim}, ${spec.groups} group${spec.groups === 1 ? '' : 's'}`
+    case 'hybrid-heads': {
+      const window = spec.window === undefined ? '' : `, sliding window ${formatInteger(spec.window)}`
+      return `hybrid heads: ${spec.heads} attention heads (${spec.kvHeads} KV)${window} in parallel with Mamba ${formatInteger(spec.ssmInner)} wide, state ${spec.stateDim}`
+    }
     case 'linear':
       return `linear ${formatInteger(spec.hidden)}×${formatInteger(spec.hidden)}`
     case 'noop':
@@ -80,6 +87,8 @@ export function shortMixer(spec: MixerSpec): string {
     }
     case 'mamba2':
       return 'Mamba-2'
+    case 'hybrid-heads':
+      return `hybrid ${spec.kvHeads} KV + Mamba`
     case 'linear':
       return 'linear'
     case 'noop':

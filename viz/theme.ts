@@ -88,6 +88,7 @@ export const memoryLabels = {
 /** Architecture-map fills for the variants that are not on a sequential scale. */
 export const variantColours = {
   mamba: okabeIto.bluishGreen,
+  hybrid: okabeIto.reddishPurple,
   linear: '#8c8c8c',
   noop: '#ffffff',
   noopStroke: '#b4b4b4',
