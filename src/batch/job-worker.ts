@@ -4,16 +4,17 @@ import type { Scope } from 'effect'
 import { JobModuleError } from './errors.ts'
 import type { JobOutcome, JobRequest, WorkerMessage, WorkerSetup } from './worker-protocol.ts'
 
-/** A worker thread died while running a job (the job module crashed it or exited). */
-export interface WorkerCrash {
-  readonly kind: 'crashed'
-  readonly problem: string
+/** A job whose worker is gone: it crashed or exited mid-job, or was stopped when the job ran out of time. */
+export interface WorkerLost {
+  readonly kind: 'lost'
+  /** What happened, as the job's recorded error. */
+  readonly error: string
 }
 
 /** One worker thread with the job module loaded. */
 export interface JobWorker {
   /** Runs one job; interrupting it stops waiting, and the worker is terminated when its scope closes. */
-  readonly run: (request: JobRequest) => Effect.Effect<JobOutcome | WorkerCrash>
+  readonly run: (request: JobRequest) => Effect.Effect<JobOutcome | WorkerLost>
 }
 
 const bootstrap = new URL('./worker-bootstrap.mjs', import.meta.url)
@@ -83,11 +84,11 @@ export function startJobWorker(jobModule: string): Effect.Effect<JobWorker, JobM
       (problem) => problem,
     )
     if (started !== true) return yield* Effect.fail(new JobModuleError({ module: jobModule, problem: started }))
-    const run = (request: JobRequest): Effect.Effect<JobOutcome | WorkerCrash> =>
-      listen<JobOutcome | WorkerCrash>(
+    const run = (request: JobRequest): Effect.Effect<JobOutcome | WorkerLost> =>
+      listen<JobOutcome | WorkerLost>(
         thread,
         (message) => (message.kind === 'done' && message.id === request.id ? message : undefined),
-        (problem) => ({ kind: 'crashed', problem }),
+        (problem) => ({ kind: 'lost', error: `the worker crashed: ${problem}` }),
         () => thread.worker.postMessage(request),
       )
     return { run }

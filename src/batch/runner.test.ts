@@ -138,8 +138,21 @@ describe('runBatch', () => {
     expect(await failureOf(runBatch(options(freshDir(), { jobModule: missing })))).toMatch(/^job module file:.*missing\.mjs: cannot be loaded: /)
   })
 
-  it('rejects a worker count that is not a whole number of at least 1', async () => {
+  it('records a job over the time limit as failed, replaces its worker, and runs the rest', async () => {
+    const slow = Effect.runSync(
+      expandSpec({ defaults: { gpu: 'h200', input: 128, output: 1024, speedup: 2 }, axes: { parent: ['slow-model', 'llama-3.1-8b', 'qwen-2.5-72b', 'llama-3.3-70b'] } }),
+    )
+    const started = performance.now()
+    const summary = await run(options(freshDir(), { spec: slow, workers: 1, jobTimeoutSeconds: 0.3 }))
+    expect(performance.now() - started).toBeLessThan(20_000)
+    expect(summary).toMatchObject({ ok: 3, failed: 1 })
+    const timedOut = resultsOf(summary.paths.out).find((record) => record.job.parent === 'slow-model')
+    expect(timedOut?.status === 'failed' && timedOut.error).toBe('timed out after 0.3 s; its worker was stopped')
+  })
+
+  it('rejects a worker count that is not a whole number of at least 1, and a time limit that is not positive', async () => {
     expect(await failureOf(runBatch(options(freshDir(), { workers: 0 })))).toBe('--workers: 0 is not a whole number of at least 1')
+    expect(await failureOf(runBatch(options(freshDir(), { jobTimeoutSeconds: 0 })))).toBe('--job-timeout: 0 is not a positive number of seconds')
   })
 })
 

@@ -1,14 +1,14 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Effect } from 'effect'
+import { Duration, Effect } from 'effect'
 import type { Scope } from 'effect'
 import { batchPaths, prepareOutDir, writeJobFiles } from './batch-files.ts'
 import type { BatchPaths } from './batch-files.ts'
 import { BatchOptionError } from './errors.ts'
 import type { BatchError, BatchFileError, JobModuleError } from './errors.ts'
 import { startJobWorker } from './job-worker.ts'
-import type { WorkerCrash } from './job-worker.ts'
+import type { JobWorker, WorkerLost } from './job-worker.ts'
 import { makeProgressReporter } from './progress-reporter.ts'
 import type { ProgressOutput, ProgressReporter } from './progress-reporter.ts'
 import type { ProgressState } from './progress.ts'
@@ -40,6 +40,8 @@ export interface BatchOptions {
   readonly progress?: ProgressOutput | false
   /** Result columns of `summary.csv` after the job's own. */
   readonly columns?: readonly ResultColumn[]
+  /** Longest a job may run, in seconds; a job over it is recorded as failed and its worker replaced. Default: no limit. */
+  readonly jobTimeoutSeconds?: number
   /** Called once per group after the run, e.g. to draw the group's combined Pareto plot. */
   readonly onGroup?: GroupHook
   /** When aborted, no further job starts; those in flight finish and are recorded. */
@@ -87,10 +89,9 @@ const abortOf = (signal: AbortSignal): Effect.Effect<void> =>
     return Effect.sync(() => signal.removeEventListener('abort', onAbort))
   })
 
-function toRecord(job: IdentifiedJob, outcome: JobOutcome | WorkerCrash, seconds: number): ResultRecord {
+function toRecord(job: IdentifiedJob, outcome: JobOutcome | WorkerLost, seconds: number): ResultRecord {
   const finishedAt = new Date().toISOString()
-  if (outcome.kind === 'crashed')
-    return { id: job.id, job: job.job, status: 'failed', error: `the worker crashed: ${outcome.problem}`, seconds, finishedAt }
+  if (outcome.kind === 'lost') return { id: job.id, job: job.job, status: 'failed', error: outcome.error, seconds, finishedAt }
   return outcome.ok
     ? { id: job.id, job: job.job, status: 'ok', result: JSON.parse(outcome.resultJson) as unknown, seconds: outcome.seconds, finishedAt }
     : { id: job.id, job: job.job, status: 'failed', error: outcome.error, seconds: outcome.seconds, finishedAt }
@@ -110,25 +111,35 @@ function dropFailed(file: string, jobs: readonly IdentifiedJob[]): Effect.Effect
 function runPending(
   pending: readonly IdentifiedJob[],
   lanes: number,
-  jobModule: string,
+  options: BatchOptions,
   log: ResultsLog,
   onRecord: (record: ResultRecord) => void,
-  stop: AbortSignal | undefined,
 ): Effect.Effect<void, JobModuleError | BatchFileError> {
   let next = 0
-  const takeNext = (): IdentifiedJob | undefined => (stop?.aborted === true ? undefined : pending[next++])
+  const takeNext = (): IdentifiedJob | undefined => (options.stop?.aborted === true ? undefined : pending[next++])
+  const jobModule = moduleUrl(options.jobModule)
+  const limit = options.jobTimeoutSeconds
+  const runWithin = (worker: JobWorker, job: IdentifiedJob): Effect.Effect<JobOutcome | WorkerLost> => {
+    const running = worker.run({ id: job.id, job: job.job })
+    return limit === undefined
+      ? running
+      : Effect.timeoutOrElse(running, {
+          duration: Duration.seconds(limit),
+          orElse: () => Effect.succeed<WorkerLost>({ kind: 'lost', error: `timed out after ${limit} s; its worker was stopped` }),
+        })
+  }
   const runOn = (first: IdentifiedJob): Effect.Effect<IdentifiedJob | undefined, JobModuleError | BatchFileError> =>
     Effect.scoped(
       Effect.gen(function* () {
         const worker = yield* startJobWorker(jobModule)
         for (let job: IdentifiedJob | undefined = first; job !== undefined; job = takeNext()) {
           const start = performance.now()
-          const outcome = yield* worker.run({ id: job.id, job: job.job })
+          const outcome = yield* runWithin(worker, job)
           const record = toRecord(job, outcome, Math.round(performance.now() - start) / 1000)
           yield* log.append(record)
           onRecord(record)
-          // A crashed worker is gone; the lane goes on with a fresh one.
-          if (outcome.kind === 'crashed') return takeNext()
+          // A lost worker is dead or busy with an abandoned job; the lane goes on with a fresh one.
+          if (outcome.kind === 'lost') return takeNext()
         }
         return undefined
       }),
@@ -167,6 +178,9 @@ export function runBatch(options: BatchOptions): Effect.Effect<BatchSummary, Bat
       const workers = options.workers ?? availableParallelism()
       if (!Number.isInteger(workers) || workers < 1)
         return yield* Effect.fail(new BatchOptionError({ option: '--workers', problem: `${workers} is not a whole number of at least 1` }))
+      const limit = options.jobTimeoutSeconds
+      if (limit !== undefined && !(limit > 0 && Number.isFinite(limit)))
+        return yield* Effect.fail(new BatchOptionError({ option: '--job-timeout', problem: `${limit} is not a positive number of seconds` }))
       const startedAt = performance.now()
       const paths = batchPaths(options.out)
       const retryFailed = options.retryFailed === true
@@ -192,7 +206,7 @@ export function runBatch(options: BatchOptions): Effect.Effect<BatchSummary, Bat
         if (record.status === 'failed') failed += 1
         reporter.jobFinished(state(), record)
       }
-      const run = runPending(pending, lanes, moduleUrl(options.jobModule), log, onRecord, options.stop)
+      const run = runPending(pending, lanes, options, log, onRecord)
       const abandoned =
         options.abandon === undefined
           ? yield* run.pipe(Effect.as(false))
