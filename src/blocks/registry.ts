@@ -1,6 +1,7 @@
 import { attention } from './attention.ts'
 import type { BlockModel, BlockModelOf } from './block-model.ts'
 import { ffn } from './ffn.ts'
+import { hybridHeads } from './hybrid-heads.ts'
 import { linear } from './linear.ts'
 import { mamba2 } from './mamba2.ts'
 import { noop } from './noop.ts'
@@ -13,6 +14,7 @@ export const blockModels = {
   noop,
   ffn,
   mamba2,
+  'hybrid-heads': hybridHeads,
 } satisfies { readonly [K in BlockKind]: BlockModelOf<K> }
 
 /** The model for a spec, typed so that callers never switch on kind. */

@@ -39,6 +39,22 @@ export const Mamba2SpecSchema = Schema.Struct({
   chunkSize: Schema.optional(PositiveInt),
 })
 
-export const BlockSpecSchema = Schema.Union([AttentionSpecSchema, LinearSpecSchema, NoopSpecSchema, FfnSpecSchema, Mamba2SpecSchema])
+export const HybridHeadsSpecSchema = Schema.Struct({
+  type: Schema.Literal('hybrid-heads'),
+  hidden: PositiveInt,
+  heads: PositiveInt,
+  kvHeads: PositiveInt,
+  qkHeadDim: PositiveInt,
+  vHeadDim: PositiveInt,
+  window: Schema.optional(PositiveInt),
+  sharesKv: Schema.optional(Schema.Boolean),
+  ssmInner: PositiveInt,
+  stateDim: PositiveInt,
+  dtRank: PositiveInt,
+  convKernel: PositiveInt,
+  metaTokens: Schema.optional(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
+})
+
+export const BlockSpecSchema = Schema.Union([AttentionSpecSchema, LinearSpecSchema, NoopSpecSchema, FfnSpecSchema, Mamba2SpecSchema, HybridHeadsSpecSchema])
 
 export const PrecisionSchema = Schema.Literals(['bf16', 'fp16', 'fp8', 'fp4'])

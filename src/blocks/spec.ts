@@ -60,11 +60,44 @@ export interface Mamba2Spec {
   readonly chunkSize?: number
 }
 
-export type BlockSpec = AttentionSpec | LinearSpec | NoopSpec | FfnSpec | Mamba2Spec
+/**
+ * Hymba's hybrid-head mixer: attention heads and Mamba (selective-scan) heads
+ * in parallel on the same input, their outputs normed, averaged and projected
+ * by one shared output matrix (see hybrid-heads.ts).
+ */
+export interface HybridHeadsSpec {
+  readonly type: 'hybrid-heads'
+  /** Model width (d_model). */
+  readonly hidden: number
+  /** Attention query heads. */
+  readonly heads: number
+  /** Attention key/value heads; must divide `heads`. */
+  readonly kvHeads: number
+  /** Per-head dimension of queries and keys. */
+  readonly qkHeadDim: number
+  /** Per-head dimension of values; heads × vHeadDim must equal `ssmInner`, the width both branches produce. */
+  readonly vHeadDim: number
+  /** Sliding-window length in tokens; absent means global attention. Meta tokens stay visible outside the window. */
+  readonly window?: number
+  /** True when this layer reuses another layer's KV cache: no K/V projection, no cache of its own. */
+  readonly sharesKv?: boolean
+  /** Mamba branch width d_inner (mamba_expand × hidden). */
+  readonly ssmInner: number
+  /** SSM state size per channel (d_state). */
+  readonly stateDim: number
+  /** Rank of the Δ (time-step) projection. */
+  readonly dtRank: number
+  /** Depthwise causal convolution width. */
+  readonly convKernel: number
+  /** Learned tokens prepended to every sequence (Hymba's meta tokens); 0 when absent. */
+  readonly metaTokens?: number
+}
+
+export type BlockSpec = AttentionSpec | LinearSpec | NoopSpec | FfnSpec | Mamba2Spec | HybridHeadsSpec
 export type BlockKind = BlockSpec['type']
 
 /** What may stand in a layer's mixer (attention) slot. */
-export type MixerSpec = AttentionSpec | LinearSpec | NoopSpec | Mamba2Spec
+export type MixerSpec = AttentionSpec | LinearSpec | NoopSpec | Mamba2Spec | HybridHeadsSpec
 /** What may stand in a layer's FFN slot. */
 export type FfnSlotSpec = FfnSpec | LinearSpec | NoopSpec
 

@@ -9,6 +9,8 @@ export function describeBlock(s: BlockSpec): string {
       return `FFN ${s.activation} ${s.intermediate}`
     case 'mamba2':
       return `Mamba-2 ${s.heads}h×${s.headDim} N${s.stateDim}`
+    case 'hybrid-heads':
+      return `hybrid ${s.heads}q/${s.kvHeads}kv + SSM ${s.ssmInner} N${s.stateDim}${s.window === undefined ? '' : ` win ${s.window}`}${s.sharesKv ? ' shared-kv' : ''}`
     case 'linear':
       return 'linear'
     case 'noop':

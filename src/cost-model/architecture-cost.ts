@@ -16,6 +16,8 @@ const categoryOf: Readonly<Record<BlockKind, TimeCategory | undefined>> = {
   mamba2: 'mamba',
   linear: 'linear',
   noop: undefined,
+  // Hymba's attention and SSM heads share one block (and one out_proj); its time is counted with attention.
+  'hybrid-heads': 'attention',
 }
 
 export interface MemoryUse {

@@ -7,6 +7,7 @@ import { importDeciLm } from './hf-decilm.ts'
 import { importLlama, importQwen2 } from './hf-llama.ts'
 import { importNemotron } from './hf-nemotron.ts'
 import { importNemotronH } from './hf-nemotron-h.ts'
+import { importHymba } from './hf-hymba.ts'
 
 type Importer = (json: unknown, options?: ImportOptions) => Result.Result<Architecture, ConfigImportError>
 
@@ -17,18 +18,10 @@ const importers = {
   NemotronForCausalLM: { modelType: 'nemotron', importer: importNemotron },
   NemotronHForCausalLM: { modelType: 'nemotron_h', importer: importNemotronH },
   DeciLMForCausalLM: { modelType: 'nemotron-nas', importer: importDeciLm },
+  HymbaForCausalLM: { modelType: 'hymba', importer: importHymba },
 } satisfies Record<string, { readonly modelType: string; readonly importer: Importer }>
 
 type SupportedClass = keyof typeof importers
-
-/** Families nas-sim knows of but cannot represent yet, with the reason. */
-const notYetSupported: Readonly<Record<string, { readonly modelType: string; readonly reason: string }>> = {
-  HymbaForCausalLM: {
-    modelType: 'hymba',
-    reason:
-      'not supported yet (each Hymba layer runs attention and Mamba heads in parallel, which a layer of one mixer and one FFN cannot represent)',
-  },
-}
 
 export const supportedArchitectures = Object.keys(importers) as readonly SupportedClass[]
 
@@ -46,8 +39,7 @@ function isSupported(name: string): name is SupportedClass {
 function classOf(header: Schema.Schema.Type<typeof ConfigHeader>): string | undefined {
   const named = header.architectures?.[0]
   if (named !== undefined) return named
-  const known = [...Object.entries(importers), ...Object.entries(notYetSupported)]
-  return known.find(([, family]) => family.modelType === header.model_type)?.[0] ?? header.model_type
+  return Object.entries(importers).find(([, family]) => family.modelType === header.model_type)?.[0] ?? header.model_type
 }
 
 /**
@@ -65,9 +57,7 @@ export function importHfConfig(json: unknown, options: ImportOptions = {}): Resu
     if (architecture !== undefined && isSupported(architecture)) {
       return yield* importers[architecture].importer(json, options)
     }
-    const reason =
-      (architecture === undefined ? undefined : notYetSupported[architecture]?.reason) ??
-      `expected architectures[0] to be one of ${supportedArchitectures.join(', ')}`
+    const reason = `expected architectures[0] to be one of ${supportedArchitectures.join(', ')}`
     return yield* Result.fail(new UnsupportedArchitectureError({ architecture: architecture ?? '(none named)', reason }))
   })
 }

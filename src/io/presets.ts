@@ -30,11 +30,7 @@ export interface Preset {
   readonly config: { readonly _source: string | readonly string[] }
 }
 
-/**
- * Every preset id with its display name and config. `hymba-1.5b` is listed so
- * that `nas-sim models` shows it, but loading it fails with a one-line "not
- * supported yet" error until a layer can hold attention and Mamba in parallel.
- */
+/** Every preset id with its display name and config. */
 const presetTable = {
   'llama-3.1-8b': { name: 'Llama-3.1-8B', config: llama31_8b },
   'llama-3.1-70b': { name: 'Llama-3.1-70B', config: llama31_70b },
