@@ -57,6 +57,7 @@ export function makeProgressReporter(output: ProgressOutput | false): ProgressRe
       if (!barShown || performance.now() - lastDraw >= redrawIntervalMs || state.done === state.total) draw(state)
     },
     close: (state) => {
+      if (state.total === 0) return
       draw(state)
       output.write('\n')
     },

@@ -13,7 +13,7 @@ import { makeProgressReporter } from './progress-reporter.ts'
 import type { ProgressOutput, ProgressReporter } from './progress-reporter.ts'
 import type { ProgressState } from './progress.ts'
 import { openResultsLog, readResults, rewriteResults } from './results-log.ts'
-import type { ResultRecord, ResultsLog } from './results-log.ts'
+import type { LoadedResults, ResultRecord, ResultsLog } from './results-log.ts'
 import { selectShard } from './shard.ts'
 import type { Shard } from './shard.ts'
 import type { ExpandedSpec, IdentifiedJob } from './spec.ts'
@@ -166,6 +166,63 @@ function watchInterrupts(options: BatchOptions, reporter: ProgressReporter): Eff
   )
 }
 
+function checkOptions(options: BatchOptions): Effect.Effect<number, BatchOptionError> {
+  const workers = options.workers ?? availableParallelism()
+  const limit = options.jobTimeoutSeconds
+  if (!Number.isInteger(workers) || workers < 1)
+    return Effect.fail(new BatchOptionError({ option: '--workers', problem: `${workers} is not a whole number of at least 1` }))
+  if (limit !== undefined && !(limit > 0 && Number.isFinite(limit)))
+    return Effect.fail(new BatchOptionError({ option: '--job-timeout', problem: `${limit} is not a positive number of seconds` }))
+  return Effect.succeed(workers)
+}
+
+/** Makes `out` ready and opens its results log: refuses a used directory unless resuming, drops failures to retry, writes the job list. */
+function openOutDir(
+  paths: BatchPaths,
+  options: BatchOptions,
+  mine: readonly IdentifiedJob[],
+): Effect.Effect<ResultsLog & LoadedResults, BatchError, Scope.Scope> {
+  return Effect.gen(function* () {
+    const retryFailed = options.retryFailed === true
+    yield* prepareOutDir(paths.out, options.resume === true || retryFailed)
+    if (retryFailed) yield* dropFailed(paths.results, mine)
+    const log = yield* openResultsLog(paths.results)
+    yield* writeJobFiles(paths, options.spec, options.shard)
+    return log
+  })
+}
+
+function summarize(
+  options: BatchOptions,
+  paths: BatchPaths,
+  mine: readonly IdentifiedJob[],
+  records: ReadonlyMap<string, ResultRecord>,
+  run: { readonly ran: number; readonly resumed: number; readonly abandoned: boolean; readonly seconds: number },
+): BatchSummary {
+  const present = mine.flatMap(({ id }) => {
+    const record = records.get(id)
+    return record === undefined ? [] : [record]
+  })
+  const failedIds = present.filter((record) => record.status === 'failed').map(({ id }) => id)
+  const specIds = new Set(options.spec.jobs.map(({ id }) => id))
+  const pending = mine.length - present.length
+  const interrupted = run.abandoned ? 'abandoned' : pending > 0 ? 'stopped' : undefined
+  return {
+    ...(options.spec.name === undefined ? {} : { name: options.spec.name }),
+    total: mine.length,
+    ok: present.length - failedIds.length,
+    failed: failedIds.length,
+    pending,
+    ran: run.ran,
+    resumed: run.resumed,
+    failedIds,
+    stale: [...records.keys()].filter((id) => !specIds.has(id)).length,
+    ...(interrupted === undefined ? {} : { interrupted }),
+    seconds: run.seconds,
+    paths,
+  }
+}
+
 /**
  * Runs a batch: every job of the spec (or of its shard) without a result in
  * `out`, over worker threads, appending each result to `results.jsonl` as it
@@ -175,67 +232,34 @@ function watchInterrupts(options: BatchOptions, reporter: ProgressReporter): Eff
 export function runBatch(options: BatchOptions): Effect.Effect<BatchSummary, BatchError> {
   return Effect.scoped(
     Effect.gen(function* () {
-      const workers = options.workers ?? availableParallelism()
-      if (!Number.isInteger(workers) || workers < 1)
-        return yield* Effect.fail(new BatchOptionError({ option: '--workers', problem: `${workers} is not a whole number of at least 1` }))
-      const limit = options.jobTimeoutSeconds
-      if (limit !== undefined && !(limit > 0 && Number.isFinite(limit)))
-        return yield* Effect.fail(new BatchOptionError({ option: '--job-timeout', problem: `${limit} is not a positive number of seconds` }))
+      const workers = yield* checkOptions(options)
       const startedAt = performance.now()
+      const elapsed = (): number => (performance.now() - startedAt) / 1000
       const paths = batchPaths(options.out)
-      const retryFailed = options.retryFailed === true
-      yield* prepareOutDir(paths.out, options.resume === true || retryFailed)
       const mine = options.shard === undefined ? options.spec.jobs : selectShard(options.spec.jobs, options.shard)
-      if (retryFailed) yield* dropFailed(paths.results, mine)
-      const log = yield* openResultsLog(paths.results)
-      yield* writeJobFiles(paths, options.spec, options.shard)
-
+      const log = yield* openOutDir(paths, options, mine)
       const records = new Map(log.records.map((record) => [record.id, record]))
       const pending = mine.filter(({ id }) => !records.has(id))
-      const reporter = makeProgressReporter(options.progress ?? process.stdout)
+
       const lanes = Math.min(workers, pending.length)
+      const reporter = makeProgressReporter(options.progress ?? process.stdout)
       reporter.note(startNote(options, pending.length, mine.length - pending.length, lanes))
       yield* watchInterrupts(options, reporter)
-
       let done = 0
       let failed = 0
-      const state = (): ProgressState => ({ total: pending.length, done, failed, elapsedSeconds: (performance.now() - startedAt) / 1000 })
+      const state = (): ProgressState => ({ total: pending.length, done, failed, elapsedSeconds: elapsed() })
       const onRecord = (record: ResultRecord): void => {
         records.set(record.id, record)
         done += 1
         if (record.status === 'failed') failed += 1
         reporter.jobFinished(state(), record)
       }
-      const run = runPending(pending, lanes, options, log, onRecord)
-      const abandoned =
-        options.abandon === undefined
-          ? yield* run.pipe(Effect.as(false))
-          : yield* Effect.raceFirst(run.pipe(Effect.as(false)), abortOf(options.abandon).pipe(Effect.as(true)))
+      const run = runPending(pending, lanes, options, log, onRecord).pipe(Effect.as(false))
+      const abandoned = yield* options.abandon === undefined ? run : Effect.raceFirst(run, abortOf(options.abandon).pipe(Effect.as(true)))
       reporter.close(state())
 
       yield* writeSummaries(paths, mine, records, options.columns ?? [], options.onGroup)
-      const present = mine.flatMap(({ id }) => {
-        const record = records.get(id)
-        return record === undefined ? [] : [record]
-      })
-      const failedIds = present.filter((record) => record.status === 'failed').map(({ id }) => id)
-      const specIds = new Set(options.spec.jobs.map(({ id }) => id))
-      const remaining = mine.length - present.length
-      const interrupted = abandoned ? 'abandoned' : remaining > 0 ? 'stopped' : undefined
-      return {
-        ...(options.spec.name === undefined ? {} : { name: options.spec.name }),
-        total: mine.length,
-        ok: present.length - failedIds.length,
-        failed: failedIds.length,
-        pending: remaining,
-        ran: done,
-        resumed: mine.length - pending.length,
-        failedIds,
-        stale: [...records.keys()].filter((id) => !specIds.has(id)).length,
-        ...(interrupted === undefined ? {} : { interrupted }),
-        seconds: (performance.now() - startedAt) / 1000,
-        paths,
-      } satisfies BatchSummary
+      return summarize(options, paths, mine, records, { ran: done, resumed: mine.length - pending.length, abandoned, seconds: elapsed() })
     }),
   )
 }

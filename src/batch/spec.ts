@@ -53,7 +53,7 @@ interface DraftJob {
   readonly origin: Readonly<Record<string, string>>
   /** How to name the job in an error: `jobs[3]` or `axes {"gpu":"h200"}`. */
   readonly label: string
-  /** Where to point when the job as a whole is wrong and no field is to blame. */
+  /** Where to point when the job as a whole is wrong (its budget): the places its budget came from. */
   readonly wholePath: string
   /** Where to point when a required field is missing, and where to set it. */
   readonly missing: (field: string) => { readonly path: string; readonly hint: string }
@@ -97,11 +97,13 @@ function* sweepDrafts(defaults: Fields, axes: Readonly<Record<string, readonly u
       axisOrigin[name] = `axes.${name}[${digit}]`
     }
     const fields = layer(defaults, picks)
+    const origin = { ...originsOf(fields, (field) => `defaults.${field}`), ...axisOrigin }
+    const budgetPlaces = budgetKinds.flatMap((kind) => (origin[kind] === undefined ? [] : [origin[kind]]))
     yield {
       fields,
-      origin: { ...originsOf(fields, (field) => `defaults.${field}`), ...axisOrigin },
+      origin,
       label: `axes ${canonicalJson(picks)}`,
-      wholePath: 'defaults',
+      wholePath: budgetPlaces.length === 0 ? 'defaults' : budgetPlaces.join(' and '),
       missing: (field) => ({ path: `defaults.${field}`, hint: 'set it in defaults or in axes' }),
     }
   }
@@ -125,12 +127,7 @@ function validateDraft(draft: DraftJob): Job | SpecError {
   if (Result.isSuccess(decoded)) return resolveJob(decoded.success)
   const issue = firstIssue(decoded.failure)
   const [field, ...inner] = issue.path
-  if (field === undefined) {
-    // A whole-job check (the budget); point at where the budget fields came from.
-    const places = [...new Set(budgetKinds.flatMap((kind) => (kind in draft.origin ? [draft.origin[kind] as string] : [])))]
-    const path = draft.wholePath.startsWith('jobs[') || places.length === 0 ? draft.wholePath : places.join(' and ')
-    return new SpecError({ path, problem: issue.message })
-  }
+  if (field === undefined) return new SpecError({ path: draft.wholePath, problem: issue.message })
   const name = String(field)
   const place = draft.origin[name]
   if (place === undefined) {

@@ -1,5 +1,6 @@
 import { Effect } from 'effect'
 import { interruptOnSigint } from '../interrupt.ts'
+import { batchSummaryLine } from '../report.ts'
 import { batchOutcome, runBatch } from '../runner.ts'
 import { parseShard } from '../shard.ts'
 import { loadBatchSpec } from '../spec.ts'
@@ -42,6 +43,7 @@ const program = Effect.gen(function* () {
 
 const exit = await Effect.runPromiseExit(program)
 if (exit._tag === 'Success') {
+  process.stdout.write(`${batchSummaryLine(exit.value)}\n`)
   process.exitCode = { ok: 0, failed: 3, interrupted: 130 }[batchOutcome(exit.value)]
 } else {
   const failure = exit.cause.reasons.find((reason) => reason._tag === 'Fail')
