@@ -74,7 +74,11 @@ describe.each(['h200-blocks.jsonl', 'h200-blocks-repeat.jsonl'])('the committed 
   })
 
   it('have unique ids', () => {
-    const ids = rows.map((row) => (Result.isSuccess(decodeMeasurement(row)) ? (row as { id: string }).id : ''))
+    const ids = rows.flatMap((row) => {
+      const m = decodeMeasurement(row)
+      return Result.isSuccess(m) ? [m.success.id] : []
+    })
+    expect(ids).toHaveLength(rows.length)
     expect(new Set(ids).size).toBe(rows.length)
   })
 })
