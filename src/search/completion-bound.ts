@@ -1,0 +1,278 @@
+/**
+ * Lower bounds on the best completion of a partial solution, used by the
+ * dynamic program to drop states that cannot beat a known solution.
+ *
+ * Dimensions other than 0 are relaxed with Lagrange multipliers λ_d ≥ 0
+ * (objective q + Σ λ_d a_d); dimension 0 is kept and relaxed to the linear
+ * program of the multiple-choice knapsack, whose optimum as a function of the
+ * remaining budget is the convex envelope built below (Sinha and Zoltners,
+ * "The multiple-choice knapsack problem", Operations Research 27(3), 1979:
+ * per layer the lower convex hull of (cost, value); the LP takes hull segments
+ * in order of slope). For any λ ≥ 0 and any completion x meeting the rows,
+ *   Σ q(x) ≥ Σ (q + λ·a)(x) − λ·(bound − used) ≥ F^λ(bound_0 − used_0) − λ·(bound − used),
+ * so the bound is valid whatever λ is; a good λ only makes it tighter.
+ */
+import type { DpInput, DpLayer } from './dp-input.ts'
+
+/** One step along a layer's hull: from vertex `from` to vertex `to` (option positions). */
+interface Segment {
+  readonly layer: number
+  readonly to: number
+  readonly da: number
+  readonly dq: number
+}
+
+/** Per layer, the hull's first vertex and its steps, for objective q + λ·a over dimension 0. */
+interface LayerHull {
+  readonly start: number
+  readonly segments: readonly Segment[]
+}
+
+function adjustedValue(layer: DpLayer, lambda: Float64Array, k: number): number {
+  let v = layer.q[k]!
+  for (let d = 1; d < layer.a.length; d++) {
+    const l = lambda[d]!
+    if (l !== 0) v += l * layer.a[d]![k]!
+  }
+  return v
+}
+
+/** The lower convex hull of a layer's menu in (a_0, q + λ·a), from its cheapest point down to its best one. */
+function layerHull(layer: DpLayer, index: number, lambda: Float64Array): LayerHull {
+  const a0 = layer.a[0]!
+  const points: number[] = []
+  for (const k of layer.menu) {
+    const last = points[points.length - 1]
+    if (last !== undefined && a0[last] === a0[k]) {
+      if (adjustedValue(layer, lambda, k) < adjustedValue(layer, lambda, last)) points[points.length - 1] = k
+      continue
+    }
+    points.push(k)
+  }
+  const hull: number[] = []
+  for (const k of points) {
+    while (hull.length >= 2) {
+      const o = hull[hull.length - 2]!
+      const m = hull[hull.length - 1]!
+      const cross =
+        (a0[m]! - a0[o]!) * (adjustedValue(layer, lambda, k) - adjustedValue(layer, lambda, o)) -
+        (adjustedValue(layer, lambda, m) - adjustedValue(layer, lambda, o)) * (a0[k]! - a0[o]!)
+      if (cross > 0) break
+      hull.pop()
+    }
+    hull.push(k)
+  }
+  const segments: Segment[] = []
+  for (let i = 1; i < hull.length; i++) {
+    const from = hull[i - 1]!
+    const to = hull[i]!
+    const dq = adjustedValue(layer, lambda, to) - adjustedValue(layer, lambda, from)
+    if (dq >= 0) break
+    segments.push({ layer: index, to, da: a0[to]! - a0[from]!, dq })
+  }
+  return { start: hull[0]!, segments }
+}
+
+const bySlope = (x: Segment, y: Segment) => x.dq / x.da - y.dq / y.da
+
+/**
+ * F^λ for every suffix of layers: `startA[l]`/`startQ[l]` sum the hulls'
+ * first vertices of layers l…L−1, and `cumA[l]`/`cumQ[l]` accumulate their
+ * segments in slope order.
+ */
+export interface Envelope {
+  readonly lambda: Float64Array
+  readonly startA: Float64Array
+  readonly startQ: Float64Array
+  readonly cumA: readonly Float64Array[]
+  readonly cumQ: readonly Float64Array[]
+  /** λ-weighted largest remaining sums, used for dimensions a state no longer tracks. */
+  readonly maxRest: readonly Float64Array[]
+  readonly bounds: Float64Array
+}
+
+export function buildEnvelope(input: DpInput, lambda: Float64Array): Envelope {
+  const L = input.layers.length
+  const startA = new Float64Array(L + 1)
+  const startQ = new Float64Array(L + 1)
+  const cumA: Float64Array[] = []
+  const cumQ: Float64Array[] = []
+  let suffix: Segment[] = []
+  cumA[L] = new Float64Array(1)
+  cumQ[L] = new Float64Array(1)
+  for (let l = L - 1; l >= 0; l--) {
+    const layer = input.layers[l]!
+    const hull = layerHull(layer, l, lambda)
+    startA[l] = startA[l + 1]! + layer.a[0]![hull.start]!
+    startQ[l] = startQ[l + 1]! + adjustedValue(layer, lambda, hull.start)
+    suffix = mergeSorted(suffix, hull.segments)
+    const ca = new Float64Array(suffix.length + 1)
+    const cq = new Float64Array(suffix.length + 1)
+    suffix.forEach((s, i) => {
+      ca[i + 1] = ca[i]! + s.da
+      cq[i + 1] = cq[i]! + s.dq
+    })
+    cumA[l] = ca
+    cumQ[l] = cq
+  }
+  return { lambda, startA, startQ, cumA, cumQ, maxRest: input.maxRest, bounds: input.bounds }
+}
+
+function mergeSorted(a: readonly Segment[], b: readonly Segment[]): Segment[] {
+  const out: Segment[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && bySlope(a[i]!, b[j]!) <= 0)) out.push(a[i++]!)
+    else out.push(b[j++]!)
+  }
+  return out
+}
+
+/** The LP optimum of layers `next`… with `room` left in dimension 0, objective q + λ·a. */
+function envelopeAt(env: Envelope, next: number, room: number): number {
+  const r = room - env.startA[next]!
+  const ca = env.cumA[next]!
+  const cq = env.cumQ[next]!
+  const base = env.startQ[next]!
+  // Below the cheapest completion no completion exists; any finite value is a valid bound there.
+  if (!(r > 0)) return base
+  const last = ca.length - 1
+  if (r >= ca[last]!) return base + cq[last]!
+  let lo = 0
+  let hi = last
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (ca[mid]! <= r) lo = mid
+    else hi = mid
+  }
+  return base + cq[lo]! + ((r - ca[lo]!) * (cq[hi]! - cq[lo]!)) / (ca[hi]! - ca[lo]!)
+}
+
+/**
+ * A lower bound on the objective of layers `next`… for a state whose
+ * dimension sums are `keys` (−∞ for a dimension the state no longer tracks).
+ */
+export function completionBound(env: Envelope, next: number, keys: Float64Array): number {
+  let bound = envelopeAt(env, next, env.bounds[0]! - keys[0]!)
+  for (let d = 1; d < keys.length; d++) {
+    const l = env.lambda[d]!
+    if (l === 0) continue
+    const k = keys[d]!
+    bound -= l * (k === -Infinity ? env.maxRest[d]![next]! : env.bounds[d]! - k)
+  }
+  return bound
+}
+
+/** The LP relaxation at λ over all layers: its value, its use of each dimension, and an integral rounding. */
+interface Relaxation {
+  readonly value: number
+  /** The LP's dual price of dimension 0: minus the slope of the hull segment where its budget runs out (0 when it does not). */
+  readonly mu: number
+  readonly used: Float64Array
+  /** Per layer an option position: the LP solution with its one fractional layer rounded to the cheaper vertex. */
+  readonly rounded: Int32Array
+}
+
+function relax(input: DpInput, lambda: Float64Array): Relaxation {
+  const L = input.layers.length
+  const D = input.bounds.length
+  const rounded = new Int32Array(L)
+  const segments: Segment[] = []
+  input.layers.forEach((layer, l) => {
+    const hull = layerHull(layer, l, lambda)
+    rounded[l] = hull.start
+    for (const s of hull.segments) segments.push(s)
+  })
+  segments.sort(bySlope)
+  const used = new Float64Array(D)
+  let value = 0
+  input.layers.forEach((layer, l) => {
+    const k = rounded[l]!
+    value += adjustedValue(layer, lambda, k)
+    for (let d = 0; d < D; d++) used[d]! += layer.a[d]![k]!
+  })
+  let room = input.bounds[0]! - used[0]!
+  let mu = 0
+  for (const s of segments) {
+    if (room <= 0) {
+      mu = -s.dq / s.da
+      break
+    }
+    const layer = input.layers[s.layer]!
+    const from = rounded[s.layer]!
+    const share = Math.min(1, room / s.da)
+    value += share * s.dq
+    for (let d = 0; d < D; d++) used[d]! += share * (layer.a[d]![s.to]! - layer.a[d]![from]!)
+    room -= share * s.da
+    if (share < 1) {
+      mu = -s.dq / s.da
+      break
+    }
+    rounded[s.layer] = s.to
+  }
+  let dual = value
+  for (let d = 1; d < D; d++) dual -= lambda[d]! * input.bounds[d]!
+  return { value: dual, mu, used, rounded }
+}
+
+/** What the multiplier search yields: multipliers for the bounds and integral starting points for a heuristic. */
+export interface Multipliers {
+  /** λ_d for dimensions d ≥ 1 (λ_0 is 0: dimension 0 stays in the LP). */
+  readonly lambda: Float64Array
+  /** The LP's dual price of dimension 0 at `lambda`. */
+  readonly mu: number
+  /** The Lagrangian dual value at `lambda`: a lower bound on the optimum. */
+  readonly bound: number
+  readonly roundings: readonly Int32Array[]
+}
+
+/** Bisection steps on λ_1; 30 halvings leave it within 1e-9 of its bracket, far tighter than the bound needs. */
+const bisectionSteps = 30
+
+/**
+ * Chooses λ_1 (the multiplier of dimension 1) by bisection on the sign of the
+ * relaxation's subgradient, maximising the Lagrangian dual; other dimensions
+ * get λ = 0 and are enforced only by the feasibility tests. λ_0 is unused
+ * (dimension 0 stays in the LP).
+ */
+export function chooseMultipliers(input: DpInput): Multipliers {
+  const D = input.bounds.length
+  const lambda = new Float64Array(D)
+  const start = relax(input, lambda)
+  const roundings: Int32Array[] = [start.rounded]
+  if (D < 2 || !Number.isFinite(input.bounds[1]!)) return { lambda, mu: start.mu, bound: start.value, roundings }
+  const excess = (l: number) => {
+    lambda[1] = l
+    const r = relax(input, lambda)
+    return { excess: r.used[1]! - input.bounds[1]!, relaxation: r }
+  }
+  if (excess(0).excess <= 0) {
+    lambda[1] = 0
+    return { lambda, mu: start.mu, bound: start.value, roundings }
+  }
+  let qRange = 0
+  let aRange = 0
+  for (const layer of input.layers) {
+    const a1 = Array.from(layer.menu, (k) => layer.a[1]![k]!)
+    const q = Array.from(layer.menu, (k) => layer.q[k]!)
+    qRange += Math.max(...q) - Math.min(...q)
+    aRange += Math.max(...a1) - Math.min(...a1)
+  }
+  let lo = 0
+  let hi = aRange > 0 ? Math.max(qRange, Number.MIN_VALUE) / aRange : 1
+  for (let i = 0; i < 60 && excess(hi).excess > 0; i++) {
+    lo = hi
+    hi *= 4
+  }
+  for (let i = 0; i < bisectionSteps; i++) {
+    const mid = (lo + hi) / 2
+    if (excess(mid).excess > 0) lo = mid
+    else hi = mid
+  }
+  const low = excess(lo).relaxation
+  const high = excess(hi).relaxation
+  const chosen = low.value >= high.value ? low : high
+  lambda[1] = chosen === low ? lo : hi
+  return { lambda, mu: chosen.mu, bound: chosen.value, roundings: [...roundings, low.rounded, high.rounded] }
+}

@@ -1,0 +1,80 @@
+import type { CompiledProblem } from './compile.ts'
+import { nondominatedMenu } from './menu.ts'
+
+/** One layer as the dynamic program sees it: rows reordered into dimensions. */
+export interface DpLayer {
+  /** Objective value per option (position in the compiled layer). */
+  readonly q: Float64Array
+  /** Per dimension, the coefficient per option. */
+  readonly a: readonly Float64Array[]
+  /** The options worth expanding (nondominated), sorted by dimension 0. */
+  readonly menu: Int32Array
+}
+
+/**
+ * The dynamic program's view of a problem: dimension 0 is the one states are
+ * sorted by (the frontier's cost, or the main budget); every dimension must
+ * keep its sum at most `bounds[d]`.
+ */
+export interface DpInput {
+  readonly layers: readonly DpLayer[]
+  readonly bounds: Float64Array
+  /** Per dimension and layer `l`, the least sum the layers from `l` on can add (length L + 1, last 0). */
+  readonly minRest: readonly Float64Array[]
+  /** Per dimension and layer `l`, the largest sum the layers from `l` on can add. */
+  readonly maxRest: readonly Float64Array[]
+  /**
+   * Whether a dimension may be forgotten once no completion can break it (its
+   * states then compare equal on it). Dimension 0 never is: states stay sorted by it.
+   */
+  readonly clampable: readonly boolean[]
+}
+
+function restSums(layers: readonly DpLayer[], dimensions: number, pick: (values: readonly number[]) => number): Float64Array[] {
+  return Array.from({ length: dimensions }, (_, d) => {
+    const sums = new Float64Array(layers.length + 1)
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l]!
+      sums[l] = sums[l + 1]! + pick(Array.from(layer.menu, (k) => layer.a[d]![k]!))
+    }
+    return sums
+  })
+}
+
+/** The same problem with the given menus (a subset of the current ones, same order), remaining sums recomputed. */
+export function withMenus(input: DpInput, menus: readonly Int32Array[]): DpInput {
+  const layers = input.layers.map((layer, l) => ({ ...layer, menu: menus[l]! }))
+  const D = input.bounds.length
+  return {
+    ...input,
+    layers,
+    minRest: restSums(layers, D, (v) => Math.min(...v)),
+    maxRest: restSums(layers, D, (v) => Math.max(...v)),
+  }
+}
+
+/**
+ * Arranges a compiled problem for the dynamic program with `dims` (row
+ * indices) as its dimensions in that order; rows in `unclamped` are never
+ * forgotten (the frontier's dimension). With no rows at all, one all-zero
+ * dimension with an infinite bound stands in, so that the program always has
+ * a dimension to sort by.
+ */
+export function dpInputOf(problem: CompiledProblem, dims: readonly number[], unclamped: readonly number[] = []): DpInput {
+  const zero = dims.length === 0
+  const layers = problem.layers.map((layer): DpLayer => {
+    const a = zero ? [new Float64Array(layer.q.length)] : dims.map((d) => layer.a[d]!)
+    return { q: layer.q, a, menu: nondominatedMenu({ ...layer, a }, a.map((_, d) => d)) }
+  })
+  const bounds = zero ? Float64Array.of(Infinity) : Float64Array.from(dims, (d) => problem.rows[d]!.bound)
+  return withMenus(
+    {
+      layers,
+      bounds,
+      minRest: [],
+      maxRest: [],
+      clampable: Array.from(bounds, (_, d) => d > 0 && !unclamped.includes(dims[d]!)),
+    },
+    layers.map((layer) => layer.menu),
+  )
+}

@@ -1,0 +1,99 @@
+/**
+ * A good feasible solution found fast, so that the dynamic program can drop
+ * every state whose lower bound cannot beat it. Its quality only affects
+ * speed, never the result: the program still returns the optimum.
+ */
+import type { DpInput } from './dp-input.ts'
+
+export interface Incumbent {
+  /** Per layer, an option position in the compiled layer. */
+  readonly choice: Int32Array
+  readonly objective: number
+}
+
+function sums(input: DpInput, choice: Int32Array): Float64Array {
+  const used = new Float64Array(input.bounds.length)
+  input.layers.forEach((layer, l) => {
+    for (let d = 0; d < used.length; d++) used[d]! += layer.a[d]![choice[l]!]!
+  })
+  return used
+}
+
+/** How far the sums exceed the bounds, each dimension measured against its own spread so that units cancel. */
+function excess(input: DpInput, used: Float64Array, scales: Float64Array): number {
+  let total = 0
+  for (let d = 0; d < used.length; d++) total += Math.max(0, used[d]! - input.bounds[d]!) / scales[d]!
+  return total
+}
+
+/** Per dimension, the spread between the smallest and largest possible sums (1 when it is 0). */
+function spreads(input: DpInput): Float64Array {
+  return Float64Array.from(input.bounds, (_, d) => input.maxRest[d]![0]! - input.minRest[d]![0]! || 1)
+}
+
+/**
+ * Repeatedly applies the single-layer swap that removes the most excess per
+ * unit of objective given up, until nothing exceeds its bound or no swap helps.
+ */
+function repair(input: DpInput, choice: Int32Array, scales: Float64Array): boolean {
+  const used = sums(input, choice)
+  const D = used.length
+  const trial = new Float64Array(D)
+  for (;;) {
+    const current = excess(input, used, scales)
+    if (current === 0) return true
+    let best: { layer: number; option: number; score: number } | undefined
+    input.layers.forEach((layer, l) => {
+      const from = choice[l]!
+      for (const k of layer.menu) {
+        if (k === from) continue
+        for (let d = 0; d < D; d++) trial[d] = used[d]! + layer.a[d]![k]! - layer.a[d]![from]!
+        const gain = current - excess(input, trial, scales)
+        if (gain <= 0) continue
+        const score = (layer.q[k]! - layer.q[from]!) / gain
+        if (best === undefined || score < best.score) best = { layer: l, option: k, score }
+      }
+    })
+    if (best === undefined) return false
+    const layer = input.layers[best.layer]!
+    for (let d = 0; d < D; d++) used[d]! += layer.a[d]![best.option]! - layer.a[d]![choice[best.layer]!]!
+    choice[best.layer] = best.option
+  }
+}
+
+/** Repeatedly applies the single-layer swap that lowers the objective most while every sum stays within its bound. */
+function improve(input: DpInput, choice: Int32Array): void {
+  const used = sums(input, choice)
+  const D = used.length
+  for (;;) {
+    let best: { layer: number; option: number; delta: number } | undefined
+    input.layers.forEach((layer, l) => {
+      const from = choice[l]!
+      for (const k of layer.menu) {
+        const delta = layer.q[k]! - layer.q[from]!
+        if (delta >= 0 || (best !== undefined && delta >= best.delta)) continue
+        let fits = true
+        for (let d = 0; d < D && fits; d++) fits = used[d]! + layer.a[d]![k]! - layer.a[d]![from]! <= input.bounds[d]!
+        if (fits) best = { layer: l, option: k, delta }
+      }
+    })
+    if (best === undefined) return
+    const layer = input.layers[best.layer]!
+    for (let d = 0; d < D; d++) used[d]! += layer.a[d]![best.option]! - layer.a[d]![choice[best.layer]!]!
+    choice[best.layer] = best.option
+  }
+}
+
+/** The best feasible solution reachable from the given starting points by repair and descent, if any is. */
+export function findIncumbent(input: DpInput, starts: readonly Int32Array[]): Incumbent | undefined {
+  const scales = spreads(input)
+  let best: Incumbent | undefined
+  for (const start of starts) {
+    const choice = Int32Array.from(start)
+    if (!repair(input, choice, scales)) continue
+    improve(input, choice)
+    const objective = input.layers.reduce((total, layer, l) => total + layer.q[choice[l]!]!, 0)
+    if (best === undefined || objective < best.objective) best = { choice, objective }
+  }
+  return best
+}
