@@ -38,9 +38,11 @@ export function makeProgressReporter(output: ProgressOutput | false): ProgressRe
   }
   let lastDraw = -Infinity
   let barShown = false
+  let drawnDone = -1
   const draw = (state: ProgressState): void => {
     output.write(`\r${progressBar(state, (output.columns ?? defaultColumns) - 1)}${clearToEndOfLine}`)
     barShown = true
+    drawnDone = state.done
     lastDraw = performance.now()
   }
   return {
@@ -58,7 +60,7 @@ export function makeProgressReporter(output: ProgressOutput | false): ProgressRe
     },
     close: (state) => {
       if (state.total === 0) return
-      draw(state)
+      if (!barShown || drawnDone !== state.done) draw(state)
       output.write('\n')
     },
   }

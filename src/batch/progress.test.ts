@@ -32,6 +32,11 @@ describe('progressCounts', () => {
     expect(progressCounts({ total: 40, done: 10, failed: 1, elapsedSeconds: 5 })).toBe('10/40 done, 1 failed, 2.0 jobs/s, ETA 0:15')
   })
 
+  it('writes fast rates as whole numbers and slow ones with two digits', () => {
+    expect(progressCounts({ total: 1000, done: 500, failed: 0, elapsedSeconds: 2 })).toContain(', 250 jobs/s,')
+    expect(progressCounts({ total: 100, done: 1, failed: 0, elapsedSeconds: 20 })).toContain(', 0.050 jobs/s,')
+  })
+
   it('shows no rate before the first job finishes, and the time taken at the end', () => {
     expect(progressCounts({ total: 40, done: 0, failed: 0, elapsedSeconds: 3 })).toBe('0/40 done, 0 failed, – jobs/s, ETA –')
     expect(progressCounts({ total: 4, done: 4, failed: 0, elapsedSeconds: 8 })).toBe('4/4 done, 0 failed, 0.50 jobs/s, took 0:08')

@@ -33,7 +33,8 @@ function rate(state: ProgressState): number | undefined {
 /** The counters and timings, without the bar: `12/40 done, 1 failed, 3.2 jobs/s, ETA 0:09`. */
 export function progressCounts(state: ProgressState): string {
   const perSecond = rate(state)
-  const speed = perSecond === undefined ? '– jobs/s' : `${perSecond.toPrecision(2)} jobs/s`
+  // Two significant digits below ten jobs/s (a slow search runs at 0.05), whole numbers above.
+  const speed = perSecond === undefined ? '– jobs/s' : `${perSecond < 10 ? perSecond.toPrecision(2) : Math.round(perSecond)} jobs/s`
   const eta =
     state.done === state.total
       ? `took ${formatDuration(state.elapsedSeconds)}`
