@@ -57,8 +57,8 @@ describe('architectureMapSvg', () => {
   it('has legend entries for the KV head counts, FFN widths and the other variants present', () => {
     const root = parseSvg(architectureMapSvg({ parent, children: [child] }))
     const entries = all(root, '.legend-item text').map((t) => t.textContent)
-    expect(entries).toEqual(['8', '2', '1', 'Mamba-2', '100%', '50%', '25%', 'Linear', 'No-op'])
-    expect(all(root, '.legend-heading text').map((t) => t.textContent)).toEqual(['Attention, KV heads:', 'FFN width:'])
+    expect(entries).toEqual(['8', '2', '1', '100%', '50%', '25%', 'Mamba-2', 'Linear', 'No-op'])
+    expect(all(root, '.legend-heading text').map((t) => t.textContent)).toEqual(['Attention, KV heads:', 'FFN width:', 'Other:'])
     expect(all(root, '.row-mixer text').map((t) => t.textContent)).toContain('Mixer')
   })
 

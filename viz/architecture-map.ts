@@ -11,7 +11,7 @@ import type { SlotVariant } from './layer-variant.ts'
 import { legend, swatchKey } from './legend.ts'
 import type { LegendItem } from './legend.ts'
 import { el, svgDocument, textEl, tooltip, translate } from './svg.ts'
-import { textWidth } from './text-width.ts'
+import { boldTextWidth, textWidth } from './text-width.ts'
 import { fontSize, ink, variantColours } from './theme.ts'
 import type { ArchitectureMapInput } from './types.ts'
 
@@ -21,8 +21,6 @@ const rowGap = 2
 const headingHeight = 20
 /** Extra heading height when the summary does not fit beside the name and moves to a line of its own. */
 const summaryLineHeight = 15
-/** Bold glyphs are about 10% wider than regular ones in DejaVu Sans. */
-const boldWidening = 1.1
 const groupGap = 12
 const slotLabelGap = 8
 const axisHeight = 34
@@ -88,20 +86,29 @@ function palette(architectures: readonly Architecture[], references: readonly nu
   const percents = [...new Set(ffns.flatMap((v) => (v.kind === 'ffn' ? [Math.round(v.fraction * 100)] : [])))].sort((a, b) => b - a)
   const shownPercents = percents.length <= maxFfnSwatches ? percents : representativeFractions.map((f) => f * 100)
   const has = (kind: SlotVariant['kind']) => all.some((v) => v.kind === kind)
+  const others: readonly LegendItem[] = [
+    ...(has('mamba') ? [{ label: 'Mamba-2', key: swatchKey(variantColours.mamba) }] : []),
+    ...(has('hybrid') ? [{ label: 'Hybrid heads', key: swatchKey(variantColours.hybrid), title: 'attention and Mamba heads in parallel (Hymba)' }] : []),
+    ...(has('linear') ? [{ label: 'Linear', key: swatchKey(variantColours.linear), title: 'a single hidden×hidden linear layer' }] : []),
+    ...(has('noop') ? [{ label: 'No-op', key: swatchKey(variantColours.noop, variantColours.noopStroke), title: 'sub-block skipped' }] : []),
+  ]
   const items: LegendItem[] = [
     ...(kvValues.length === 0 ? [] : [{ label: 'Attention, KV heads:', heading: true }]),
     ...[...kvValues].reverse().map((kv) => ({ label: String(kv), key: swatchKey(kvColour(kv)), title: `attention with ${kv} KV head${kv === 1 ? '' : 's'}` })),
-    ...(has('mamba') ? [{ label: 'Mamba-2', key: swatchKey(variantColours.mamba) }] : []),
-    ...(has('hybrid') ? [{ label: 'Hybrid heads', key: swatchKey(variantColours.hybrid), title: 'attention and Mamba heads in parallel (Hymba)' }] : []),
     ...(shownPercents.length === 0 ? [] : [{ label: 'FFN width:', heading: true }]),
     ...shownPercents.map((p) => ({ label: `${p}%`, key: swatchKey(ffnColour(p / 100)), title: `FFN at ${p}% of the parent's width` })),
-    ...(has('linear') ? [{ label: 'Linear', key: swatchKey(variantColours.linear), title: 'a single hidden×hidden linear layer' }] : []),
-    ...(has('noop') ? [{ label: 'No-op', key: swatchKey(variantColours.noop, variantColours.noopStroke), title: 'sub-block skipped' }] : []),
+    ...(others.length === 0 ? [] : [{ label: 'Other:', heading: true }, ...others]),
   ]
   return { fill, legend: items }
 }
 
-function summary(architecture: Architecture, references: readonly number[]): string {
+/** Sum of the FFN widths the summary compares against: the parent's own, or the per-layer references when it has no FFN. */
+function parentFfnTotal(parent: Architecture, references: readonly number[]): number {
+  const own = parent.layers.reduce((s, l) => s + (l.ffn.type === 'ffn' ? l.ffn.intermediate : 0), 0)
+  return own > 0 ? own : references.reduce((s, w) => s + w, 0)
+}
+
+function summary(architecture: Architecture, parentWidth: number): string {
   const count = (type: string) => architecture.layers.filter((l) => l.mixer.type === type).length
   const mixers = [
     [count('attention'), 'attention'],
@@ -112,7 +119,6 @@ function summary(architecture: Architecture, references: readonly number[]): str
   ] as const
   const mixerText = mixers.filter(([c]) => c > 0).map(([c, name]) => `${c} ${name}`).join(' · ')
   const width = architecture.layers.reduce((s, l) => s + (l.ffn.type === 'ffn' ? l.ffn.intermediate : 0), 0)
-  const parentWidth = references.reduce((s, w) => s + w, 0)
   return `${mixerText} · FFN width ${Math.round((100 * width) / parentWidth)}% of parent`
 }
 
@@ -142,8 +148,8 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
   const top = titleHeight + key.height + 10
   const headings = architectures.map((architecture, a) => {
     const name = a === 0 && input.showParent !== false ? `${architecture.name} (parent)` : architecture.name
-    const text = summary(architecture, references)
-    const fits = textWidth(name, fontSize.label) * boldWidening + 16 + textWidth(text, fontSize.tick) <= plotWidth
+    const text = summary(architecture, parentFfnTotal(input.parent, references))
+    const fits = boldTextWidth(name, fontSize.label) + 16 + textWidth(text, fontSize.tick) <= plotWidth
     return { name, summary: text, fits, height: headingHeight + (fits ? 0 : summaryLineHeight) }
   })
   const groupTops = headings.map((_, a) => headings.slice(0, a).reduce((y, h) => y + h.height + 2 * rowHeight + rowGap + groupGap, 0))

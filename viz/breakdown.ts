@@ -22,7 +22,11 @@ const barGap = 8
 const panelGap = 32
 const sectionGap = 18
 const headingHeight = 18
-const tickCount = 5
+/** Room per axis tick in px, so tick labels never run together in a narrow panel. */
+const pxPerTick = 40
+/** The model-name column takes at most this share of the width; longer names wrap. */
+const nameColumnShare = 0.26
+const nameLineHeight = 13
 const captionLineHeight = fontSize.caption * 1.3
 
 type Measure = 'time' | 'memory'
@@ -103,12 +107,17 @@ export function breakdownSvg(input: BreakdownInput): string {
   )
 
   const names = input.models.map((m) => (m.role === 'parent' ? `${m.name} (parent)` : m.name))
-  const left = 12 + Math.max(...names.map((n) => textWidth(n, fontSize.tick))) + 8
+  const nameLines = names.map((n) => wrapText(n, width * nameColumnShare, fontSize.tick))
+  const left = 12 + Math.max(...nameLines.flat().map((line) => textWidth(line, fontSize.tick))) + 8
+  // Each model's row is as tall as its wrapped name; the bar sits in the row's middle.
+  const rowHeights = nameLines.map((lines) => Math.max(barHeight, lines.length * nameLineHeight))
+  const rowTops = rowHeights.map((_, i) => headingHeight + rowHeights.slice(0, i).reduce((y, h) => y + h + barGap, 0))
+  const barY = (i: number) => (rowTops[i] ?? 0) + ((rowHeights[i] ?? barHeight) - barHeight) / 2
   const right = 16
   const panelWidth = (width - left - right - panelGap) / 2
   const titleHeight = input.title === undefined ? 10 : 30
   const key = legend(legendItems(panels, capacity?.label), width - 24)
-  const barsHeight = input.models.length * (barHeight + barGap) - barGap
+  const barsHeight = rowHeights.reduce((y, h) => y + h + barGap, 0) - barGap
   const sectionHeight = headingHeight + barsHeight + bottomAxisHeight + 6
   const top = titleHeight + key.height + 12
   const caption = input.scenario === undefined ? [] : wrapText(input.scenario, width - 24, fontSize.caption)
@@ -121,12 +130,12 @@ export function breakdownSvg(input: BreakdownInput): string {
     const annotations = totals.map((t, i) => formatIn(panel.unit, t) + (hasParent && i !== baseIndex && base > 0 ? ` (${formatSpeedup(t / base)})` : ''))
     const annotationWidth = Math.max(...annotations.map((a) => textWidth(a, fontSize.annotation))) + 6
     const largest = Math.max(...totals, panel.measure === 'memory' && capacity !== undefined ? capacity.bytes : 0)
+    const tickCount = Math.max(2, Math.floor((panelWidth - annotationWidth) / pxPerTick))
     const x: ScaleLinear<number, number> = scaleLinear()
       .domain([0, largest > 0 ? largest * panel.unit.factor : 1])
       .range([0, panelWidth - annotationWidth])
       .nice(tickCount)
     const px = (v: number) => x(v * panel.unit.factor)
-    const barY = (i: number) => headingHeight + i * (barHeight + barGap)
     const bars = panel.bars.map((parts, i) => {
       let start = 0
       const rects = parts
@@ -148,13 +157,20 @@ export function breakdownSvg(input: BreakdownInput): string {
     )
     const nameLabels =
       column === 0
-        ? names.map((n, i) => textEl('text', { x: -8, y: headingHeight + i * (barHeight + barGap) + barHeight / 2, dy: '0.35em', 'text-anchor': 'end', 'font-size': fontSize.tick }, n))
+        ? nameLines.map((lines, i) => {
+            const firstBaseline = barY(i) + barHeight / 2 - ((lines.length - 1) * nameLineHeight) / 2
+            return el(
+              'text',
+              { class: 'model-name', 'text-anchor': 'end', 'font-size': fontSize.tick },
+              ...lines.map((line, k) => textEl('tspan', { x: -8, y: firstBaseline + k * nameLineHeight, dy: '0.35em' }, line)),
+            )
+          })
         : []
     const capacityLine =
       panel.measure === 'memory' && capacity !== undefined
         ? el(
             'line',
-            { class: 'capacity', x1: px(capacity.bytes), x2: px(capacity.bytes), y1: headingHeight - 4, y2: headingHeight + barsHeight + 4, stroke: ink.text, 'stroke-width': 1.25, 'stroke-dasharray': capacityDash },
+            { class: 'capacity', x1: px(capacity.bytes), x2: px(capacity.bytes), y1: headingHeight - 2, y2: headingHeight + barsHeight + 4, stroke: ink.text, 'stroke-width': 1.25, 'stroke-dasharray': capacityDash },
             tooltip(`${capacity.label}: ${formatIn(panel.unit, capacity.bytes)}`),
           )
         : ''

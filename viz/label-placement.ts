@@ -3,7 +3,7 @@
  * growing distances and takes the first spot that overlaps nothing already
  * drawn; failing that, the spot with the least overlap. Far spots get a leader line.
  */
-import { textWidth } from './text-width.ts'
+import { boldTextWidth, textWidth } from './text-width.ts'
 
 /** An axis-aligned rectangle in px, (x, y) its top-left corner. */
 export interface Box {
@@ -13,7 +13,11 @@ export interface Box {
   readonly height: number
 }
 
-/** Something a label should avoid; `weight` scales its overlap cost (default 1; thin lines a label may cross cost less). */
+/**
+ * Something a label should avoid; `weight` scales its overlap cost per px².
+ * The default, `solidWeight`, suits markers and other labels, which a label
+ * must not hide; thin lines that a label may cross take less.
+ */
 export interface Obstacle extends Box {
   readonly weight?: number
 }
@@ -26,7 +30,6 @@ export interface LabelRequest {
   /** Clearance from the point to the nearest label edge, in px. */
   readonly clearance: number
   readonly fontSize: number
-  /** Bold text is wider; see legend.ts. */
   readonly bold?: boolean
 }
 
@@ -41,19 +44,31 @@ export interface PlacedLabel {
   readonly leader?: { readonly x1: number; readonly y1: number; readonly x2: number; readonly y2: number }
 }
 
-/** Unit directions, tried in this order: right and left first, because horizontal offsets read best. */
-const directions: readonly (readonly [number, number])[] = [
-  [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1], [0, -1], [0, 1],
-]
+/**
+ * Directions in degrees (0 = right, 90 = up), tried in this order: right and
+ * left first, because horizontal offsets read best, then the diagonals, then
+ * the steeper angles that let a far label find a gap.
+ */
+const angles: readonly number[] = [0, 180, 45, 135, 315, 225, 90, 270, 22.5, 157.5, 337.5, 202.5, 67.5, 112.5, 292.5, 247.5]
+const directions: readonly (readonly [number, number])[] = angles.map((a) => {
+  const radians = (a * Math.PI) / 180
+  // Screen y grows downwards; rounding keeps the exact axes exact.
+  return [Math.round(Math.cos(radians) * 1e6) / 1e6, Math.round(-Math.sin(radians) * 1e6) / 1e6] as const
+})
 /** Extra distances (px) beyond the clearance; the later ones get a leader line. */
-const rings: readonly number[] = [0, 22, 40, 64]
+const rings: readonly number[] = [0, 22, 40, 64, 96]
 /** Cost of each ring in px² of overlap: a label next to its point beats a distant one that overlaps a little. */
-const ringCost: readonly number[] = [0, 40, 90, 160]
-const boldWidening = 1.1
+const ringCost: readonly number[] = [0, 40, 90, 160, 260]
+/** |component| of a direction below which the label is centred on that axis rather than set to one side. */
+const sideThreshold = 0.3
+/** Overlap weight of markers and labels: hiding one costs more than a far label or an ambiguous one. */
+const solidWeight = 5
 /** Overlap with the plot's edge counts more than with other marks: a clipped label is unreadable. */
 const outsidePenalty = 4
-/** Cost in px² of a label without a leader sitting nearer another marked point than its own, which misleads the reader. */
-const ambiguityCost = 120
+/** Cost in px² of a label that could be read as naming another point (see `ambiguous`). */
+const ambiguityCost = 400
+/** Distance in px within which another point makes a label with a leader ambiguous. */
+const leaderAmbiguityRadius = 14
 /** Cost in px² of a leader line passing through a marker or another label. */
 const crossingCost = 150
 /** Space in px between a marker and the start of its leader line. */
@@ -78,9 +93,13 @@ function distanceToBox(x: number, y: number, box: Box): number {
   return Math.hypot(dx, dy)
 }
 
-/** True when some other marked point is closer to the label than the point it names. */
+/**
+ * True when the label could be read as naming another point: without a
+ * leader, another point is nearer than its own; with one, another point sits
+ * right against the label, where the leader's end is easy to miss.
+ */
 function ambiguous(label: PlacedLabel, request: LabelRequest, points: readonly Point[]): boolean {
-  const own = distanceToBox(request.x, request.y, label.box)
+  const own = label.leader === undefined ? distanceToBox(request.x, request.y, label.box) : leaderAmbiguityRadius
   return points.some((p) => (p.x !== request.x || p.y !== request.y) && distanceToBox(p.x, p.y, label.box) < own)
 }
 
@@ -109,17 +128,15 @@ function crosses(segment: { readonly x1: number; readonly y1: number; readonly x
 }
 
 function candidate(request: LabelRequest, dir: readonly [number, number], ring: number): PlacedLabel {
-  const width = textWidth(request.text, request.fontSize) * (request.bold === true ? boldWidening : 1)
+  const width = request.bold === true ? boldTextWidth(request.text, request.fontSize) : textWidth(request.text, request.fontSize)
   const height = request.fontSize * 1.2
   const [dx, dy] = dir
   const distance = request.clearance + ring
-  // Diagonals step by distance/√2 on each axis so every ring keeps the same clearance.
-  const scale = dx !== 0 && dy !== 0 ? Math.SQRT1_2 : 1
-  const px = request.x + dx * distance * scale
-  const py = request.y + dy * distance * scale
-  const left = dx > 0 ? px : dx < 0 ? px - width : px - width / 2
-  const top = dy > 0 ? py : dy < 0 ? py - height : py - height / 2
-  const anchor = dx > 0 ? 'start' : dx < 0 ? 'end' : 'middle'
+  const px = request.x + dx * distance
+  const py = request.y + dy * distance
+  const left = dx > sideThreshold ? px : dx < -sideThreshold ? px - width : px - width / 2
+  const top = dy > sideThreshold ? py : dy < -sideThreshold ? py - height : py - height / 2
+  const anchor = dx > sideThreshold ? 'start' : dx < -sideThreshold ? 'end' : 'middle'
   const textX = anchor === 'start' ? left : anchor === 'end' ? left + width : left + width / 2
   const box = { x: left, y: top, width, height }
   const label = { text: request.text, x: textX, y: top + request.fontSize * 0.95, anchor, box } as const
@@ -135,7 +152,7 @@ function candidate(request: LabelRequest, dir: readonly [number, number], ring: 
 function leaderCrossings(label: PlacedLabel, taken: readonly Obstacle[]): number {
   const leader = label.leader
   if (leader === undefined) return 0
-  return taken.filter((box) => (box.weight ?? 1) >= 1 && crosses(leader, box)).length
+  return taken.filter((box) => (box.weight ?? solidWeight) >= 1 && crosses(leader, box)).length
 }
 
 export interface Point {
@@ -159,9 +176,9 @@ export function placeLabels(requests: readonly LabelRequest[], obstacles: readon
         const label = candidate(request, dir, ring)
         const cost =
           (ringCost[r] ?? 0) +
-          taken.reduce((sum, box) => sum + (box.weight ?? 1) * overlap(label.box, box), 0) +
+          taken.reduce((sum, box) => sum + (box.weight ?? solidWeight) * overlap(label.box, box), 0) +
           outsidePenalty * outside(label.box, bounds) +
-          (label.leader === undefined && ambiguous(label, request, points) ? ambiguityCost : 0) +
+          (ambiguous(label, request, points) ? ambiguityCost : 0) +
           leaderCrossings(label, taken) * crossingCost
         if (cost < bestCost) {
           best = label

@@ -1,6 +1,6 @@
 /** Legends laid out in rows that wrap at a given width. */
 import { el, textEl, translate } from './svg.ts'
-import { textWidth } from './text-width.ts'
+import { boldTextWidth, textWidth } from './text-width.ts'
 import { fontSize, ink } from './theme.ts'
 
 export interface LegendItem {
@@ -26,13 +26,19 @@ export interface Legend {
 const rowHeight = 18
 const keyGap = 5
 const itemGap = 14
-const headingGap = 6
+const headingGap = 8
+/** Extra space before a heading, so groups read as groups. */
+const groupGap = 12
 const defaultKeyWidth = 12
-/** Bold glyphs are about 10% wider than regular ones in DejaVu Sans. */
-const boldWidening = 1.1
+
+/** The entries after a heading, up to the next heading or row break. */
+function groupItems(items: readonly LegendItem[], from: number): readonly LegendItem[] {
+  const end = items.findIndex((item, j) => j >= from && (item.heading === true || item.startsRow === true))
+  return items.slice(from, end === -1 ? items.length : end)
+}
 
 function itemWidth(item: LegendItem): number {
-  const label = textWidth(item.label, fontSize.legend) * (item.heading === true ? boldWidening : 1)
+  const label = item.heading === true ? boldTextWidth(item.label, fontSize.legend) : textWidth(item.label, fontSize.legend)
   return item.key === undefined ? label : (item.keyWidth ?? defaultKeyWidth) + keyGap + label
 }
 
@@ -44,8 +50,12 @@ export function legend(items: readonly LegendItem[], maxWidth: number): Legend {
   let widest = 0
   items.forEach((item, i) => {
     const next = items[i + 1]
-    const keepWith = item.heading === true && next !== undefined ? itemGap + itemWidth(next) : 0
+    // A heading keeps its whole group on its row when the group fits on one row, else at least its first entry.
+    const group = item.heading === true ? groupItems(items, i + 1) : []
+    const groupWidth = group.reduce((w, g) => w + itemGap + itemWidth(g), 0)
+    const keepWith = item.heading !== true || next === undefined ? 0 : itemWidth(item) + groupWidth <= maxWidth ? groupWidth : itemGap + itemWidth(next)
     const w = itemWidth(item)
+    if (x > 0 && item.heading === true) x += groupGap
     if (x > 0 && (item.startsRow === true || x + w + keepWith > maxWidth)) {
       x = 0
       row += 1
