@@ -59,6 +59,7 @@ const chromiumPath = '/usr/bin/chromium'
 const haveChromium = existsSync(chromiumPath)
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
 const artifacts = resolve('test-artifacts')
+if (!haveChromium && !inCi) console.warn(`viz/report.test.ts: skipping the browser test, ${chromiumPath} is missing (apt-get install chromium)`)
 
 describe.skipIf(!haveChromium && !inCi)(
   haveChromium ? 'the HTML report in headless Chromium' : `the HTML report in headless Chromium (skipped: ${chromiumPath} is missing; apt-get install chromium)`,
