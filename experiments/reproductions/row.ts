@@ -1,0 +1,52 @@
+/**
+ * One line of a reproduction: a published figure beside nas-sim's figure for
+ * the same quantity and setup. A miss is reported as it is; nothing here is
+ * tuned to make a ratio come out near one.
+ */
+export interface ReproductionRow {
+  /** Which experiment the row belongs to, e.g. `Puzzle: Nemotron-51B vs Llama-3.1-70B`. */
+  readonly experiment: string
+  /** What is compared, e.g. `output tokens/s per GPU, Nemotron-51B at its best setting`. */
+  readonly quantity: string
+  /** The published figure; null where the source publishes none for this quantity. */
+  readonly paper: number | null
+  /** nas-sim's figure; null where nas-sim cannot produce it (the note says why). */
+  readonly nasSim: number | null
+  /** nasSim ÷ paper; null when either is missing. */
+  readonly ratio: number | null
+  readonly unit: string
+  /** System, precision, lengths, TP and batch, efficiency model. */
+  readonly setup: string
+  /** Where the published figure comes from, and anything a reader needs to judge the row. */
+  readonly note: string
+}
+
+/** A row with its ratio derived from the two figures. */
+export function reproductionRow(fields: Omit<ReproductionRow, 'ratio'>): ReproductionRow {
+  const ratio = fields.paper === null || fields.nasSim === null || fields.paper === 0 ? null : fields.nasSim / fields.paper
+  return { ...fields, ratio }
+}
+
+/** A gap larger than this share (either way) is discussed in RESULTS.md. */
+export const discussedGap = 0.1
+
+/** Whether a row misses its published figure by more than {@link discussedGap}. */
+export function isLargeGap(row: ReproductionRow): boolean {
+  return row.ratio !== null && Math.abs(row.ratio - 1) > discussedGap
+}
+
+/**
+ * What a reproduction script exports for the runner: its rows, and for every
+ * row that misses by more than 10% the mechanism nas-sim lacks that explains
+ * it, in plain words.
+ */
+export interface Reproduction {
+  /** Short id, the script's file name. */
+  readonly id: string
+  readonly title: string
+  /** The published sources the figures come from. */
+  readonly sources: readonly string[]
+  readonly rows: () => Promise<readonly ReproductionRow[]>
+  /** Why a row misses by more than 10%, given all of the experiment's rows. */
+  readonly explainGap: (row: ReproductionRow, rows: readonly ReproductionRow[]) => string
+}
