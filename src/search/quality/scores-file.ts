@@ -1,0 +1,119 @@
+/**
+ * Measured replace-1-block scores from a file: JSON (an array of rows, or
+ * `{"rows": [...]}`) or CSV with a header, each row
+ * `layer, variant, <metric>, <metric>, ...`, e.g. `3,attn:kv2|ffn:50%,0.0123,0.004`.
+ *
+ * `variant` is a full variant id (`<mixer>|<ffn>`) or one slot's option id
+ * (`attn:noop`, `ffn:50%`); slot scores add up, as replace-1-block scores do in
+ * Puzzle. A full-id score overrides the slot sum. The parent's own options
+ * score 0. Where a `kl_div` score is missing the built-in prior fills it in,
+ * and the source says `mixed`; any other metric must be complete.
+ */
+import { Result, Schema } from 'effect'
+import { InvalidInput, invalidFromSchema } from '../../errors.ts'
+import { variantId } from '../space/types.ts'
+import { priorKl } from './prior.ts'
+import type { Metrics, QualityModel } from './types.ts'
+
+const Row = Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number]))
+const RowsJson = Schema.Union([Schema.Array(Row), Schema.Struct({ rows: Schema.Array(Row) })])
+
+export interface ScoreTable {
+  /** Metric names, in file order. */
+  readonly metrics: readonly string[]
+  /** `layer` → variant or option id → metrics. */
+  readonly byLayer: ReadonlyMap<number, ReadonlyMap<string, Metrics>>
+  readonly file: string
+}
+
+function splitCsvLine(line: string): string[] {
+  return line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'))
+}
+
+/** CSV text → rows of strings keyed by the header. */
+export function parseCsv(text: string): Record<string, string>[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'))
+  const header = splitCsvLine(lines[0] ?? '')
+  return lines.slice(1).map((line) => Object.fromEntries(splitCsvLine(line).map((v, i) => [header[i] ?? `column${i + 1}`, v])))
+}
+
+/** Rows (from JSON or CSV) → a score table, with one-line errors naming the row and field. */
+export function scoreTable(rows: readonly Readonly<Record<string, string | number>>[], file: string): Result.Result<ScoreTable, InvalidInput> {
+  if (rows.length === 0) return Result.fail(new InvalidInput({ field: file, problem: 'no score rows' }))
+  const metrics = Object.keys(rows[0]!).filter((k) => k !== 'layer' && k !== 'variant')
+  if (metrics.length === 0) return Result.fail(new InvalidInput({ field: file, problem: 'no metric columns besides layer and variant (e.g. kl_div)' }))
+  const byLayer = new Map<number, Map<string, Metrics>>()
+  for (const [i, row] of rows.entries()) {
+    const where = `${file}: row ${i + 1}`
+    const layer = Number(row.layer)
+    if (!Number.isInteger(layer) || layer < 0) return Result.fail(new InvalidInput({ field: `${where}: layer`, problem: `${String(row.layer)} (expected a layer index ≥ 0)` }))
+    const variant = String(row.variant ?? '').trim()
+    if (variant === '') return Result.fail(new InvalidInput({ field: `${where}: variant`, problem: 'missing (expected a variant id such as attn:kv4|ffn:50% or an option id such as ffn:50%)' }))
+    const values: Record<string, number> = {}
+    for (const m of metrics) {
+      const v = Number(row[m])
+      if (row[m] === undefined || row[m] === '' || !Number.isFinite(v)) return Result.fail(new InvalidInput({ field: `${where}: ${m}`, problem: `${String(row[m])} (expected a number)` }))
+      values[m] = v
+    }
+    let layerScores = byLayer.get(layer)
+    if (layerScores === undefined) byLayer.set(layer, (layerScores = new Map()))
+    if (layerScores.has(variant)) return Result.fail(new InvalidInput({ field: `${where}`, problem: `layer ${layer} variant ${variant} is scored twice` }))
+    layerScores.set(variant, values)
+  }
+  return Result.succeed({ metrics, byLayer, file })
+}
+
+/** Parses a scores file's text by its extension. */
+export function parseScores(text: string, file: string): Result.Result<ScoreTable, InvalidInput> {
+  if (/\.csv$/i.test(file)) return scoreTable(parseCsv(text), file)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    return Result.fail(new InvalidInput({ field: file, problem: `not valid JSON (${e instanceof Error ? e.message : String(e)}); expected an array of {layer, variant, <metric>...} rows` }))
+  }
+  const decoded = Schema.decodeUnknownResult(RowsJson)(json)
+  if (Result.isFailure(decoded)) return Result.fail(invalidFromSchema(file, decoded.failure.message))
+  const rows = 'rows' in decoded.success ? decoded.success.rows : decoded.success
+  return scoreTable(rows, file)
+}
+
+/** Whether an option reproduces the parent's block (its replace-1-block loss is 0 by definition). */
+function isParentBlock(option: { readonly spec: unknown }, parentSpec: unknown): boolean {
+  return JSON.stringify(option.spec) === JSON.stringify(parentSpec)
+}
+
+/**
+ * A quality model over a score table. Missing `kl_div` entries come from the
+ * prior (flagged, so the source can say how many); other metrics must be
+ * complete, or scoring throws an InvalidInput naming the first gap.
+ */
+export function measuredQuality(table: ScoreTable): QualityModel {
+  return {
+    metrics: table.metrics,
+    file: table.file,
+    score: (layer, parent, mixer, ffn, layerCount) => {
+      const scores = table.byLayer.get(layer)
+      const full = scores?.get(variantId(mixer.id, ffn.id))
+      if (full !== undefined) return { metrics: full, fromPrior: false }
+      const out: Record<string, number> = {}
+      let fromPrior = false
+      for (const m of table.metrics) {
+        const part = (option: { readonly id: string; readonly spec: unknown }, parentSpec: unknown): number | undefined =>
+          isParentBlock(option, parentSpec) ? 0 : scores?.get(option.id)?.[m]
+        const a = part(mixer, parent.mixer)
+        const b = part(ffn, parent.ffn)
+        if (a !== undefined && b !== undefined) out[m] = a + b
+        else if (m === 'kl_div') {
+          out[m] = priorKl(layer, layerCount, parent, mixer.spec, ffn.spec)
+          fromPrior = true
+        } else
+          throw new InvalidInput({
+            field: `${table.file}: layer ${layer}`,
+            problem: `no ${m} score for ${variantId(mixer.id, ffn.id)} (give the full variant or both ${mixer.id} and ${ffn.id})`,
+          })
+      }
+      return { metrics: out, fromPrior }
+    },
+  }
+}

@@ -1,0 +1,40 @@
+import type { MixerOption, FfnOption } from '../space/types.ts'
+import type { LayerChoice } from '../../blocks/architecture.ts'
+
+/** Replace-1-block quality losses of one block, by metric name (lower is better), e.g. `{ kl_div: 0.012 }`. */
+export type Metrics = Readonly<Record<string, number>>
+
+/** Where a result's quality numbers came from; every output carries it. */
+export interface QualitySourceInfo {
+  /** `prior`: nas-sim's built-in prior only; `measured`: user scores only; `mixed`: measured where given, prior elsewhere. */
+  readonly kind: 'prior' | 'measured' | 'mixed'
+  readonly description: string
+}
+
+/** One (layer, variant)'s scores, and whether the built-in prior supplied them. */
+export interface ScoredBlock {
+  readonly metrics: Metrics
+  readonly fromPrior: boolean
+}
+
+/**
+ * Scores every (layer, variant) of a space, Puzzle-style: a variant's loss is
+ * what replacing that one block of the parent costs; an architecture's loss is
+ * the sum over its layers.
+ */
+export interface QualityModel {
+  /** The metrics every score has. */
+  readonly metrics: readonly string[]
+  /** Where measured scores come from (a file name); undefined for the prior alone. */
+  readonly file: string | undefined
+  readonly score: (layer: number, parentLayer: LayerChoice, mixer: MixerOption, ffn: FfnOption, layerCount: number) => ScoredBlock
+}
+
+/** Describes the scores a search used: all measured, all prior, or a mix (with counts). */
+export function qualitySourceOf(model: QualityModel, scored: readonly ScoredBlock[]): QualitySourceInfo {
+  const fromPrior = scored.filter((s) => s.fromPrior).length
+  if (model.file === undefined || fromPrior === scored.length)
+    return { kind: 'prior', description: 'built-in prior (not measured): replace-1-block KL guessed from layer position and block size; see README "Quality prior"' }
+  if (fromPrior === 0) return { kind: 'measured', description: `replace-1-block scores from ${model.file}` }
+  return { kind: 'mixed', description: `scores from ${model.file}; ${fromPrior} of ${scored.length} blocks had no kl_div score and use the built-in prior (not measured)` }
+}
