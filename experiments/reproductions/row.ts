@@ -12,7 +12,11 @@ export interface ReproductionRow {
   readonly paper: number | null
   /** nas-sim's figure; null where nas-sim cannot produce it (the note says why). */
   readonly nasSim: number | null
-  /** nasSim ÷ paper; null when either is missing. */
+  /**
+   * nasSim ÷ paper; null when either is missing. For yes/no rows (unit
+   * `yes/no`, 1 = yes) it is 1 when nas-sim gives the published answer and 0
+   * when it does not.
+   */
   readonly ratio: number | null
   readonly unit: string
   /** System, precision, lengths, TP and batch, efficiency model. */
@@ -23,9 +27,14 @@ export interface ReproductionRow {
 
 /** A row with its ratio derived from the two figures. */
 export function reproductionRow(fields: Omit<ReproductionRow, 'ratio'>): ReproductionRow {
-  const ratio = fields.paper === null || fields.nasSim === null || fields.paper === 0 ? null : fields.nasSim / fields.paper
-  return { ...fields, ratio }
+  const { paper, nasSim } = fields
+  if (paper === null || nasSim === null) return { ...fields, ratio: null }
+  if (fields.unit === yesNo) return { ...fields, ratio: paper === nasSim ? 1 : 0 }
+  return { ...fields, ratio: paper === 0 ? null : nasSim / paper }
 }
+
+/** The unit of rows that compare a yes (1) or no (0) with the published statement. */
+export const yesNo = 'yes/no'
 
 /** A gap larger than this share (either way) is discussed in RESULTS.md. */
 export const discussedGap = 0.1
@@ -33,6 +42,11 @@ export const discussedGap = 0.1
 /** Whether a row misses its published figure by more than {@link discussedGap}. */
 export function isLargeGap(row: ReproductionRow): boolean {
   return row.ratio !== null && Math.abs(row.ratio - 1) > discussedGap
+}
+
+/** A published figure nas-sim could not produce (the setting does not fit, or a tool is missing). */
+export function isNotReproduced(row: ReproductionRow): boolean {
+  return row.paper !== null && row.nasSim === null
 }
 
 /**
@@ -47,6 +61,6 @@ export interface Reproduction {
   /** The published sources the figures come from. */
   readonly sources: readonly string[]
   readonly rows: () => Promise<readonly ReproductionRow[]>
-  /** Why a row misses by more than 10%, given all of the experiment's rows. */
+  /** Why a row misses by more than 10% or is not reproduced, given all of the experiment's rows. */
   readonly explainGap: (row: ReproductionRow, rows: readonly ReproductionRow[]) => string
 }
