@@ -1,0 +1,134 @@
+/**
+ * The calibrated efficiency model. Each kernel still takes roofline time,
+ * max(FLOPs / (peak × compute fraction), bytes / (bandwidth × bandwidth
+ * fraction)) + overhead, with fractions and overheads fitted per kernel family
+ * and math precision, and two shape effects:
+ * - a GEMM's compute fraction grows with its token count M as
+ *   f · M / (M + M½): small-M GEMMs leave tensor-core tiles partly empty;
+ * - a GEMM's bandwidth fraction grows with its 128 × 128 output tiles T as
+ *   b · T / (T + T½): a weight-streaming GEMM with few tiles runs on few SMs;
+ * - prefill attention's compute fraction grows with the keys per query as
+ *   f · S / (S + S½): short sequences spend more of their time outside the
+ *   QKᵀ and PV matmuls (softmax, masking, tile edges);
+ * - decode attention's bandwidth fraction grows with sequences × KV heads as
+ *   b · P / (P + P½): with few (sequence, KV head) pairs too few SMs stream the cache.
+ * Evaluation is a few multiplications per kernel, as the search's inner loop needs.
+ */
+import type { Kernel } from '../../blocks/work.ts'
+import type { Precision } from '../../blocks/precision.ts'
+import { InvalidInput } from '../../errors.ts'
+import { datasheetFractions, type EfficiencyModel } from '../efficiency.ts'
+import type { CalibrationParameters, ParameterFamily, PrecisionParameters } from './parameters.ts'
+
+const microsecond = 1e-6
+
+/** value · x / (x + half): 0 at x = 0, half of `value` at `half`, `value` as x grows. */
+function saturating(value: number, x: number, half: number): number {
+  return (value * x) / (x + half)
+}
+
+/** Output tile edge for counting a GEMM's independent work: 128, the common Hopper tensor-core tile (CUTLASS's default 128 × 128 × 64 shape). */
+const tileEdge = 128
+
+/** 128 × 128 output tiles of an M × N GEMM: how many SMs it can keep busy without splitting K. */
+function outputTiles(m: number, n: number): number {
+  return Math.ceil(m / tileEdge) * Math.ceil(n / tileEdge)
+}
+
+/** Attention or scan work for one new token per sequence is decode; a kernel without a shape counts as prefill. */
+function isDecode(k: Kernel): boolean {
+  const queries = k.attention?.queries ?? k.scan?.queries
+  return queries === 1
+}
+
+/** Which parameter family times a kernel; communication has none (the all-reduce model times it). */
+export function familyOf(k: Kernel): ParameterFamily | undefined {
+  switch (k.kind) {
+    case 'gemm':
+    case 'elementwise':
+      return k.kind
+    case 'attention':
+      return isDecode(k) ? 'attentionDecode' : 'attentionPrefill'
+    case 'scan':
+      return isDecode(k) ? 'scanDecode' : 'scanPrefill'
+    case 'communication':
+      return undefined
+  }
+}
+
+/**
+ * The parameters for a kernel's math precision. fp16 kernels use the bf16
+ * parameters: Hopper and Ampere tensor cores run both at one rate (H100/H200
+ * datasheets list equal FP16 and BF16 TFLOPS) with the same 2-byte elements.
+ */
+function parametersFor(name: string, parameters: CalibrationParameters, math: Precision): PrecisionParameters {
+  const p = parameters[math] ?? (math === 'fp16' ? parameters.bf16 : undefined)
+  if (p === undefined) {
+    const fitted = Object.keys(parameters).join(', ')
+    throw new InvalidInput({ field: '--calibration', problem: `${name} has no ${math} parameters (it was fitted for ${fitted}); measure ${math} blocks and calibrate again, or drop --calibration` })
+  }
+  return p
+}
+
+/** An efficiency model from fitted parameters; `name` is shown in every output. */
+export function calibratedEfficiency(cal: { readonly name: string; readonly parameters: CalibrationParameters }): EfficiencyModel {
+  const of = (k: Kernel) => parametersFor(cal.name, cal.parameters, k.math)
+  return {
+    name: cal.name,
+    source: 'calibrated',
+    computeFraction: (k) => {
+      switch (k.kind) {
+        case 'gemm': {
+          const g = of(k).gemm
+          if (k.gemm === undefined) return g.computeFraction
+          const { m, n, k: depth } = k.gemm
+          return saturating(g.computeFraction, m, g.halfComputeTokens) * saturating(1, n, g.halfComputeOutputs) * saturating(1, depth, g.halfComputeInputs)
+        }
+        case 'attention': {
+          if (isDecode(k)) return of(k).attentionDecode.computeFraction * (k.attention?.headDim === 128 ? 1 : of(k).attentionDecode.otherHeadDimFraction)
+          const a = of(k).attentionPrefill
+          return k.attention === undefined ? a.computeFraction : saturating(a.computeFraction, k.attention.keys, a.halfComputeKeys)
+        }
+        case 'scan':
+          return (isDecode(k) ? of(k).scanDecode : of(k).scanPrefill).computeFraction
+        case 'elementwise':
+        case 'communication':
+          return datasheetFractions[k.kind].compute
+      }
+    },
+    bandwidthFraction: (k) => {
+      switch (k.kind) {
+        case 'gemm': {
+          const g = of(k).gemm
+          if (k.gemm === undefined) return g.bandwidthFraction
+          return saturating(g.bandwidthFraction, outputTiles(k.gemm.m, k.gemm.n), g.halfBandwidthTiles)
+        }
+        case 'attention': {
+          if (!isDecode(k) || k.attention === undefined) return of(k).attentionPrefill.bandwidthFraction
+          const a = of(k).attentionDecode
+          return saturating(a.bandwidthFraction, k.attention.batch * k.attention.kvHeads, a.halfBandwidthParallelism) * (k.attention.headDim === 128 ? 1 : a.otherHeadDimFraction)
+        }
+        case 'scan':
+          return (isDecode(k) ? of(k).scanDecode : of(k).scanPrefill).bandwidthFraction
+        case 'elementwise':
+          return of(k).elementwise.bandwidthFraction
+        case 'communication':
+          return datasheetFractions.communication.bandwidth
+      }
+    },
+    overheadSeconds: (k) => {
+      switch (k.kind) {
+        case 'gemm':
+          return of(k).gemm.overheadUs * microsecond
+        case 'attention':
+          return (isDecode(k) ? of(k).attentionDecode : of(k).attentionPrefill).overheadUs * microsecond
+        case 'scan':
+          return (isDecode(k) ? of(k).scanDecode : of(k).scanPrefill).overheadUs * microsecond
+        case 'elementwise':
+          return of(k).elementwise.overheadUs * microsecond
+        case 'communication':
+          return datasheetFractions.communication.overheadSeconds
+      }
+    },
+  }
+}

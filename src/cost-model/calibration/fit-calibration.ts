@@ -1,0 +1,186 @@
+/**
+ * Measurements → calibration: fit on all rows for the shipped parameters, and
+ * k-fold cross-validation over whole block shapes for the error a user should
+ * expect on shapes nobody measured. Reads as: check → prepare → cross-validate
+ * → fit all → summarise.
+ */
+import { Result } from 'effect'
+import { InvalidInput } from '../../errors.ts'
+import { datasheetEfficiency } from '../efficiency.ts'
+import { findSystem } from '../hardware/lookup.ts'
+import type { SystemSpec } from '../hardware/system.ts'
+import { calibratedEfficiency } from './calibrated-efficiency.ts'
+import { absolutePercentageError, summarizeErrors } from './error-stats.ts'
+import { fitParameters, predictedSeconds, prepareRow, type PreparedRow } from './fit.ts'
+import { foldOf } from './folds.ts'
+import { calibrationFormat, calibrationVersion, type Calibration, type GroupError } from './format.ts'
+import type { Measurement } from './measurements.ts'
+import { parameterFamilies, type CalibrationParameters, type PrecisionParameters } from './parameters.ts'
+
+export interface FitCalibrationOptions {
+  /** What `--calibration` will call it, e.g. `h200-pytorch`. */
+  readonly name: string
+  /** Cross-validation folds; each holds out about 1/folds of the block shapes. Default 5. */
+  readonly folds?: number
+  /** The measurements file as given, and the SHA-256 of its bytes. */
+  readonly source: { readonly file: string; readonly sha256?: string }
+  /** Day of the fit, ISO 8601. Default: today (UTC). */
+  readonly created?: string
+}
+
+/** One row's prediction three ways, microseconds. */
+export interface RowPredictions {
+  readonly measurement: Measurement
+  /** The fold that held this row's block shape out. */
+  readonly fold: number
+  readonly datasheetUs: number
+  /** From the parameters fitted to all rows (this row included). */
+  readonly fittedUs: number
+  /** From the parameters fitted without this row's block shape. */
+  readonly heldOutUs: number
+}
+
+export interface CalibrationRun {
+  readonly calibration: Calibration
+  readonly rows: readonly RowPredictions[]
+}
+
+export const defaultFolds = 5
+
+/** Fitted values keep four significant digits: the file stays readable and the stated errors are those of the written numbers. */
+const significantDigits = 4
+
+function roundParameters(p: CalibrationParameters): CalibrationParameters {
+  const out: Record<string, PrecisionParameters> = {}
+  for (const [dtype, params] of Object.entries(p)) {
+    const families: Record<string, Record<string, number>> = {}
+    for (const family of parameterFamilies) {
+      families[family] = Object.fromEntries(Object.entries(params[family]).map(([k, v]) => [k, Number(v.toPrecision(significantDigits))]))
+    }
+    out[dtype] = families as unknown as PrecisionParameters
+  }
+  return out
+}
+
+function methodText(folds: number): string {
+  return (
+    'Each kernel takes max(FLOPs / (peak × compute fraction), bytes / (bandwidth × bandwidth fraction)) + overhead, ' +
+    'with a compute fraction, bandwidth fraction and overhead per kernel family (GEMM, prefill and decode attention, ' +
+    'prefill and decode scan, element-wise) and math precision; a GEMM’s compute fraction saturates in its token count M ' +
+    'as f·M/(M+M½), prefill attention’s in keys per query as f·S/(S+S½), and decode attention’s bandwidth fraction in ' +
+    'sequences × KV heads as b·P/(P+P½). A block’s time is the sum of its kernels’. The parameters of each precision are ' +
+    'fitted jointly to the measured block times by Levenberg–Marquardt least squares on log(predicted / measured), starting ' +
+    'from the datasheet efficiencies; parameters no row depends on keep their starting values (listed as unconstrained). ' +
+    `Held-out error: ${folds}-fold cross-validation over whole block shapes (every row of one block spec in the same fold, ` +
+    'assigned by a hash of the spec), each fold predicted by a fit to the other folds; the shipped parameters are fitted to all rows.'
+  )
+}
+
+const blockOrder = ['attention', 'linear', 'ffn', 'mamba2']
+const phaseOrder = ['prefill', 'decode']
+
+/** Held-out errors per block type, phase and dtype, for the calibrated model and the datasheet roofline. */
+export function groupErrors(rows: readonly RowPredictions[]): GroupError[] {
+  const groups = new Map<string, RowPredictions[]>()
+  for (const r of rows) {
+    const key = `${r.measurement.block.type}/${r.measurement.phase}/${r.measurement.dtype}`
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [r])
+    else group.push(r)
+  }
+  const rank = (block: string, phase: string, dtype: string) => [blockOrder.indexOf(block), phaseOrder.indexOf(phase), dtype] as const
+  return [...groups.values()]
+    .map((g): GroupError => {
+      const m = g[0]!.measurement
+      const held = summarizeErrors(g.map((r) => absolutePercentageError(r.heldOutUs, r.measurement.measuredUs)))
+      const sheet = summarizeErrors(g.map((r) => absolutePercentageError(r.datasheetUs, r.measurement.measuredUs)))
+      return { block: m.block.type, phase: m.phase, dtype: m.dtype, ...held, datasheet: { medianApe: sheet.medianApe, p90Ape: sheet.p90Ape } }
+    })
+    .sort((a, b) => {
+      const [ab, ap, ad] = rank(a.block, a.phase, a.dtype)
+      const [bb, bp, bd] = rank(b.block, b.phase, b.dtype)
+      return ab - bb || ap - bp || (ad < bd ? -1 : ad > bd ? 1 : 0)
+    })
+}
+
+/** The one GPU all rows ran on. */
+function gpuOf(rows: readonly Measurement[]): SystemSpec {
+  const ids = [...new Set(rows.map((r) => r.gpu))]
+  if (ids.length === 0) throw new InvalidInput({ field: 'measurements', problem: 'no rows to fit' })
+  if (ids.length !== 1) throw new InvalidInput({ field: 'gpu', problem: `the rows mix ${ids.join(', ')}; calibrate one GPU at a time` })
+  const system = findSystem(ids[0]!)
+  if (Result.isFailure(system)) throw system.failure
+  return system.success
+}
+
+function distinctSorted(values: readonly string[]): string[] {
+  return [...new Set(values)].sort()
+}
+
+function microseconds(row: PreparedRow, system: SystemSpec, parameters: CalibrationParameters, name: string): number {
+  return predictedSeconds(row, system, calibratedEfficiency({ name, parameters })) * 1e6
+}
+
+/**
+ * Fits a calibration and cross-validates it, returning each row's predictions too.
+ * @throws InvalidInput when the rows mix GPUs, or hold too few shapes for the folds.
+ */
+export function runCalibration(measurements: readonly Measurement[], options: FitCalibrationOptions): CalibrationRun {
+  const folds = options.folds ?? defaultFolds
+  if (!Number.isInteger(folds) || folds < 2) throw new InvalidInput({ field: 'folds', problem: `${folds} (need an integer of at least 2)` })
+  const system = gpuOf(measurements)
+  const rows = measurements.map(prepareRow)
+  const foldOfRow = rows.map((r) => foldOf(r.measurement.block, folds))
+
+  const heldOutUs = new Array<number>(rows.length).fill(Number.NaN)
+  for (let fold = 0; fold < folds; fold++) {
+    const train = rows.filter((_, i) => foldOfRow[i] !== fold)
+    const test = rows.map((r, i) => ({ r, i })).filter(({ i }) => foldOfRow[i] === fold)
+    if (test.length === 0) continue
+    const parameters = roundParameters(fitParameters(train, system).parameters)
+    for (const { r, i } of test) {
+      if (parameters[r.measurement.dtype] === undefined)
+        throw new InvalidInput({ field: 'folds', problem: `${folds} leaves no ${r.measurement.dtype} shape to fit fold ${fold + 1}; measure more ${r.measurement.dtype} shapes or use fewer folds` })
+      heldOutUs[i] = microseconds(r, system, parameters, options.name)
+    }
+  }
+
+  const all = fitParameters(rows, system)
+  const parameters = roundParameters(all.parameters)
+  const predictions: RowPredictions[] = rows.map((r, i) => ({
+    measurement: r.measurement,
+    fold: foldOfRow[i]!,
+    datasheetUs: predictedSeconds(r, system, datasheetEfficiency) * 1e6,
+    fittedUs: microseconds(r, system, parameters, options.name),
+    heldOutUs: heldOutUs[i]!,
+  }))
+  const ape = (predicted: (r: RowPredictions) => number) => predictions.map((r) => absolutePercentageError(predicted(r), r.measurement.measuredUs))
+
+  const calibration: Calibration = {
+    format: calibrationFormat,
+    version: calibrationVersion,
+    name: options.name,
+    gpu: system.gpu.id,
+    software: { torch: distinctSorted(measurements.map((m) => m.torch)).join(', '), implementations: distinctSorted(measurements.map((m) => m.impl)) },
+    created: options.created ?? new Date().toISOString().slice(0, 10),
+    measurements: {
+      file: options.source.file,
+      rows: measurements.length,
+      ...(options.source.sha256 === undefined ? {} : { sha256: options.source.sha256 }),
+      dates: distinctSorted(measurements.map((m) => m.date)),
+    },
+    parameters,
+    fit: {
+      method: methodText(folds),
+      unconstrained: all.unconstrained,
+      train: summarizeErrors(ape((r) => r.fittedUs)),
+      heldOut: { ...summarizeErrors(ape((r) => r.heldOutUs)), folds, byBlockPhase: groupErrors(predictions) },
+    },
+  }
+  return { calibration, rows: predictions }
+}
+
+/** Fits a calibration to measurements of one GPU; see {@link runCalibration}. */
+export function fitCalibration(measurements: readonly Measurement[], options: FitCalibrationOptions): Calibration {
+  return runCalibration(measurements, options).calibration
+}

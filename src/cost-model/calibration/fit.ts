@@ -1,0 +1,135 @@
+/**
+ * Fits the parameters to measured block times. The profiler times whole
+ * blocks, so the fit is on blocks: a block's predicted time is the sum of its
+ * kernels' roofline times and overheads under the calibrated model, and the fit
+ * minimises Σ log(predicted / measured)² over the rows (a relative error, so
+ * a 20 µs block counts as much as a 20 ms one) by Levenberg–Marquardt, one
+ * math precision at a time (a row's kernels all run at its dtype).
+ */
+import type { Precision } from '../../blocks/precision.ts'
+import { blockModel } from '../../blocks/registry.ts'
+import type { Kernel } from '../../blocks/work.ts'
+import { timeKernels } from '../block-cost.ts'
+import { deployment } from '../deployment.ts'
+import type { EfficiencyModel } from '../efficiency.ts'
+import type { SystemSpec } from '../hardware/system.ts'
+import { queryShape } from '../predict.ts'
+import { calibratedEfficiency, familyOf } from './calibrated-efficiency.ts'
+import { levenbergMarquardt } from './levenberg-marquardt.ts'
+import type { Measurement } from './measurements.ts'
+import { fromVector, slotName, slotsOf, toVector } from './parameter-vector.ts'
+import { parameterFamilies, type CalibrationParameters, type ParameterFamily, type PrecisionParameters } from './parameters.ts'
+import { startingParameters } from './starting-point.ts'
+
+/** A measurement with its kernels worked out once (the fit times them many times). */
+export interface PreparedRow {
+  readonly measurement: Measurement
+  readonly kernels: readonly Kernel[]
+  readonly measuredSeconds: number
+}
+
+/** The kernels `predict` times for a row: its dtype for weights, activations and cache, on one GPU. */
+export function prepareRow(m: Measurement): PreparedRow {
+  const precision = { weights: m.dtype, activations: m.dtype, kv: m.dtype }
+  return { measurement: m, kernels: blockModel(m.block).work(m.block, queryShape(m), { precision, tp: 1 }), measuredSeconds: m.measuredUs * 1e-6 }
+}
+
+/** A row's predicted block time under an efficiency model, seconds. */
+export function predictedSeconds(row: PreparedRow, system: SystemSpec, efficiency: EfficiencyModel): number {
+  const dtype = row.measurement.dtype
+  return timeKernels(row.kernels, deployment(system, { weights: dtype, activations: dtype, kv: dtype }, { efficiency })).seconds
+}
+
+export interface PrecisionFit {
+  readonly parameters: PrecisionParameters
+  /** Parameters of families no row contains (`family.field`); they keep their starting (datasheet) values. */
+  readonly unconstrained: readonly string[]
+}
+
+/** The parameter families whose kernels a row runs. */
+function familiesOf(row: PreparedRow): Set<ParameterFamily> {
+  const families = new Set<ParameterFamily>()
+  for (const k of row.kernels) {
+    const family = familyOf(k)
+    if (family !== undefined) families.add(family)
+  }
+  return families
+}
+
+/** One step of the fit: the families it moves and the rows it fits them to. */
+export interface FitStage {
+  readonly families: readonly ParameterFamily[]
+  readonly rows: readonly PreparedRow[]
+}
+
+const familyOrder = (f: ParameterFamily) => parameterFamilies.indexOf(f)
+
+/**
+ * Families are fitted in the order of the simplest blocks that contain them:
+ * first those of the rows with the fewest families (GEMM and element-wise, from
+ * linear and FFN blocks), then, holding those, each family that the next rows add
+ * (attention from attention blocks, the scans from Mamba-2 blocks). A stage fits to
+ * every row whose families are all fitted by then, so a family is never pulled
+ * by the misfit of kernels it does not time.
+ */
+export function fitStages(rows: readonly PreparedRow[]): FitStage[] {
+  const families = rows.map(familiesOf)
+  const fitted = new Set<ParameterFamily>()
+  const stages: FitStage[] = []
+  for (;;) {
+    const newSets = families.map((f) => [...f].filter((x) => !fitted.has(x)).sort((a, b) => familyOrder(a) - familyOrder(b))).filter((f) => f.length > 0)
+    if (newSets.length === 0) return stages
+    const next = newSets.reduce((best, f) => (f.length < best.length || (f.length === best.length && familyOrder(f[0]!) < familyOrder(best[0]!)) ? f : best))
+    for (const f of next) fitted.add(f)
+    stages.push({ families: next, rows: rows.filter((_, i) => [...families[i]!].every((f) => fitted.has(f))) })
+  }
+}
+
+/** Fits one math precision's parameters to rows that all run at it, stage by stage. */
+export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, math: Precision): PrecisionFit {
+  let parameters = startingParameters(math)
+  const seen = new Set<ParameterFamily>()
+  for (const stage of fitStages(rows)) {
+    const base = parameters
+    const slots = slotsOf(stage.families, base)
+    const residuals = (x: readonly number[]) => {
+      const model = calibratedEfficiency({ name: 'fit', parameters: { [math]: fromVector(x, slots, base) } })
+      const r = new Float64Array(stage.rows.length)
+      stage.rows.forEach((row, i) => {
+        r[i] = Math.log(predictedSeconds(row, system, model) / row.measuredSeconds)
+      })
+      return r
+    }
+    parameters = fromVector(levenbergMarquardt(residuals, toVector(base, slots)).x, slots, base)
+    for (const f of stage.families) seen.add(f)
+  }
+  const unconstrained = slotsOf(
+    parameterFamilies.filter((f) => !seen.has(f)),
+    parameters,
+  ).map(slotName)
+  return { parameters, unconstrained }
+}
+
+export interface ParametersFit {
+  readonly parameters: CalibrationParameters
+  /** Per precision, the parameters the rows did not determine, as `bf16.scanDecode.overheadUs`. */
+  readonly unconstrained: readonly string[]
+}
+
+/** Fits every precision the rows cover. */
+export function fitParameters(rows: readonly PreparedRow[], system: SystemSpec): ParametersFit {
+  const byDtype = new Map<Precision, PreparedRow[]>()
+  for (const row of rows) {
+    const group = byDtype.get(row.measurement.dtype)
+    if (group === undefined) byDtype.set(row.measurement.dtype, [row])
+    else group.push(row)
+  }
+  const parameters: { [P in Precision]?: PrecisionParameters } = {}
+  const unconstrained: string[] = []
+  for (const dtype of [...byDtype.keys()].sort()) {
+    const fit = fitPrecision(byDtype.get(dtype)!, system, dtype)
+    parameters[dtype] = fit.parameters
+    unconstrained.push(...fit.unconstrained.map((name) => `${dtype}.${name}`))
+  }
+  return { parameters, unconstrained }
+}
