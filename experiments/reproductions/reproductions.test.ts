@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import { reproductions } from './index.ts'
+import { isLargeGap, isNotReproduced, yesNo, type ReproductionRow } from './row.ts'
+
+const results = new Map<string, readonly ReproductionRow[]>()
+async function rowsOf(id: string): Promise<readonly ReproductionRow[]> {
+  let rows = results.get(id)
+  if (rows === undefined) {
+    const reproduction = reproductions.find((r) => r.id === id)
+    if (reproduction === undefined) throw new Error(`no reproduction ${id}`)
+    results.set(id, (rows = await reproduction.rows()))
+  }
+  return rows
+}
+
+/** The published figures a row must carry, by quantity fragment. */
+function paperFigure(rows: readonly ReproductionRow[], fragment: string): number | null | undefined {
+  return rows.find((r) => r.quantity.includes(fragment))?.paper
+}
+
+describe.each(reproductions.map((r) => [r.id, r] as const))('reproduction %s', (id, reproduction) => {
+  it('produces rows whose fields are filled and whose numbers are finite', async () => {
+    const rows = await rowsOf(id)
+    expect(rows.length).toBeGreaterThan(0)
+    for (const r of rows) {
+      for (const text of [r.experiment, r.quantity, r.unit, r.setup, r.note]) expect(text.length).toBeGreaterThan(0)
+      for (const n of [r.paper, r.nasSim, r.ratio]) if (n !== null) expect(Number.isFinite(n)).toBe(true)
+    }
+    expect(rows.some((r) => r.nasSim !== null)).toBe(true)
+  })
+
+  it('derives every ratio from its two figures', async () => {
+    for (const r of await rowsOf(id)) {
+      if (r.paper === null || r.nasSim === null) expect(r.ratio).toBeNull()
+      else if (r.unit === yesNo) expect(r.ratio).toBe(r.paper === r.nasSim ? 1 : 0)
+      else expect(r.ratio).toBeCloseTo(r.nasSim / r.paper, 12)
+    }
+  })
+
+  it('explains every gap larger than 10% and every figure it cannot reproduce, without failing on a miss', async () => {
+    const rows = await rowsOf(id)
+    for (const r of rows.filter((x) => isLargeGap(x) || isNotReproduced(x))) expect(reproduction.explainGap(r, rows).length).toBeGreaterThan(40)
+  })
+
+  it('names its sources', () => {
+    expect(reproduction.sources.length).toBeGreaterThan(0)
+  })
+})
+
+describe('published figures carried by the rows', () => {
+  it('Puzzle: 2.17× at the best settings and 5.08× on one GPU, 6,472 / 2,975 / 1,274 tokens/s/GPU', async () => {
+    // Puzzle paper (arXiv:2411.19146) and NVIDIA's Nemotron-51B technical blog (2024), 128 in / 1024 out, H100, FP8.
+    const rows = await rowsOf('puzzle-51b')
+    expect(paperFigure(rows, 'text generation: throughput ratio 51B / 70B, each at its best setting')).toBe(2.17)
+    expect(paperFigure(rows, 'text generation: throughput ratio 51B / 70B, both on one H100')).toBe(5.08)
+    expect(paperFigure(rows, 'text generation: Nemotron-51B tokens/s/GPU, best setting')).toBe(6472)
+    expect(paperFigure(rows, 'text generation: Llama-3.1-70B tokens/s/GPU, best setting')).toBe(2975)
+    expect(paperFigure(rows, 'text generation: Llama-3.1-70B tokens/s/GPU on one H100')).toBe(1274)
+  })
+
+  it('Nemotron-H: about 2.4× (56B) and 2.9× (47B) against both 70B-class baselines', async () => {
+    // Nemotron-H paper (arXiv:2504.03624), 65,536 in / 1,024 out on H100.
+    const rows = await rowsOf('nemotron-h')
+    for (const r of rows) expect(r.paper).toBe(r.quantity.startsWith('Nemotron-H-56B') ? 2.4 : 2.9)
+  })
+
+  it('Hymba: 79 vs 918 MB of cache (11.67×) and 664 vs 191 tokens/s (3.49×)', async () => {
+    // Hymba paper (arXiv:2411.13676), A100, FP16, 8,000-token sequences.
+    const rows = await rowsOf('hymba')
+    expect(paperFigure(rows, 'Hymba-1.5B KV cache')).toBe(79)
+    expect(paperFigure(rows, 'Llama-3.2-3B KV cache')).toBe(918)
+    expect(paperFigure(rows, 'KV cache ratio')).toBe(11.67)
+    expect(paperFigure(rows, 'Hymba-1.5B output tokens/s')).toBe(664)
+    expect(paperFigure(rows, 'Llama-3.2-3B output tokens/s')).toBe(191)
+    expect(paperFigure(rows, 'throughput ratio')).toBe(3.49)
+  })
+
+  it('Nemotron-4 340B: fits one DGX H100 in FP8, not in BF16, and in BF16 on 8× H200 or 16× H100', async () => {
+    // Nemotron-4 340B model card.
+    const rows = await rowsOf('nemotron4-340b')
+    expect(paperFigure(rows, 'DGX H100 (8× H100 SXM5, 640 GB) in FP8')).toBe(1)
+    expect(paperFigure(rows, 'DGX H100 (8× H100 SXM5, 640 GB) in BF16')).toBe(0)
+    expect(paperFigure(rows, 'DGX H200')).toBe(1)
+    expect(paperFigure(rows, '16× H100')).toBe(1)
+  })
+})
