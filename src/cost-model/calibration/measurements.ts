@@ -41,6 +41,10 @@ export function parseMeasurementLine(text: string, line: number, source: string)
   } catch {
     return Result.fail(lineError(source, line, '', 'not valid JSON'))
   }
+  // The query schema is a union on `phase`; naming a bad phase directly reads better than the union's own message.
+  const phase = typeof value === 'object' && value !== null && 'phase' in value ? (value as { phase: unknown }).phase : undefined
+  if (phase !== 'prefill' && phase !== 'decode')
+    return Result.fail(lineError(source, line, 'phase', `${phase === undefined ? 'missing' : JSON.stringify(phase)} (expected "prefill" or "decode")`))
   const query = decodeQuery(value)
   if (Result.isFailure(query)) {
     const { path, problem } = schemaProblem(query.failure.message)

@@ -1,0 +1,74 @@
+/** `nas-sim calibrate`: fit efficiency parameters to measured block times and write a calibration file. */
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { basename, dirname } from 'node:path'
+import type { Command } from 'commander'
+import { runCalibration } from '../../cost-model/calibration/fit-calibration.ts'
+import type { ErrorSummary } from '../../cost-model/calibration/format.ts'
+import { parseMeasurements } from '../../cost-model/calibration/measurements.ts'
+import { FileError, InvalidInput } from '../../errors.ts'
+import { orThrow, positiveNumber } from '../parse.ts'
+import { action } from '../run-action.ts'
+
+/** Holding out less than a twentieth of the shapes means 20+ fits; more than half leaves too little to fit on. */
+const holdoutRange = { min: 0.05, max: 0.5 }
+
+/** Cross-validation folds for a held-out share: each fold holds out about that share of the shapes. */
+export function foldsForHoldout(raw: string): number {
+  const share = positiveNumber('--holdout', raw)
+  if (share < holdoutRange.min || share > holdoutRange.max)
+    throw new InvalidInput({ field: '--holdout', problem: `${raw} (expected a share of shapes from ${holdoutRange.min} to ${holdoutRange.max})` })
+  return Math.round(1 / share)
+}
+
+async function readText(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path)
+  } catch (e) {
+    const code = e instanceof Error && 'code' in e ? String(e.code) : String(e)
+    throw new FileError({ path, problem: code === 'ENOENT' ? 'no such file' : `cannot read (${code})` })
+  }
+}
+
+const percent = (s: ErrorSummary) => `median ${s.medianApe.toFixed(1)}%, p90 ${s.p90Ape.toFixed(1)}% over ${s.rows} rows`
+
+export function registerCalibrate(program: Command): void {
+  program
+    .command('calibrate')
+    .description('fit the cost model’s efficiency parameters to measured block times (JSON lines from experiments/profiling) and write a calibration file')
+    .argument('<measurements>', 'JSON-lines file of predict queries with measuredUs, gpuName, torch, date, impl')
+    .requiredOption('--out <file>', 'calibration JSON to write')
+    .option('--name <name>', 'name the calibration is shown and chosen by (default: the --out file name)')
+    .option('--holdout <share>', 'share of block shapes each cross-validation fold holds out; every shape is held out once', '0.2')
+    .action(
+      action(async (measurementsPath: string, flags: { out: string; name?: string; holdout: string }) => {
+        const folds = foldsForHoldout(flags.holdout)
+        const bytes = await readText(measurementsPath)
+        const rows = orThrow(parseMeasurements(bytes.toString('utf8'), measurementsPath))
+        const name = flags.name ?? basename(flags.out).replace(/\.json$/i, '')
+        const started = performance.now()
+        const { calibration } = runCalibration(rows, {
+          name,
+          folds,
+          source: { file: measurementsPath, sha256: createHash('sha256').update(bytes).digest('hex') },
+        })
+        const seconds = (performance.now() - started) / 1000
+        try {
+          await mkdir(dirname(flags.out), { recursive: true })
+          await writeFile(flags.out, `${JSON.stringify(calibration, null, 2)}\n`)
+        } catch (e) {
+          throw new FileError({ path: flags.out, problem: `cannot write (${e instanceof Error && 'code' in e ? String(e.code) : String(e)})` })
+        }
+        const { fit } = calibration
+        process.stdout.write(
+          [
+            `calibrated "${name}" for ${calibration.gpu} (torch ${calibration.software.torch}) on ${rows.length} rows in ${seconds.toFixed(1)} s`,
+            `  fit error, all rows:             ${percent(fit.train)}`,
+            `  held-out error, ${fit.heldOut.folds}-fold by shape: ${percent(fit.heldOut)}`,
+            ...(fit.unconstrained.length === 0 ? [] : [`  not constrained by any row (datasheet values kept): ${fit.unconstrained.join(', ')}`]),
+            `wrote ${flags.out}`,
+          ].join('\n') + '\n',
+        )
+      }),
+    )
+}
