@@ -26,6 +26,11 @@ describe('renderResults', () => {
     expect(text).toContain('| close | 100 | 105 | 1.05 | tokens/s | s | n |')
     expect(text).toContain('| missing | 100 | – | not reproduced |')
     expect(text).toContain('| prediction | – | 3.00 | prediction only |')
+  })
+
+  it('says so when an experiment has no published figure at all', () => {
+    const only = [reproductionRow({ ...base, quantity: 'p', paper: null, nasSim: 1 })]
+    expect(renderResults([{ reproduction: { ...reproduction, rows: async () => only }, rows: only, seconds: 0 }], [])).toContain('No published figure to compare with')
     expect(text).toContain('| fits | yes | yes | agrees |')
   })
 
@@ -46,6 +51,7 @@ describe('formatFigure', () => {
     expect(formatFigure(6472.4, 'tokens/s')).toBe('6,472')
     expect(formatFigure(52.34, 'tokens/s')).toBe('52.3')
     expect(formatFigure(2.174, '×')).toBe('2.17')
+    expect(formatFigure(11.674, '×')).toBe('11.67')
     expect(formatFigure(null, '×')).toBe('–')
     expect(formatFigure(0, yesNo)).toBe('no')
   })

@@ -18,7 +18,8 @@ export function formatFigure(value: number | null, unit: string): string {
   if (value === null) return '–'
   if (unit === yesNo) return value === 1 ? 'yes' : 'no'
   const magnitude = Math.abs(value)
-  const digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2
+  // Ratios keep two decimals at any size, so 11.67× reads as published.
+  const digits = unit === '×' ? 2 : magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 }
 
@@ -50,6 +51,7 @@ function gapLabel(r: ReproductionRow): string {
 /** Every flagged row under the explanation it shares with others, each explanation written once. */
 function discussion(result: ExperimentResult): string[] {
   const flagged = result.rows.filter((r) => isLargeGap(r) || isNotReproduced(r))
+  if (result.rows.every((r) => r.paper === null)) return ['No published figure to compare with: these rows are nas-sim’s predictions only.']
   if (flagged.length === 0) return [`Every figure with a published counterpart is within ${discussedGap * 100}%.`]
   const byExplanation = new Map<string, ReproductionRow[]>()
   for (const r of flagged) {

@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { calibratedH200, h200CalibrationName } from './reproductions/efficiency-models.ts'
 import { reproductions } from './reproductions/index.ts'
 import { renderResults, type ExperimentResult } from './results-markdown.ts'
 
@@ -27,6 +28,14 @@ async function run(): Promise<readonly ExperimentResult[]> {
   return results
 }
 
+/** Says whether the calibrated H200 model took part, and if not, why. */
+async function calibrationLine(): Promise<string> {
+  const calibrated = await calibratedH200()
+  return calibrated.available
+    ? `Where the GPU is an H200, rows are also given with the calibrated model \`${h200CalibrationName}\` (labelled “${calibrated.efficiency.label}”).`
+    : `The calibrated H200 model (\`${h200CalibrationName}\`) could not be used in this run (${calibrated.reason}), so H200 rows use the datasheet roofline only.`
+}
+
 const results = await run()
-await writeFile(resultsPath, renderResults(results, preamble))
+await writeFile(resultsPath, renderResults(results, [...preamble, '', await calibrationLine()]))
 process.stdout.write(`wrote ${resultsPath}\n`)

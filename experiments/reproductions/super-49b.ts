@@ -11,12 +11,13 @@
  * either GPU at all; Puzzle's two published lengths, 128/1024 (text
  * generation) and 2048/128 (summarization/RAG), so the figures sit beside the
  * Nemotron-51B reproduction; each model at its best batch on one GPU; with
- * nas-sim's default memory share and with TensorRT-LLM's.
+ * nas-sim's default memory share and with TensorRT-LLM's; on the H200 also
+ * with the calibrated H200 model when it is available.
  */
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { systems, type SystemSpec } from '../../src/cost-model/hardware/system.ts'
 import type { ServingEstimate } from '../../src/cost-model/serving.ts'
-import { datasheet } from './efficiency-models.ts'
+import { calibratedH200, datasheet, type LabelledEfficiency } from './efficiency-models.ts'
 import { bestWithTrtLlmMemory } from './engine-memory.ts'
 import { preset } from './models.ts'
 import { fp8Everywhere } from './precisions.ts'
@@ -32,9 +33,37 @@ const scenarios = [
 
 type Policy = 'nas-sim default memory' | 'TRT-LLM memory'
 
-function best(arch: Architecture, system: SystemSpec, input: number, output: number, policy: Policy): ServingEstimate | undefined {
-  const q = { system, precision: fp8Everywhere, input, output, efficiency: datasheet.model }
+function best(arch: Architecture, system: SystemSpec, input: number, output: number, policy: Policy, efficiency: LabelledEfficiency): ServingEstimate | undefined {
+  const q = { system, precision: fp8Everywhere, input, output, efficiency: efficiency.model }
   return policy === 'TRT-LLM memory' ? bestWithTrtLlmMemory(arch, q) : serve(arch, q).best
+}
+
+/** The efficiency models to run on a GPU: the datasheet everywhere, the calibrated model on the H200 when it loads. */
+async function efficienciesFor(system: SystemSpec): Promise<readonly LabelledEfficiency[]> {
+  if (system.gpu.id !== 'h200') return [datasheet]
+  const calibrated = await calibratedH200()
+  return calibrated.available ? [datasheet, calibrated.efficiency] : [datasheet]
+}
+
+const policies: readonly Policy[] = ['nas-sim default memory', 'TRT-LLM memory']
+
+function describe(name: string, e: ServingEstimate | undefined): string {
+  return e === undefined ? `${name} does not fit` : `${name} ${settingLabel(e)}, ${e.tokensPerSecondPerGpu.toFixed(0)} tok/s`
+}
+
+function ratioRow(child: Architecture, parent: Architecture, system: SystemSpec, efficiency: LabelledEfficiency, s: (typeof scenarios)[number], policy: Policy): ReproductionRow {
+  const c = best(child, system, s.input, s.output, policy, efficiency)
+  const p = best(parent, system, s.input, s.output, policy, efficiency)
+  const model = efficiency === datasheet ? '' : `, ${efficiency.label}`
+  return reproductionRow({
+    experiment,
+    quantity: `${s.name} on one ${system.gpu.name.replace('NVIDIA ', '')}, ${policy}${model}: throughput ratio 49B / 70B`,
+    paper: null,
+    nasSim: c === undefined || p === undefined ? null : c.tokensPerSecondPerGpu / p.tokensPerSecondPerGpu,
+    unit: '×',
+    setup: `${system.id}; FP8; ${s.input}/${s.output}; ${describe('49B', c)}; ${describe('70B', p)}; ${efficiency.label}`,
+    note: 'no published single-GPU ratio found for this pair; prediction only',
+  })
 }
 
 export async function super49bRows(): Promise<readonly ReproductionRow[]> {
@@ -42,24 +71,8 @@ export async function super49bRows(): Promise<readonly ReproductionRow[]> {
   const parent = preset('llama-3.3-70b')
   const rows: ReproductionRow[] = []
   for (const system of [systems['h100-sxm'], systems.h200])
-    for (const s of scenarios)
-      for (const policy of ['nas-sim default memory', 'TRT-LLM memory'] as const) {
-        const c = best(child, system, s.input, s.output, policy)
-        const p = best(parent, system, s.input, s.output, policy)
-        const describe = (name: string, e: ServingEstimate | undefined) =>
-          e === undefined ? `${name} does not fit` : `${name} ${settingLabel(e)}, ${e.tokensPerSecondPerGpu.toFixed(0)} tok/s`
-        rows.push(
-          reproductionRow({
-            experiment,
-            quantity: `${s.name} on one ${system.gpu.name.replace('NVIDIA ', '')}, ${policy}: throughput ratio 49B / 70B`,
-            paper: null,
-            nasSim: c === undefined || p === undefined ? null : c.tokensPerSecondPerGpu / p.tokensPerSecondPerGpu,
-            unit: '×',
-            setup: `${system.id}; FP8; ${s.input}/${s.output}; ${describe('49B', c)}; ${describe('70B', p)}; ${datasheet.label}`,
-            note: 'no published single-GPU ratio found for this pair; prediction only',
-          }),
-        )
-      }
+    for (const efficiency of await efficienciesFor(system))
+      for (const s of scenarios) for (const policy of policies) rows.push(ratioRow(child, parent, system, efficiency, s, policy))
   return rows
 }
 
