@@ -3,10 +3,14 @@
  * max(FLOPs / (peak × compute fraction), bytes / (bandwidth × bandwidth
  * fraction)) + overhead, with fractions and overheads fitted per kernel family
  * and math precision, and two shape effects:
- * - a GEMM's compute fraction grows with its token count M as
- *   f · M / (M + M½): small-M GEMMs leave tensor-core tiles partly empty;
- * - a GEMM's bandwidth fraction grows with its 128 × 128 output tiles T as
- *   b · T / (T + T½): a weight-streaming GEMM with few tiles runs on few SMs;
+ * - a GEMM's compute fraction is f · M/(M + M½) · N/(N + N½) · K/(K + K½):
+ *   equivalently, besides its 2·M·N·K FLOPs a GEMM pays work in proportion to
+ *   each operand, N·K (weights: small-M GEMMs leave tensor-core tiles partly
+ *   empty), M·K (activations) and M·N (outputs: the epilogue that is not
+ *   overlapped with the main loop);
+ * - a GEMM's bandwidth fraction grows with its independent tiles T (128 × 128
+ *   output tiles, times K/N when split-K applies) as b · T / (T + T½): a
+ *   weight-streaming GEMM with few tiles runs on few SMs;
  * - prefill attention's compute fraction grows with the keys per query as
  *   f · S / (S + S½): short sequences spend more of their time outside the
  *   QKᵀ and PV matmuls (softmax, masking, tile edges);
@@ -30,9 +34,13 @@ function saturating(value: number, x: number, half: number): number {
 /** Output tile edge for counting a GEMM's independent work: 128, the common Hopper tensor-core tile (CUTLASS's default 128 × 128 × 64 shape). */
 const tileEdge = 128
 
-/** 128 × 128 output tiles of an M × N GEMM: how many SMs it can keep busy without splitting K. */
-function outputTiles(m: number, n: number): number {
-  return Math.ceil(m / tileEdge) * Math.ceil(n / tileEdge)
+/**
+ * Independent pieces of work of an M × N × K GEMM: its 128 × 128 output tiles,
+ * times K / N when the weight is taller than wide, since GEMM libraries then
+ * split K across thread blocks (split-K) to occupy the SMs.
+ */
+function parallelTiles(m: number, n: number, k: number): number {
+  return Math.ceil(m / tileEdge) * Math.ceil(n / tileEdge) * Math.max(1, k / n)
 }
 
 /** Attention or scan work for one new token per sequence is decode; a kernel without a shape counts as prefill. */
@@ -101,7 +109,7 @@ export function calibratedEfficiency(cal: { readonly name: string; readonly para
         case 'gemm': {
           const g = of(k).gemm
           if (k.gemm === undefined) return g.bandwidthFraction
-          return saturating(g.bandwidthFraction, outputTiles(k.gemm.m, k.gemm.n), g.halfBandwidthTiles)
+          return saturating(g.bandwidthFraction, parallelTiles(k.gemm.m, k.gemm.n, k.gemm.k), g.halfBandwidthTiles)
         }
         case 'attention': {
           if (!isDecode(k) || k.attention === undefined) return of(k).attentionPrefill.bandwidthFraction
