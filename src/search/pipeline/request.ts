@@ -1,0 +1,57 @@
+import type { Architecture } from '../../blocks/architecture.ts'
+import type { Deployment } from '../../cost-model/deployment.ts'
+import type { QualityModel } from '../quality/types.ts'
+import type { SearchSpace } from '../space/types.ts'
+
+/** A serving scenario to budget against; `batch: 'auto'` tries the batches that fit and keeps the best. */
+export interface ScenarioSpec {
+  readonly input: number
+  readonly output: number
+  readonly batch: number | 'auto'
+}
+
+/** What the child must achieve, in every scenario. */
+export type Target =
+  | { readonly kind: 'speedup'; readonly factor: number }
+  /** Generated tokens/s per GPU. */
+  | { readonly kind: 'throughput'; readonly tokensPerSecondPerGpu: number }
+  /** End-to-end latency of the batch, seconds. */
+  | { readonly kind: 'latency'; readonly seconds: number }
+  /** Bytes per GPU: weights plus the batch's KV cache, Mamba state and activations. */
+  | { readonly kind: 'memory'; readonly bytes: number }
+  /** No budget beyond fitting in memory: the frontier command's default. */
+  | { readonly kind: 'none' }
+
+/** A limit on a quality metric's total ("tool-calling loss may grow by at most X"). */
+export interface MetricLimit {
+  readonly metric: string
+  readonly max: number
+}
+
+export interface StructureOptions {
+  /** Keep the first k layers as the parent's. */
+  readonly keepFirst?: number
+  /** Keep the last k layers as the parent's. */
+  readonly keepLast?: number
+  /** At least this many layers keep an attention mixer (any KV heads). */
+  readonly minAttention?: number
+  /** Only these variant ids in these layers. */
+  readonly allowed?: readonly { readonly layer: number; readonly variants: readonly string[] }[]
+}
+
+export interface SearchRequest {
+  readonly parent: Architecture
+  readonly deployment: Deployment
+  readonly scenarios: readonly ScenarioSpec[]
+  readonly target: Target
+  /** Upper bound on the child's parameter count. */
+  readonly maxParams?: number
+  readonly space: SearchSpace
+  readonly quality: QualityModel
+  /** Weights of the metrics summed into the objective; default `{ kl_div: 1 }` or the first metric. */
+  readonly objective?: Readonly<Record<string, number>>
+  readonly metricLimits?: readonly MetricLimit[]
+  readonly structure?: StructureOptions
+  /** Diverse top-k: how many children, and the share of layers each must differ in. */
+  readonly top?: { readonly k: number; readonly minDifference: number }
+}

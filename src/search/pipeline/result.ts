@@ -1,0 +1,76 @@
+import type { Architecture } from '../../blocks/architecture.ts'
+import type { PrecisionConfig } from '../../blocks/precision.ts'
+import type { FfnSlotSpec, MixerSpec } from '../../blocks/spec.ts'
+import type { MemoryUse, ScenarioMetrics } from '../../cost-model/architecture-cost.ts'
+import type { OptimalityProof } from '../solution.ts'
+import type { QualitySourceInfo } from '../quality/types.ts'
+import type { MetricLimit, StructureOptions, Target } from './request.ts'
+
+/** How a model serves one scenario. */
+export interface ServingOutcome {
+  readonly batch: number
+  readonly metrics: ScenarioMetrics
+  readonly memory: MemoryUse
+}
+
+export interface ScenarioOutcome {
+  readonly input: number
+  readonly output: number
+  readonly child: ServingOutcome
+  /** The parent at its own best batch that fits (same TP), or undefined when it does not fit at all. */
+  readonly parent: ServingOutcome | undefined
+  /** Child tokens/s per GPU over the parent's; undefined when the parent does not fit. */
+  readonly speedup: number | undefined
+  /** The throughput the child had to reach, tokens/s per GPU, when the target is one. */
+  readonly requiredTokensPerSecondPerGpu?: number
+}
+
+export interface ChildLayer {
+  readonly layer: number
+  readonly variant: string
+  readonly mixer: MixerSpec
+  readonly ffn: FfnSlotSpec
+}
+
+/** One solution of a search, as written to result.json. */
+export interface ChildArchitecture {
+  readonly architecture: Architecture
+  readonly layers: readonly ChildLayer[]
+  readonly params: number
+  /** Every quality metric's total, by name (e.g. `kl_div`). */
+  readonly metrics: Readonly<Record<string, number>>
+  readonly objective: number
+  readonly scenarios: readonly ScenarioOutcome[]
+}
+
+/** The document `nas-sim search` writes; `kind` and `version` make it a file format. */
+export interface SearchResult {
+  readonly kind: 'nas-sim/search-result'
+  readonly version: 1
+  readonly createdAt: string
+  readonly request: {
+    readonly parent: string
+    readonly system: string
+    readonly tp: number
+    readonly precision: PrecisionConfig
+    readonly scenarios: readonly { readonly input: number; readonly output: number; readonly batch: number | 'auto' }[]
+    readonly target: Target
+    readonly maxParams?: number
+    readonly space: string
+    readonly objective: Readonly<Record<string, number>>
+    readonly metricLimits: readonly MetricLimit[]
+    readonly structure: StructureOptions
+    readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+  }
+  readonly parent: { readonly name: string; readonly params: number; readonly architecture: Architecture }
+  readonly child: ChildArchitecture
+  /** The child's speedup in the first scenario. */
+  readonly speedup: number | undefined
+  readonly quality: { readonly metrics: readonly string[]; readonly source: QualitySourceInfo }
+  readonly proof: OptimalityProof
+  /** Each batch tried (for `batch: auto`) and what it gave. */
+  readonly batchesTried: readonly { readonly batches: readonly number[]; readonly objective?: number; readonly infeasible?: string }[]
+  /** Diverse alternatives after the best, when asked for (`--top`). */
+  readonly alternatives: readonly ChildArchitecture[]
+  readonly searchSeconds: number
+}

@@ -1,0 +1,129 @@
+/**
+ * The exact quality-versus-throughput frontier of a scenario in one run per
+ * batch: the dynamic program's frontier of objective against runtime at each
+ * batch, turned into tokens/s per GPU, then merged over batches so that no
+ * point is beaten by a child at another batch.
+ */
+import { Effect } from 'effect'
+import type { Scenario } from '../../cost-model/scenario.ts'
+import { InvalidInput } from '../../errors.ts'
+import type { InvalidSearchProblem, SearchInfeasible, SolverFailed } from '../errors.ts'
+import { paretoFrontier, type Frontier } from '../frontier.ts'
+import { qualitySourceOf } from '../quality/types.ts'
+import { runtimeDim, scoreSpace } from './candidates.ts'
+import { buildProblem, objectiveOf } from './build-problem.ts'
+import type { SearchRequest } from './request.ts'
+import { autoBatches, childArchitecture, parentServing, type SearchError } from './run-search.ts'
+import type { QualitySourceInfo } from '../quality/types.ts'
+import type { ServingOutcome } from './result.ts'
+import type { PrecisionConfig } from '../../blocks/precision.ts'
+import { architectureParams } from '../../blocks/architecture-params.ts'
+
+export interface FrontierPointResult {
+  /** Generated tokens/s per GPU. */
+  readonly tokensPerSecondPerGpu: number
+  /** Over the parent's tokens/s per GPU; undefined when the parent does not fit. */
+  readonly speedup: number | undefined
+  /** The objective (e.g. summed KL), lower is better. */
+  readonly objective: number
+  readonly metrics: Readonly<Record<string, number>>
+  readonly batch: number
+  readonly params: number
+  /** The child's variant per layer. */
+  readonly variants: readonly string[]
+}
+
+export interface FrontierResult {
+  readonly kind: 'nas-sim/frontier'
+  readonly version: 1
+  readonly createdAt: string
+  readonly request: {
+    readonly parent: string
+    readonly system: string
+    readonly tp: number
+    readonly precision: PrecisionConfig
+    readonly scenario: { readonly input: number; readonly output: number; readonly batch: number | 'auto' }
+    readonly space: string
+    readonly objective: Readonly<Record<string, number>>
+    readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+  }
+  readonly parent: { readonly name: string; readonly serving: ServingOutcome | undefined }
+  /** Sorted by throughput ascending; the objective rises strictly along it. None dominates another. */
+  readonly points: readonly FrontierPointResult[]
+  readonly quality: { readonly metrics: readonly string[]; readonly source: QualitySourceInfo }
+  /** Dynamic-program states kept, summed over batches. */
+  readonly states: number
+  readonly seconds: number
+}
+
+type FrontierError = SearchError | SearchInfeasible | InvalidSearchProblem | SolverFailed
+
+export function runFrontier(req: SearchRequest): Effect.Effect<FrontierResult, FrontierError> {
+  return Effect.gen(function* () {
+    const started = performance.now()
+    if (req.scenarios.length !== 1) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'a frontier is traced for one scenario; give exactly one' }))
+    const s = req.scenarios[0]!
+    const scored = scoreSpace(req.parent, req.space, req.quality)
+    const parent = parentServing(req, s)
+    const batches = s.batch === 'auto' ? [...autoBatches] : [s.batch]
+    const tp = req.deployment.tp
+
+    const candidates: { throughput: number; objective: number; batch: number; frontier: Frontier; index: number; problemScenario: Scenario }[] = []
+    let states = 0
+    for (const batch of batches) {
+      const scenario: Scenario = { input: s.input, output: s.output, batch }
+      const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [scenario], [undefined])
+      const outcome = yield* Effect.result(paretoFrontier(problem, { cost: runtimeDim(0) }))
+      if (outcome._tag === 'Failure') {
+        if (outcome.failure._tag === 'SearchInfeasible') continue
+        return yield* Effect.fail(outcome.failure)
+      }
+      const frontier = outcome.success
+      states += frontier.states
+      frontier.points.forEach((p, index) =>
+        candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, frontier, index, problemScenario: scenario }),
+      )
+    }
+    if (candidates.length === 0)
+      return yield* Effect.fail(new InvalidInput({ field: '--model', problem: `no child of ${req.parent.name} fits on ${req.deployment.system.id} at TP ${tp} for ${s.input}/${s.output} at any batch` }))
+
+    // Merge over batches: keep a point only if no point of lower objective has higher throughput.
+    candidates.sort((a, b) => a.objective - b.objective || b.throughput - a.throughput)
+    const kept: typeof candidates = []
+    for (const c of candidates) if (kept.length === 0 || c.throughput > kept[kept.length - 1]!.throughput) kept.push(c)
+
+    const points: FrontierPointResult[] = kept.map((c) => {
+      const solution = c.frontier.solutionAt(c.index)
+      return {
+        tokensPerSecondPerGpu: c.throughput,
+        speedup: parent === undefined ? undefined : c.throughput / parent.metrics.outputTokensPerSecondPerGpu,
+        objective: c.objective,
+        metrics: solution.metrics,
+        batch: c.batch,
+        params: architectureParams(childArchitecture(req, scored, solution)),
+        variants: solution.variants,
+      }
+    })
+    const d = req.deployment
+    return {
+      kind: 'nas-sim/frontier',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      request: {
+        parent: req.parent.name,
+        system: d.system.id,
+        tp,
+        precision: d.precision,
+        scenario: s,
+        space: req.space.name,
+        objective: objectiveOf(req),
+        efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+      },
+      parent: { name: req.parent.name, serving: parent },
+      points,
+      quality: { metrics: req.quality.metrics, source: qualitySourceOf(req.quality, scored.flatMap((l) => l.scores)) },
+      states,
+      seconds: (performance.now() - started) / 1000,
+    } satisfies FrontierResult
+  })
+}

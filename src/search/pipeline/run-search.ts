@@ -1,0 +1,213 @@
+/**
+ * `runSearch` reads as its phases: score the space → find the parent's
+ * throughput → for each batch plan, cost the candidates and solve → keep the
+ * best → describe the child (and diverse alternatives).
+ */
+import { Effect } from 'effect'
+import type { Architecture } from '../../blocks/architecture.ts'
+import { architectureCost } from '../../cost-model/architecture-cost.ts'
+import type { Scenario } from '../../cost-model/scenario.ts'
+import { bestServingSetting } from '../../cost-model/serving.ts'
+import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
+import type { InvalidSearchProblem, SolverFailed } from '../errors.ts'
+import { SearchInfeasible } from '../errors.ts'
+import type { SearchProblem } from '../problem.ts'
+import { qualitySourceOf } from '../quality/types.ts'
+import type { SearchSolution } from '../solution.ts'
+import { solve } from '../solve.ts'
+import { diverseTopK } from '../top-k.ts'
+import { runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
+import { buildProblem, objectiveOf } from './build-problem.ts'
+import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
+import type { ScenarioSpec, SearchRequest } from './request.ts'
+
+export type SearchError = InfeasibleBudget | InvalidInput | InvalidSearchProblem | SolverFailed
+
+/** Batches `auto` tries: powers of two up to 4096. */
+export const autoBatches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const
+
+/** The parent at its best fitting batch (or the given one) for a scenario, at the request's TP. */
+export function parentServing(req: SearchRequest, s: ScenarioSpec): ServingOutcome | undefined {
+  const d = req.deployment
+  const { best } = bestServingSetting(req.parent, {
+    system: d.system,
+    precision: d.precision,
+    efficiency: d.efficiency,
+    input: s.input,
+    output: s.output,
+    tp: d.tp,
+    ...(s.batch === 'auto' ? {} : { batch: s.batch }),
+  })
+  return best === undefined ? undefined : { batch: best.batch, metrics: best.cost.metrics, memory: best.cost.memory }
+}
+
+/** The throughput each scenario's child must reach, tokens/s per GPU, or undefined when the target is not one. */
+function throughputTargets(req: SearchRequest, parents: readonly (ServingOutcome | undefined)[]): (number | undefined)[] {
+  const t = req.target
+  return req.scenarios.map((s, i) => {
+    if (t.kind === 'throughput') return t.tokensPerSecondPerGpu
+    if (t.kind !== 'speedup') return undefined
+    const p = parents[i]
+    if (p === undefined)
+      throw new InvalidInput({
+        field: '--speedup',
+        problem: `${req.parent.name} does not fit on ${req.deployment.system.id} at TP ${req.deployment.tp} for ${s.input}/${s.output}, so it has no throughput to multiply; give --throughput in tokens/s per GPU instead, or a larger --tp`,
+      })
+    return t.factor * p.metrics.outputTokensPerSecondPerGpu
+  })
+}
+
+/** Batch plans: the given batches, or every auto batch for a single auto scenario. */
+function batchPlans(scenarios: readonly ScenarioSpec[]): number[][] {
+  const auto = scenarios.filter((s) => s.batch === 'auto').length
+  if (auto === 0) return [scenarios.map((s) => s.batch as number)]
+  if (scenarios.length > 1)
+    throw new InvalidInput({ field: '--scenario', problem: 'give a batch for each scenario when searching over several (e.g. 128/1024@64); batch auto works with one scenario' })
+  return autoBatches.map((b) => [b])
+}
+
+export function childArchitecture(req: SearchRequest, scored: readonly LayerOptions[], solution: SearchSolution): Architecture {
+  return {
+    name: `${req.parent.name}-child`,
+    hidden: req.parent.hidden,
+    embedding: req.parent.embedding,
+    layers: solution.choices.map((v, l) => {
+      const o = scored[l]!.options[v]!
+      return { mixer: o.mixer.spec, ffn: o.ffn.spec }
+    }),
+    source: `nas-sim search from ${req.parent.name}`,
+  }
+}
+
+function describeChild(
+  req: SearchRequest,
+  scored: readonly LayerOptions[],
+  solution: SearchSolution,
+  scenarios: readonly Scenario[],
+  parents: readonly (ServingOutcome | undefined)[],
+  targets: readonly (number | undefined)[],
+): ChildArchitecture {
+  const architecture = childArchitecture(req, scored, solution)
+  const outcomes: ScenarioOutcome[] = scenarios.map((s, i) => {
+    const cost = architectureCost(architecture, s, req.deployment)
+    const parent = parents[i]
+    const target = targets[i]
+    return {
+      input: s.input,
+      output: s.output,
+      child: { batch: s.batch, metrics: cost.metrics, memory: cost.memory },
+      parent,
+      speedup: parent === undefined ? undefined : cost.metrics.outputTokensPerSecondPerGpu / parent.metrics.outputTokensPerSecondPerGpu,
+      ...(target === undefined ? {} : { requiredTokensPerSecondPerGpu: target }),
+    }
+  })
+  return {
+    architecture,
+    layers: architecture.layers.map((layer, l) => ({ layer: l, variant: solution.variants[l]!, mixer: layer.mixer, ffn: layer.ffn })),
+    params: architectureCost(architecture, scenarios[0]!, req.deployment).params,
+    metrics: solution.metrics,
+    objective: solution.objective,
+    scenarios: outcomes,
+  }
+}
+
+/** The infeasible-budget error in the user's terms, with the best value any batch reaches. */
+function nearestTarget(req: SearchRequest, failures: readonly { batches: readonly number[]; error: SearchInfeasible }[], targets: readonly (number | undefined)[]): InfeasibleBudget {
+  const t = req.target
+  const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: x < 10 ? 3 : 0 })
+  const runtimeFailures = failures.filter((f) => 'name' in f.error.constraint && f.error.constraint.name.startsWith('runtime@'))
+  if ((t.kind === 'speedup' || t.kind === 'throughput') && runtimeFailures.length > 0) {
+    let best = 0
+    let at = 0
+    for (const f of runtimeFailures) {
+      const i = Number((f.error.constraint as { name: string }).name.split('@')[1])
+      const s = req.scenarios[i]!
+      const throughput = (f.batches[i]! * s.output) / (f.error.nearest * req.deployment.tp)
+      if (throughput > best) [best, at] = [throughput, f.batches[i]!]
+    }
+    const required = targets.find((x) => x !== undefined) ?? 0
+    const speedup = t.kind === 'speedup' ? ` (${fmt(t.factor)}× the parent)` : ''
+    return new InfeasibleBudget({
+      budget: 'throughput',
+      requested: `≥ ${fmt(required)} tokens/s per GPU${speedup}`,
+      nearest: `${fmt(best)} tokens/s per GPU${t.kind === 'speedup' ? ` (${fmt((best / required) * t.factor)}× the parent)` : ''} at batch ${at}`,
+    })
+  }
+  const first = failures[0]!.error
+  const c = first.constraint
+  if ('type' in c) return new InfeasibleBudget({ budget: `at least ${c.count} ${c.tag} layers`, requested: `(${c.count})`, nearest: `${first.nearest} layers` })
+  if (c.name.startsWith('runtime@')) return new InfeasibleBudget({ budget: 'latency', requested: `≤ ${fmt(c.max)} s`, nearest: `${fmt(first.nearest)} s` })
+  if (c.name.startsWith('memory@'))
+    return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(c.max / 1e9)} GB`, nearest: `${fmt(first.nearest / 1e9)} GB at batch ${failures[0]!.batches[0]}` })
+  if (c.name === 'params') return new InfeasibleBudget({ budget: 'parameters', requested: `≤ ${fmt(c.max / 1e9)} B`, nearest: `${fmt(first.nearest / 1e9)} B` })
+  return new InfeasibleBudget({ budget: c.name, requested: `≤ ${fmt(c.max)}`, nearest: fmt(first.nearest) })
+}
+
+export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, SearchError> {
+  return Effect.gen(function* () {
+    const started = performance.now()
+    const scored = scoreSpace(req.parent, req.space, req.quality)
+    const parents = req.scenarios.map((s) => parentServing(req, s))
+    const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
+    const plans = yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })
+
+    let best: { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[] } | undefined
+    const tried: SearchResult['batchesTried'][number][] = []
+    const failures: { batches: readonly number[]; error: SearchInfeasible }[] = []
+    for (const batches of plans) {
+      const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
+      const problem = buildProblem(req, scored, scenarios, targets)
+      const outcome = yield* Effect.result(solve(problem))
+      if (outcome._tag === 'Failure') {
+        const e = outcome.failure
+        if (!(e instanceof SearchInfeasible)) return yield* Effect.fail(e)
+        failures.push({ batches, error: e })
+        tried.push({ batches, infeasible: e.message })
+        continue
+      }
+      const solution = outcome.success
+      tried.push({ batches, objective: solution.objective })
+      const better =
+        best === undefined ||
+        solution.objective < best.solution.objective - 1e-12 ||
+        (Math.abs(solution.objective - best.solution.objective) <= 1e-12 && (solution.costs[runtimeDim(0)] ?? 0) / batches[0]! < (best.solution.costs[runtimeDim(0)] ?? 0) / best.scenarios[0]!.batch)
+      if (better) best = { solution, problem, scenarios }
+    }
+    if (best === undefined) return yield* Effect.fail(nearestTarget(req, failures, targets))
+
+    const child = describeChild(req, scored, best.solution, best.scenarios, parents, targets)
+    const alternatives: ChildArchitecture[] = []
+    if (req.top !== undefined && req.top.k > 1) {
+      const more = yield* diverseTopK(best.problem, { k: req.top.k, minDifference: req.top.minDifference })
+      for (const s of more.slice(1)) alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets))
+    }
+    const d = req.deployment
+    return {
+      kind: 'nas-sim/search-result',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      request: {
+        parent: req.parent.name,
+        system: d.system.id,
+        tp: d.tp,
+        precision: d.precision,
+        scenarios: req.scenarios,
+        target: req.target,
+        ...(req.maxParams === undefined ? {} : { maxParams: req.maxParams }),
+        space: req.space.name,
+        objective: objectiveOf(req),
+        metricLimits: req.metricLimits ?? [],
+        structure: req.structure ?? {},
+        efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+      },
+      parent: { name: req.parent.name, params: architectureCost(req.parent, best.scenarios[0]!, d).params, architecture: req.parent },
+      child,
+      speedup: child.scenarios[0]?.speedup,
+      quality: { metrics: req.quality.metrics, source: qualitySourceOf(req.quality, scored.flatMap((l) => l.scores)) },
+      proof: best.solution.proof,
+      batchesTried: tried,
+      alternatives,
+      searchSeconds: (performance.now() - started) / 1000,
+    } satisfies SearchResult
+  })
+}
