@@ -2,26 +2,25 @@
  * The calibrated efficiency model. Each kernel still takes roofline time,
  * max(FLOPs / (peak × compute fraction), bytes / (bandwidth × bandwidth
  * fraction)) + overhead, with fractions and overheads fitted per kernel family
- * and math precision, and two shape effects:
- * - a GEMM's compute fraction is f · M/(M + M½) · N/(N + N½) · K/(K + K½):
- *   equivalently, besides its 2·M·N·K FLOPs a GEMM pays work in proportion to
- *   each operand, N·K (weights: small-M GEMMs leave tensor-core tiles partly
- *   empty), M·K (activations) and M·N (outputs: the epilogue that is not
- *   overlapped with the main loop);
+ * and math precision, and these shape effects:
+ * - a GEMM's compute fraction is f · M/(M + M½) · K/(K + K½): besides its
+ *   2·M·N·K FLOPs a GEMM pays work in proportion to its weights N·K (a small-M
+ *   GEMM leaves tensor-core tiles partly empty) and to its outputs M·N (the
+ *   epilogue that writes them is not overlapped with the main loop);
  * - a GEMM's bandwidth fraction grows with its independent tiles T (128 × 128
  *   output tiles, times K/N when split-K applies) as b · T / (T + T½): a
  *   weight-streaming GEMM with few tiles runs on few SMs;
- * - prefill attention's compute fraction grows with the keys per query as
- *   f · S / (S + S½): short sequences spend more of their time outside the
- *   QKᵀ and PV matmuls (softmax, masking, tile edges);
- * - decode attention's bandwidth fraction grows with sequences × KV heads as
- *   b · P / (P + P½): with few (sequence, KV head) pairs too few SMs stream the cache.
+ * - attention's fractions are scaled by a fitted speed per head dimension
+ *   (relative to 128), since attention kernels are compiled per head dimension;
+ *   decode attention has its own compute fraction, far below prefill's (one
+ *   query row per head fills little of a tensor-core tile).
  * Evaluation is a few multiplications per kernel, as the search's inner loop needs.
  */
 import type { Kernel } from '../../blocks/work.ts'
 import type { Precision } from '../../blocks/precision.ts'
 import { InvalidInput } from '../../errors.ts'
 import { datasheetFractions, type EfficiencyModel } from '../efficiency.ts'
+import { headDimSpeed } from './head-dim-speed.ts'
 import type { CalibrationParameters, ParameterFamily, PrecisionParameters } from './parameters.ts'
 
 const microsecond = 1e-6
@@ -89,13 +88,11 @@ export function calibratedEfficiency(cal: { readonly name: string; readonly para
         case 'gemm': {
           const g = of(k).gemm
           if (k.gemm === undefined) return g.computeFraction
-          const { m, n, k: depth } = k.gemm
-          return saturating(g.computeFraction, m, g.halfComputeTokens) * saturating(1, n, g.halfComputeOutputs) * saturating(1, depth, g.halfComputeInputs)
+          return saturating(g.computeFraction, k.gemm.m, g.halfComputeTokens) * saturating(1, k.gemm.k, g.halfComputeInputs)
         }
         case 'attention': {
-          if (isDecode(k)) return of(k).attentionDecode.computeFraction * (k.attention?.headDim === 128 ? 1 : of(k).attentionDecode.otherHeadDimFraction)
-          const a = of(k).attentionPrefill
-          return k.attention === undefined ? a.computeFraction : saturating(a.computeFraction, k.attention.keys, a.halfComputeKeys)
+          const a = isDecode(k) ? of(k).attentionDecode : of(k).attentionPrefill
+          return a.computeFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim)
         }
         case 'scan':
           return (isDecode(k) ? of(k).scanDecode : of(k).scanPrefill).computeFraction
@@ -112,9 +109,8 @@ export function calibratedEfficiency(cal: { readonly name: string; readonly para
           return saturating(g.bandwidthFraction, parallelTiles(k.gemm.m, k.gemm.n, k.gemm.k), g.halfBandwidthTiles)
         }
         case 'attention': {
-          if (!isDecode(k) || k.attention === undefined) return of(k).attentionPrefill.bandwidthFraction
-          const a = of(k).attentionDecode
-          return saturating(a.bandwidthFraction, k.attention.batch * k.attention.kvHeads, a.halfBandwidthParallelism) * (k.attention.headDim === 128 ? 1 : a.otherHeadDimFraction)
+          const a = isDecode(k) ? of(k).attentionDecode : of(k).attentionPrefill
+          return a.bandwidthFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim)
         }
         case 'scan':
           return (isDecode(k) ? of(k).scanDecode : of(k).scanPrefill).bandwidthFraction

@@ -15,7 +15,8 @@ import { fitParameters, predictedSeconds, prepareRow, type PreparedRow } from '.
 import { foldOf } from './folds.ts'
 import { calibrationFormat, calibrationVersion, type Calibration, type GroupError } from './format.ts'
 import type { Measurement } from './measurements.ts'
-import { parameterFamilies, type CalibrationParameters, type PrecisionParameters } from './parameters.ts'
+import { mapParameters } from './parameter-vector.ts'
+import type { CalibrationParameters } from './parameters.ts'
 
 export interface FitCalibrationOptions {
   /** What `--calibration` will call it, e.g. `h200-pytorch`. */
@@ -51,15 +52,7 @@ export const defaultFolds = 5
 const significantDigits = 4
 
 function roundParameters(p: CalibrationParameters): CalibrationParameters {
-  const out: Record<string, PrecisionParameters> = {}
-  for (const [dtype, params] of Object.entries(p)) {
-    const families: Record<string, Record<string, number>> = {}
-    for (const family of parameterFamilies) {
-      families[family] = Object.fromEntries(Object.entries(params[family]).map(([k, v]) => [k, Number(v.toPrecision(significantDigits))]))
-    }
-    out[dtype] = families as unknown as PrecisionParameters
-  }
-  return out
+  return Object.fromEntries(Object.entries(p).map(([dtype, params]) => [dtype, mapParameters(params, (v) => Number(v.toPrecision(significantDigits)))]))
 }
 
 function methodText(folds: number): string {

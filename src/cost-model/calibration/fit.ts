@@ -70,7 +70,8 @@ const familyOrder = (f: ParameterFamily) => parameterFamilies.indexOf(f)
  * linear and FFN blocks), then, holding those, each family that the next rows add
  * (attention from attention blocks, the scans from Mamba-2 blocks). A stage fits to
  * every row whose families are all fitted by then, so a family is never pulled
- * by the misfit of kernels it does not time.
+ * by the misfit of kernels it does not time. A last joint fit of all families to
+ * all rows then starts from there (see fitPrecision).
  */
 export function fitStages(rows: readonly PreparedRow[]): FitStage[] {
   const families = rows.map(familiesOf)
@@ -85,11 +86,15 @@ export function fitStages(rows: readonly PreparedRow[]): FitStage[] {
   }
 }
 
-/** Fits one math precision's parameters to rows that all run at it, stage by stage. */
+/** Fits one math precision's parameters to rows that all run at it: stage by stage, then all together. */
 export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, math: Precision): PrecisionFit {
-  let parameters = startingParameters(math)
+  const headDims = rows.flatMap((r) => r.kernels.flatMap((k) => (k.attention === undefined ? [] : [k.attention.headDim])))
+  let parameters = startingParameters(math, headDims)
   const seen = new Set<ParameterFamily>()
-  for (const stage of fitStages(rows)) {
+  const stages = fitStages(rows)
+  // The staged fit is the start of a last joint fit of every family to every row.
+  stages.push({ families: stages.flatMap((stage) => stage.families), rows })
+  for (const stage of stages) {
     const base = parameters
     const slots = slotsOf(stage.families, base)
     const residuals = (x: readonly number[]) => {

@@ -15,10 +15,18 @@ const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 
+/** Head dimension (a positive integer, as a key) → speed relative to head dimension 128. */
+const HeadDimSpeedsSchema = Schema.Record(Schema.String.check(Schema.isPattern(/^[1-9][0-9]*$/)), Positive)
+
 const PrecisionParametersSchema = Schema.Struct({
-  gemm: Schema.Struct({ computeFraction: Fraction, halfComputeTokens: Positive, halfComputeOutputs: Positive, halfComputeInputs: Positive, bandwidthFraction: Fraction, halfBandwidthTiles: Positive, overheadUs: NonNegative }),
-  attentionPrefill: Schema.Struct({ computeFraction: Fraction, halfComputeKeys: Positive, bandwidthFraction: Fraction, overheadUs: NonNegative }),
-  attentionDecode: Schema.Struct({ computeFraction: Fraction, bandwidthFraction: Fraction, halfBandwidthParallelism: Positive, otherHeadDimFraction: Fraction, overheadUs: NonNegative }),
+  gemm: Schema.Struct({ computeFraction: Fraction, halfComputeTokens: Positive, halfComputeInputs: Positive, bandwidthFraction: Fraction, halfBandwidthTiles: Positive, overheadUs: NonNegative }),
+  attentionPrefill: Schema.Struct({ computeFraction: Fraction, bandwidthFraction: Fraction, headDimSpeeds: HeadDimSpeedsSchema, overheadUs: NonNegative }),
+  attentionDecode: Schema.Struct({
+    computeFraction: Fraction,
+    bandwidthFraction: Fraction,
+    headDimSpeeds: HeadDimSpeedsSchema,
+    overheadUs: NonNegative,
+  }),
   scanPrefill: Schema.Struct({ computeFraction: Fraction, bandwidthFraction: Fraction, overheadUs: NonNegative }),
   scanDecode: Schema.Struct({ computeFraction: Fraction, bandwidthFraction: Fraction, overheadUs: NonNegative }),
   elementwise: Schema.Struct({ bandwidthFraction: Fraction, overheadUs: NonNegative }),

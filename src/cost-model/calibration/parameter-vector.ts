@@ -1,45 +1,72 @@
 /**
  * The fit moves a flat vector; the calibration file holds named parameters.
  * Fractions map to the vector through the logit, so that every vector value is
- * a fraction in (0, 1); positive quantities (overheads, half points) through the log.
+ * a fraction in (0, 1); positive quantities (overheads, half points, head-dim
+ * speeds) through the log.
  */
 import { parameterFamilies, type ParameterFamily, type PrecisionParameters } from './parameters.ts'
 
-/** One fitted number: `family.field`, e.g. `gemm.halfComputeTokens`. */
+/** One fitted number: `family.field`, or `family.field.key` inside a table such as `headDimSpeeds`. */
 export interface ParameterSlot {
   readonly family: ParameterFamily
   readonly field: string
+  readonly key?: string
 }
 
-const isFraction = (field: string) => field.endsWith('Fraction')
+type Fields = Record<string, number | Record<string, number>>
 
-/** Every field of the given families, in a fixed order. */
+const isFraction = (slot: ParameterSlot) => slot.key === undefined && slot.field.endsWith('Fraction')
+
+function fieldsOf(p: PrecisionParameters, family: ParameterFamily): Fields {
+  return p[family] as unknown as Fields
+}
+
+/** Every number of the given families, in a fixed order. */
 export function slotsOf(families: readonly ParameterFamily[], template: PrecisionParameters): ParameterSlot[] {
-  return parameterFamilies.filter((f) => families.includes(f)).flatMap((family) => Object.keys(template[family]).map((field) => ({ family, field })))
+  return parameterFamilies
+    .filter((f) => families.includes(f))
+    .flatMap((family) =>
+      Object.entries(fieldsOf(template, family)).flatMap(([field, value]) =>
+        typeof value === 'number' ? [{ family, field }] : Object.keys(value).map((key) => ({ family, field, key })),
+      ),
+    )
 }
 
 export function slotName(slot: ParameterSlot): string {
-  return `${slot.family}.${slot.field}`
+  return slot.key === undefined ? `${slot.family}.${slot.field}` : `${slot.family}.${slot.field}.${slot.key}`
 }
 
-function field(p: PrecisionParameters, slot: ParameterSlot): number {
-  return (p[slot.family] as unknown as Record<string, number>)[slot.field]!
+function valueAt(p: PrecisionParameters, slot: ParameterSlot): number {
+  const v = fieldsOf(p, slot.family)[slot.field]!
+  return typeof v === 'number' ? v : v[slot.key!]!
 }
 
 export function toVector(p: PrecisionParameters, slots: readonly ParameterSlot[]): number[] {
   return slots.map((slot) => {
-    const v = field(p, slot)
-    return isFraction(slot.field) ? Math.log(v / (1 - v)) : Math.log(v)
+    const v = valueAt(p, slot)
+    return isFraction(slot) ? Math.log(v / (1 - v)) : Math.log(v)
   })
 }
 
 /** `base` with the slots replaced by the vector's values. */
 export function fromVector(x: readonly number[], slots: readonly ParameterSlot[], base: PrecisionParameters): PrecisionParameters {
-  const families: Record<string, Record<string, number>> = {}
-  for (const family of parameterFamilies) families[family] = { ...(base[family] as unknown as Record<string, number>) }
+  const families: Record<string, Fields> = {}
+  for (const family of parameterFamilies) {
+    families[family] = Object.fromEntries(Object.entries(fieldsOf(base, family)).map(([k, v]) => [k, typeof v === 'number' ? v : { ...v }]))
+  }
   slots.forEach((slot, i) => {
     const t = x[i]!
-    families[slot.family]![slot.field] = isFraction(slot.field) ? 1 / (1 + Math.exp(-t)) : Math.exp(t)
+    const value = isFraction(slot) ? 1 / (1 + Math.exp(-t)) : Math.exp(t)
+    const fields = families[slot.family]!
+    if (slot.key === undefined) fields[slot.field] = value
+    else (fields[slot.field] as Record<string, number>)[slot.key] = value
   })
   return families as unknown as PrecisionParameters
+}
+
+/** The parameters with every number passed through `f` (for rounding). */
+export function mapParameters(p: PrecisionParameters, f: (v: number) => number): PrecisionParameters {
+  const mapField = (v: number | Record<string, number>) => (typeof v === 'number' ? f(v) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, f(x)])))
+  const families = parameterFamilies.map((family) => [family, Object.fromEntries(Object.entries(fieldsOf(p, family)).map(([k, v]) => [k, mapField(v)]))])
+  return Object.fromEntries(families) as unknown as PrecisionParameters
 }

@@ -8,12 +8,10 @@ import type { Precision } from '../../blocks/precision.ts'
 
 /** Weight GEMMs (projections, FFN matrices). */
 export interface GemmParameters {
-  /** Fraction of the dense tensor rate a GEMM approaches as M, N and K all grow, (0, 1]. */
+  /** Fraction of the dense tensor rate a GEMM approaches as M and K grow, (0, 1]. */
   readonly computeFraction: number
   /** M (tokens) at which the M factor of the compute fraction is ½. */
   readonly halfComputeTokens: number
-  /** N (outputs) at which the N factor of the compute fraction is ½. */
-  readonly halfComputeOutputs: number
   /** K (inputs) at which the K factor of the compute fraction is ½. */
   readonly halfComputeInputs: number
   /** Fraction of peak memory bandwidth a memory-bound GEMM (small M: weight streaming) approaches with many output tiles, (0, 1]. */
@@ -24,28 +22,34 @@ export interface GemmParameters {
   readonly overheadUs: number
 }
 
+/**
+ * Speed of attention kernels at each measured head dimension relative to head
+ * dimension 128 (keys are head dims; 128 is the reference and absent).
+ * Attention kernels are compiled per head dimension, and their speeds differ by
+ * more than any smooth law in the head dimension would give.
+ */
+export type HeadDimSpeeds = { readonly [headDim: string]: number }
+
 /** Attention over many new queries per sequence (prefill). */
 export interface PrefillAttentionParameters {
-  /** Fraction of the dense tensor rate long sequences approach, (0, 1]. */
+  /** Fraction of the dense tensor rate at head dimension 128, (0, 1]. */
   readonly computeFraction: number
-  /** Keys per query at which attention reaches half of `computeFraction`. */
-  readonly halfComputeKeys: number
   /** Fraction of peak memory bandwidth when memory-bound (short sequences), (0, 1]. */
   readonly bandwidthFraction: number
+  /** Both fractions are multiplied by the speed of the kernel's head dimension. */
+  readonly headDimSpeeds: HeadDimSpeeds
   /** Fixed time per attention kernel, microseconds. */
   readonly overheadUs: number
 }
 
 /** Attention of one new token per sequence over its KV cache (decode). */
 export interface DecodeAttentionParameters {
-  /** Fraction of the dense tensor rate: one query row per head leaves most of a tensor-core tile empty, so it is far below prefill's, (0, 1]. */
+  /** Fraction of the dense tensor rate at head dimension 128: one query row per head leaves most of a tensor-core tile empty, so it is far below prefill's, (0, 1]. */
   readonly computeFraction: number
-  /** Fraction of peak memory bandwidth reached when many (sequence, KV head) pairs stream the cache at once, (0, 1]. */
+  /** Fraction of peak memory bandwidth at head dimension 128, (0, 1]. */
   readonly bandwidthFraction: number
-  /** Sequences × KV heads at which cache streaming reaches half of `bandwidthFraction`. */
-  readonly halfBandwidthParallelism: number
-  /** Speed of head dims other than 128 relative to 128, (0, 1]. */
-  readonly otherHeadDimFraction: number
+  /** Both fractions are multiplied by the speed of the kernel's head dimension. */
+  readonly headDimSpeeds: HeadDimSpeeds
   /** Fixed time per attention kernel, microseconds. */
   readonly overheadUs: number
 }

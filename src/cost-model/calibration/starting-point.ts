@@ -6,11 +6,12 @@
  */
 import type { Precision } from '../../blocks/precision.ts'
 import { datasheetEfficiency, datasheetFractions } from '../efficiency.ts'
+import { referenceHeadDim } from './head-dim-speed.ts'
 import type { PrecisionParameters } from './parameters.ts'
 
-/** Start of GEMM M½ and prefill S½: 128 rows, the tile height of Hopper tensor-core GEMM and attention kernels (CUTLASS and FlashAttention-3 tile shapes). */
+/** Start of the GEMM half points M½ and K½: 128, the tile edge of Hopper tensor-core GEMM kernels (CUTLASS tile shapes). */
 const startHalfTile = 128
-/** Start of the parallelism half points (GEMM output tiles, decode attention's sequence × KV head pairs): 132, one per SM of an H100/H200 SXM (NVIDIA Hopper architecture whitepaper). */
+/** Start of the GEMM's half point in tiles: 132, one per SM of an H100/H200 SXM (NVIDIA Hopper architecture whitepaper). */
 const startHalfParallelism = 132
 
 /**
@@ -22,7 +23,9 @@ const startDecodeTileRows = 64
 
 const microseconds = 1e6
 
-export function startingParameters(math: Precision): PrecisionParameters {
+/** The start for `math`, with a speed of 1 for each head dimension the measurements hold (besides the reference 128). */
+export function startingParameters(math: Precision, headDims: readonly number[] = []): PrecisionParameters {
+  const headDimSpeeds = Object.fromEntries([...new Set(headDims)].filter((d) => d !== referenceHeadDim).sort((a, b) => a - b).map((d) => [String(d), 1]))
   const gemmCompute = datasheetEfficiency.computeFraction({ name: 'gemm', kind: 'gemm', flops: 0, bytes: 0, math })
   const { gemm, attention, scan, elementwise } = datasheetFractions
   const scanStart = { computeFraction: scan.compute, bandwidthFraction: scan.bandwidth, overheadUs: scan.overheadSeconds * microseconds }
@@ -30,22 +33,18 @@ export function startingParameters(math: Precision): PrecisionParameters {
     gemm: {
       computeFraction: gemmCompute,
       halfComputeTokens: startHalfTile,
-      halfComputeOutputs: startHalfTile,
       halfComputeInputs: startHalfTile,
       bandwidthFraction: gemm.bandwidth,
       halfBandwidthTiles: startHalfParallelism,
       overheadUs: gemm.overheadSeconds * microseconds,
     },
-    attentionPrefill: {
-      computeFraction: attention.compute,
-      halfComputeKeys: startHalfTile,
-      bandwidthFraction: attention.bandwidth,
-      overheadUs: attention.overheadSeconds * microseconds,
-    },
+    attentionPrefill: { computeFraction: attention.compute, bandwidthFraction: attention.bandwidth, headDimSpeeds, overheadUs: attention.overheadSeconds * microseconds },
     attentionDecode: {
       computeFraction: attention.compute / startDecodeTileRows,
-      bandwidthFraction: attention.bandwidth, halfBandwidthParallelism: startHalfParallelism,
-      otherHeadDimFraction: 0.9, overheadUs: attention.overheadSeconds * microseconds },
+      bandwidthFraction: attention.bandwidth,
+      headDimSpeeds,
+      overheadUs: attention.overheadSeconds * microseconds,
+    },
     scanPrefill: scanStart,
     scanDecode: scanStart,
     elementwise: { bandwidthFraction: elementwise.bandwidth, overheadUs: elementwise.overheadSeconds * microseconds },
