@@ -4,6 +4,7 @@ import { registerCost } from './commands/cost.ts'
 import { registerGpus } from './commands/gpus.ts'
 import { registerModels } from './commands/models.ts'
 import { registerPredict } from './commands/predict.ts'
+import { registerSearch } from './commands/search.ts'
 import { registerServe } from './commands/serve.ts'
 import { exitCodes, setVerbose } from './run-action.ts'
 
@@ -21,6 +22,7 @@ registerGpus(program)
 registerCost(program)
 registerPredict(program)
 registerServe(program)
+registerSearch(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -1,0 +1,110 @@
+import { join } from 'node:path'
+import type { Command } from 'commander'
+import { Effect, Result } from 'effect'
+import { exportDeciLm } from '../../io/decilm-export.ts'
+import { requestFromOptions } from '../../search/pipeline/options.ts'
+import type { SearchResult } from '../../search/pipeline/result.ts'
+import { runSearch } from '../../search/pipeline/run-search.ts'
+import type { SearchRequest } from '../../search/pipeline/request.ts'
+import { architectureMapSvg, reportHtml } from '../../../viz/index.ts'
+import { describeBlock } from '../describe.ts'
+import * as fmt from '../format.ts'
+import { writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
+import { positiveInt, positiveNumber } from '../parse.ts'
+import { searchReport } from '../report-data.ts'
+import { action } from '../run-action.ts'
+import { addSearchFlags, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
+
+interface SearchCommandFlags extends SearchFlags {
+  readonly top?: string
+  readonly diversity?: string
+  readonly out?: string
+  readonly plot?: string
+  readonly report?: string
+  readonly json?: boolean
+}
+
+/** Runs an Effect, throwing its typed failure so the CLI's boundary reports it in one line. */
+export async function runOrThrow<A, E>(effect: Effect.Effect<A, E>): Promise<A> {
+  const r = await Effect.runPromise(Effect.result(effect))
+  if (Result.isFailure(r)) throw r.failure
+  return r.success
+}
+
+export function renderSearch(r: SearchResult): string {
+  const s = r.child.scenarios[0]!
+  const p = s.parent
+  const counts = new Map<string, number>()
+  for (const l of r.child.layers) {
+    const key = `${describeBlock(l.mixer)} + ${describeBlock(l.ffn)}`
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  const lines = [
+    `${r.parent.name} → child on ${r.request.system}${r.request.tp > 1 ? `, TP ${r.request.tp}` : ''}; ${s.input}/${s.output} tokens; space ${r.request.space}`,
+    `child: ${fmt.count(r.child.params)} parameters (parent ${fmt.count(r.parent.params)}), batch ${s.child.batch}, ${fmt.rate(s.child.metrics.outputTokensPerSecondPerGpu)} per GPU` +
+      (p === undefined ? ' (the parent does not fit)' : `, ${s.speedup!.toFixed(2)}× the parent (${fmt.rate(p.metrics.outputTokensPerSecondPerGpu)} at batch ${p.batch})`),
+    `quality: ${Object.entries(r.child.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}`).join(', ')} — ${r.quality.source.description}`,
+    `solver: ${r.proof.method}, optimality gap ${r.proof.gap}, ${fmt.seconds(r.proof.seconds)} (search ${fmt.seconds(r.searchSeconds)} over ${r.batchesTried.length} batch plan${r.batchesTried.length === 1 ? '' : 's'})`,
+    '',
+    fmt.table(['blocks (mixer + ffn)', 'layers'], [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, String(n)])),
+  ]
+  if (r.alternatives.length > 0) {
+    lines.push('', 'diverse alternatives:')
+    for (const [i, a] of r.alternatives.entries()) {
+      const sa = a.scenarios[0]!
+      lines.push(`  ${i + 2}. objective ${a.objective.toFixed(4)}, ${fmt.count(a.params)} parameters, ${fmt.rate(sa.child.metrics.outputTokensPerSecondPerGpu)} per GPU`)
+    }
+  }
+  lines.push(r.request.efficiency.source === 'datasheet' ? 'times: datasheet roofline (uncalibrated; see README "How accurate is it?")' : `times: calibration ${r.request.efficiency.name}`)
+  return lines.join('\n')
+}
+
+/** result.json, inputs.json, the child's DeciLM config.json (Llama-family children) and report.html into `dir`. */
+export function writeSearchOutputs(dir: string, r: SearchResult, req: SearchRequest, inputs: unknown, written: string[]): void {
+  const resultPath = join(dir, 'result.json')
+  writeJson(resultPath, r)
+  written.push(resultPath)
+  writeSteps(written, [
+    [join(dir, 'inputs.json'), () => writeJson(join(dir, 'inputs.json'), inputs)],
+    [
+      join(dir, 'child.config.json'),
+      () => {
+        const exported = exportDeciLm(r.child.architecture)
+        writeJson(join(dir, 'child.config.json'), Result.isSuccess(exported) ? exported.success : { error: `not exportable as DeciLM: ${exported.failure.message}` })
+      },
+    ],
+    [join(dir, 'report.html'), () => writeFileAtomic(join(dir, 'report.html'), reportHtml(searchReport(r, req.deployment, undefined)))],
+  ])
+}
+
+export function registerSearch(program: Command): void {
+  const cmd = program.command('search').description('find the child architecture of highest quality under a throughput, latency or memory budget (exact MIP)')
+  addSearchFlags(cmd)
+    .option('--top <k>', 'diverse top-k children', '1')
+    .option('--diversity <share>', 'share of layers each further child must differ in', '0.1')
+    .option('--out <dir>', 'write result.json, inputs.json, child.config.json (DeciLM) and report.html here')
+    .option('--plot <file.svg|png>', 'write the architecture map (parent and children)')
+    .option('--report <file.html>', 'write the self-contained HTML report')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (flags: SearchCommandFlags) => {
+        const options = {
+          ...searchOptionsFrom(flags, true),
+          top: positiveInt('--top', flags.top ?? '1'),
+          diversity: positiveNumber('--diversity', flags.diversity ?? '0.1'),
+        }
+        const req = await runOrThrow(requestFromOptions(options))
+        const result = await runOrThrow(runSearch(req))
+        const written: string[] = []
+        process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderSearch(result)}\n`)
+        if (flags.out !== undefined) writeSearchOutputs(flags.out, result, req, options, written)
+        writeSteps(written, [
+          ...(flags.plot === undefined
+            ? []
+            : [[flags.plot, () => writePlot(flags.plot!, architectureMapSvg({ parent: result.parent.architecture, children: [result.child.architecture, ...result.alternatives.map((a) => a.architecture)] }))] as const]),
+          ...(flags.report === undefined ? [] : [[flags.report, () => writeFileAtomic(flags.report!, reportHtml(searchReport(result, req.deployment, undefined)))] as const]),
+        ])
+        if (written.length > 0 && !flags.json) process.stdout.write(`wrote ${written.join(', ')}\n`)
+      }),
+    )
+}

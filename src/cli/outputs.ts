@@ -1,0 +1,46 @@
+/**
+ * Writing results. Each file is written whole (to a temporary name, then
+ * renamed), and files are written in order of value, so that a failure in a
+ * later step (a report, a plot) never loses what was already computed.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, extname } from 'node:path'
+import { FileError, InvalidInput } from '../errors.ts'
+import { svgToPng } from '../../viz/index.ts'
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    const tmp = `${path}.tmp-${process.pid}`
+    writeFileSync(tmp, data)
+    renameSync(tmp, path)
+  } catch (e) {
+    throw new FileError({ path, problem: `cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})` })
+  }
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
+}
+
+/** A plot to `.svg` or `.png` (by extension); anything else is a one-line error. */
+export function writePlot(path: string, svg: string): void {
+  const ext = extname(path).toLowerCase()
+  if (ext === '.svg') writeFileAtomic(path, svg)
+  else if (ext === '.png') writeFileAtomic(path, svgToPng(svg))
+  else throw new InvalidInput({ field: '--plot', problem: `${path} (expected a .svg or .png file name)` })
+}
+
+/** Runs later output steps; the first failure is reported with what was already written. */
+export function writeSteps(written: string[], steps: readonly (readonly [string, () => void])[]): void {
+  for (const [path, step] of steps) {
+    try {
+      step()
+      written.push(path)
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e)
+      const kept = written.length > 0 ? ` (already written: ${written.join(', ')})` : ''
+      throw new FileError({ path, problem: `${message}${kept}` })
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/** Adapters from search and cost results to the plot inputs of viz/. */
+import type { ArchitectureCost, TimeCategory } from '../cost-model/architecture-cost.ts'
+import { architectureCost } from '../cost-model/architecture-cost.ts'
+import type { Deployment } from '../cost-model/deployment.ts'
+import type { FrontierResult } from '../search/pipeline/run-frontier.ts'
+import type { ChildArchitecture, SearchResult } from '../search/pipeline/result.ts'
+import type { FrontierPlotInput, FrontierPoint, ModelCost, ReportInput, ReportTable, ThroughputBudget } from '../../viz/types.ts'
+import { layerChoiceTable } from '../../viz/index.ts'
+import * as fmt from './format.ts'
+
+function scaled(r: Readonly<Record<TimeCategory, number>>, by: number): Record<TimeCategory, number> {
+  return {
+    attention: r.attention * by,
+    ffn: r.ffn * by,
+    mamba: r.mamba * by,
+    linear: r.linear * by,
+    communication: r.communication * by,
+    embeddings: r.embeddings * by,
+  }
+}
+
+/**
+ * One model's row of the cost breakdown: prefill as one step of the whole batch,
+ * decode as the average step; memory per GPU, activations only during prefill.
+ */
+export function modelCostOf(name: string, role: 'parent' | 'child', cost: ArchitectureCost): ModelCost {
+  const steps = Math.max(cost.scenario.output - 1, 1)
+  const held = { weights: cost.memory.weights, kvCache: cost.memory.kvCache, ssmState: cost.memory.ssmState }
+  return {
+    name,
+    role,
+    prefill: { time: scaled(cost.breakdown.prefill, 1), memory: { ...held, activations: cost.memory.activations } },
+    decode: { time: scaled(cost.breakdown.decode, 1 / steps), memory: held },
+  }
+}
+
+/** At most this many frontier points are drawn; the rest are thinned evenly in throughput (the CSV keeps all). */
+export const maxPlottedPoints = 400
+
+export function thinned<T extends { readonly tokensPerSecondPerGpu: number }>(points: readonly T[], max = maxPlottedPoints): T[] {
+  if (points.length <= max) return [...points]
+  const lo = points[0]!.tokensPerSecondPerGpu
+  const hi = points.at(-1)!.tokensPerSecondPerGpu
+  const out: T[] = []
+  let next = lo
+  const step = (hi - lo) / (max - 1)
+  for (const p of points) {
+    if (p.tokensPerSecondPerGpu >= next || p === points.at(-1)) {
+      out.push(p)
+      next = p.tokensPerSecondPerGpu + step
+    }
+  }
+  return out
+}
+
+function chosenPoint(c: ChildArchitecture, label: string): FrontierPoint {
+  const s = c.scenarios[0]!
+  return { throughput: s.child.metrics.outputTokensPerSecondPerGpu, ...(s.speedup === undefined ? {} : { speedup: s.speedup }), quality: c.objective, label }
+}
+
+export function frontierPlot(frontier: FrontierResult | undefined, result: SearchResult | undefined, seriesName: string): FrontierPlotInput {
+  const source = (frontier ?? result)!.quality.source
+  const parentServing = frontier?.parent.serving ?? result?.child.scenarios[0]?.parent
+  const parentName = frontier?.parent.name ?? result!.parent.name
+  const budgets: ThroughputBudget[] = []
+  const required = result?.child.scenarios[0]?.requiredTokensPerSecondPerGpu
+  if (required !== undefined) budgets.push({ throughput: required })
+  const points: FrontierPoint[] = frontier
+    ? thinned(frontier.points).map((p, i) => ({ throughput: p.tokensPerSecondPerGpu, ...(p.speedup === undefined ? {} : { speedup: p.speedup }), quality: p.objective, label: `frontier point ${i + 1}, batch ${p.batch}` }))
+    : [result!.child, ...result!.alternatives].map((c, i) => chosenPoint(c, i === 0 ? 'chosen' : `alternative ${i}`))
+  return {
+    series: [{ name: seriesName, points }],
+    references: parentServing === undefined ? [] : [{ role: 'parent', label: parentName, throughput: parentServing.metrics.outputTokensPerSecondPerGpu, quality: 0 }],
+    ...(result === undefined ? {} : { chosen: chosenPoint(result.child, 'chosen child') }),
+    budgets,
+    x: parentServing === undefined ? 'throughput' : 'speedup',
+    qualitySource: { kind: source.kind, description: source.description },
+    qualityMetric: `summed ${Object.keys((frontier ?? result)!.request.objective).join(' + ')}`,
+  }
+}
+
+function resultTable(r: SearchResult): ReportTable {
+  const s = r.child.scenarios[0]!
+  const p = s.parent
+  const row = (label: string, child: string, parent: string) => ({ label, values: [child, parent] })
+  return {
+    title: 'Child and parent',
+    columns: ['', 'child', 'parent'],
+    rows: [
+      row('parameters', fmt.count(r.child.params), fmt.count(r.parent.params)),
+      row('batch', String(s.child.batch), p ? String(p.batch) : '–'),
+      row('tokens/s per GPU', fmt.rate(s.child.metrics.outputTokensPerSecondPerGpu), p ? fmt.rate(p.metrics.outputTokensPerSecondPerGpu) : 'does not fit'),
+      row('speedup', s.speedup === undefined ? '–' : `${s.speedup.toFixed(2)}×`, '1×'),
+      row('time to first token', fmt.seconds(s.child.metrics.ttftSeconds), p ? fmt.seconds(p.metrics.ttftSeconds) : '–'),
+      row('time per output token', s.child.metrics.tpotSeconds === undefined ? '–' : fmt.seconds(s.child.metrics.tpotSeconds), p?.metrics.tpotSeconds === undefined ? '–' : fmt.seconds(p.metrics.tpotSeconds)),
+      row('memory per GPU', fmt.bytes(s.child.memory.total), p ? fmt.bytes(p.memory.total) : '–'),
+      ...Object.entries(r.child.metrics).map(([m, v]) => row(m, v.toFixed(4), '0')),
+    ],
+    note: `Quality: ${r.quality.source.description}. Solver: ${r.proof.method}, gap ${r.proof.gap}, ${fmt.seconds(r.proof.seconds)}. Times: ${r.request.efficiency.source === 'datasheet' ? 'datasheet roofline (uncalibrated)' : `calibration ${r.request.efficiency.name}`}.`,
+  }
+}
+
+/** The HTML report of a search: frontier (when traced), architecture map, cost breakdown and tables. */
+export function searchReport(result: SearchResult, d: Deployment, frontier: FrontierResult | undefined): ReportInput {
+  const s = result.child.scenarios[0]!
+  const scenario = { input: s.input, output: s.output }
+  const childCost = architectureCost(result.child.architecture, { ...scenario, batch: s.child.batch }, d)
+  const models: ModelCost[] = []
+  if (s.parent !== undefined) models.push(modelCostOf(result.parent.name, 'parent', architectureCost(result.parent.architecture, { ...scenario, batch: s.parent.batch }, d)))
+  models.push(modelCostOf('child', 'child', childCost))
+  const map = { parent: result.parent.architecture, children: [result.child.architecture, ...result.alternatives.map((a) => a.architecture)] }
+  const system = `${d.system.name}${d.tp > 1 ? `, TP ${d.tp}` : ''}, ${d.precision.weights} weights`
+  return {
+    title: `${result.parent.name} → child on ${d.system.name}`,
+    subtitle: `${system}; ${s.input} input / ${s.output} output tokens; ${result.createdAt}`,
+    frontier: frontierPlot(frontier, result, system),
+    architectureMap: map,
+    breakdown: {
+      models,
+      scenario: `${system}; each at its own batch; prefill = the whole batch's prefill, decode = one average step`,
+      memoryCapacity: { bytes: d.system.gpu.memoryBytes * d.memoryUtilization, label: `${fmt.bytes(d.system.gpu.memoryBytes * d.memoryUtilization)} usable` },
+    },
+    tables: [resultTable(result), layerChoiceTable(map)],
+  }
+}

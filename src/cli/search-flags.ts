@@ -1,0 +1,124 @@
+/** The flags `search` and `pareto` share, turned into plain SearchOptions. */
+import type { Command } from 'commander'
+import { InvalidInput } from '../errors.ts'
+import type { ScenarioSpec, StructureOptions } from '../search/pipeline/request.ts'
+import type { SearchOptions } from '../search/pipeline/options.ts'
+import { positiveInt, positiveNumber, precision } from './parse.ts'
+
+export interface SearchFlags {
+  readonly parent: string
+  readonly gpu: string
+  readonly tp: string
+  readonly weights: string
+  readonly activations?: string
+  readonly kv: string
+  readonly scenario: string[]
+  readonly speedup?: string
+  readonly throughput?: string
+  readonly latency?: string
+  readonly memory?: string
+  readonly params?: string
+  readonly space: string
+  readonly scores?: string
+  readonly calibration?: string
+  readonly keepFirst?: string
+  readonly keepLast?: string
+  readonly minAttention?: string
+  readonly allow: string[]
+  readonly objective?: string
+  readonly limit: string[]
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+/** Puzzle's published setting (128 input, 1024 output tokens), used when no --scenario is given. */
+export const defaultScenario = '128/1024'
+
+export function addSearchFlags(cmd: Command): Command {
+  return cmd
+    .requiredOption('--parent <preset|config.json>', 'the parent model: a preset id (see `nas-sim models`) or a Hugging Face config.json')
+    .requiredOption('--gpu <id>', 'GPU or system: h100-sxm, h100-pcie, h200, a100, b200, dgx-h100, dgx-h200, dgx-b200')
+    .option('--tp <n>', 'tensor-parallel degree', '1')
+    .option('--weights <p>', 'weight precision: bf16, fp16, fp8, fp4', 'bf16')
+    .option('--activations <p>', 'activation precision (default: the weight precision)')
+    .option('--kv <p>', 'KV-cache precision', 'bf16')
+    .option('--scenario <input/output[@batch]>', `serving scenario, repeatable, e.g. 128/1024@64; batch "auto" (default) tries the batches that fit (default ${defaultScenario})`, collect, [])
+    .option('--speedup <k>', 'budget: throughput at least k × the parent’s (parent at its best batch that fits)')
+    .option('--throughput <tokens/s>', 'budget: generated tokens/s per GPU at least this')
+    .option('--latency <seconds>', 'budget: end-to-end latency of the batch at most this')
+    .option('--memory <GB>', 'budget: memory per GPU at most this (weights + KV cache + state + activations)')
+    .option('--params <billions>', 'also: parameters at most this many billion')
+    .option('--space <puzzle|hybrid|file>', 'search space: Puzzle’s 54 variants per layer, plus Mamba-2 (hybrid), or a space JSON file', 'puzzle')
+    .option('--scores <file>', 'replace-1-block quality scores (JSON or CSV); default: the built-in prior')
+    .option('--calibration <name|file>', 'a calibration (e.g. h200-pytorch); default: datasheet roofline')
+    .option('--keep-first <k>', 'keep the first k layers as the parent’s')
+    .option('--keep-last <k>', 'keep the last k layers as the parent’s')
+    .option('--min-attention <n>', 'at least n layers keep attention')
+    .option('--allow <layers:variants>', 'only these variants in these layers, e.g. "0-3:attn:kv8|ffn:100%,attn:kv4|ffn:100%" (repeatable)', collect, [])
+    .option('--objective <metric=weight,...>', 'minimise a weighted sum of metrics, e.g. kl_div=1,when2call=0.5 (default: kl_div)')
+    .option('--limit <metric=max>', 'a metric total may be at most this, e.g. when2call=0.3 (repeatable)', collect, [])
+}
+
+/** `128/1024`, `128/1024@64` or `128/1024@auto`. */
+export function parseScenario(raw: string): ScenarioSpec {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*(?:@\s*(\d+|auto)\s*)?$/.exec(raw)
+  if (m === null) throw new InvalidInput({ field: '--scenario', problem: `"${raw}" (expected input/output[@batch], e.g. 128/1024 or 128/1024@64)` })
+  const batch = m[3] === undefined || m[3] === 'auto' ? 'auto' : positiveInt('--scenario batch', m[3])
+  return { input: positiveInt('--scenario input', m[1]!), output: positiveInt('--scenario output', m[2]!), batch }
+}
+
+/** `a=1,b=0.5` → `{a: 1, b: 0.5}`. */
+export function parseWeights(option: string, raw: string): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const part of raw.split(',')) {
+    const [name, value] = part.split('=')
+    if (!name || value === undefined) throw new InvalidInput({ field: option, problem: `"${part}" (expected metric=number)` })
+    const v = Number(value)
+    if (!Number.isFinite(v)) throw new InvalidInput({ field: option, problem: `"${part}" (expected metric=number)` })
+    out[name.trim()] = v
+  }
+  return out
+}
+
+/** `0-3:v1,v2` or `5:v1` → allowed variants per layer. */
+export function parseAllow(raw: string): { layer: number; variants: string[] }[] {
+  const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*:(.+)$/.exec(raw)
+  if (m === null) throw new InvalidInput({ field: '--allow', problem: `"${raw}" (expected LAYERS:VARIANT[,VARIANT...], e.g. 0-3:attn:kv8|ffn:100%)` })
+  const from = Number(m[1])
+  const to = m[2] === undefined ? from : Number(m[2])
+  if (to < from) throw new InvalidInput({ field: '--allow', problem: `"${raw}" (layer range ${from}-${to} is empty)` })
+  const variants = m[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '')
+  return Array.from({ length: to - from + 1 }, (_, i) => ({ layer: from + i, variants }))
+}
+
+export function searchOptionsFrom(flags: SearchFlags, budgetRequired: boolean): SearchOptions {
+  const structure: StructureOptions = {
+    ...(flags.keepFirst === undefined ? {} : { keepFirst: positiveInt('--keep-first', flags.keepFirst) }),
+    ...(flags.keepLast === undefined ? {} : { keepLast: positiveInt('--keep-last', flags.keepLast) }),
+    ...(flags.minAttention === undefined ? {} : { minAttention: positiveInt('--min-attention', flags.minAttention) }),
+    ...(flags.allow.length === 0 ? {} : { allowed: flags.allow.flatMap(parseAllow) }),
+  }
+  const num = (option: string, raw: string | undefined) => (raw === undefined ? undefined : positiveNumber(option, raw))
+  const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>))
+  return {
+    parent: flags.parent,
+    gpu: flags.gpu,
+    tp: positiveInt('--tp', flags.tp),
+    weights: precision('--weights', flags.weights),
+    ...optional('activations', flags.activations === undefined ? undefined : precision('--activations', flags.activations)),
+    kv: precision('--kv', flags.kv),
+    scenarios: (flags.scenario.length === 0 ? [defaultScenario] : flags.scenario).map(parseScenario),
+    ...optional('speedup', num('--speedup', flags.speedup)),
+    ...optional('throughput', num('--throughput', flags.throughput)),
+    ...optional('latency', num('--latency', flags.latency)),
+    ...optional('memory', num('--memory', flags.memory)),
+    ...optional('params', num('--params', flags.params)),
+    space: flags.space,
+    ...optional('scores', flags.scores),
+    ...optional('calibration', flags.calibration),
+    structure,
+    ...optional('objective', flags.objective === undefined ? undefined : parseWeights('--objective', flags.objective)),
+    metricLimits: flags.limit.flatMap((l) => Object.entries(parseWeights('--limit', l)).map(([metric, max]) => ({ metric, max }))),
+    budgetRequired,
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Plain search options, as the CLI flags and batch jobs give them, turned into
+ * a SearchRequest: models and files loaded, ids resolved, each mistake a
+ * one-line tagged error. Units follow the flags: latency in seconds, memory in
+ * GB per GPU (10⁹ bytes), parameters in billions.
+ */
+import { readFile } from 'node:fs/promises'
+import { Effect, Result } from 'effect'
+import type { Architecture } from '../../blocks/architecture.ts'
+import { blockModel } from '../../blocks/registry.ts'
+import type { Precision } from '../../blocks/precision.ts'
+import { deployment, deploymentError } from '../../cost-model/deployment.ts'
+import { datasheetEfficiency, type EfficiencyModel } from '../../cost-model/efficiency.ts'
+import { findSystem } from '../../cost-model/hardware/lookup.ts'
+import { FileError, InvalidInput } from '../../errors.ts'
+import { loadModel } from '../../io/load-model.ts'
+import { priorQuality } from '../quality/prior.ts'
+import { measuredQuality, parseScores } from '../quality/scores-file.ts'
+import type { QualityModel } from '../quality/types.ts'
+import { hybridSpace, puzzleSpace } from '../space/puzzle.ts'
+import type { SearchSpace } from '../space/types.ts'
+import { userSpace } from '../space/user-space.ts'
+import type { MetricLimit, ScenarioSpec, SearchRequest, StructureOptions, Target } from './request.ts'
+
+export interface SearchOptions {
+  /** Preset id or path to a Hugging Face config.json. */
+  readonly parent: string
+  /** GPU or system id. */
+  readonly gpu: string
+  readonly tp?: number
+  readonly weights?: Precision
+  readonly activations?: Precision
+  readonly kv?: Precision
+  readonly scenarios: readonly ScenarioSpec[]
+  readonly speedup?: number
+  /** Tokens/s per GPU. */
+  readonly throughput?: number
+  /** Seconds, end to end for the batch. */
+  readonly latency?: number
+  /** GB per GPU. */
+  readonly memory?: number
+  /** Billions of parameters. */
+  readonly params?: number
+  /** `puzzle`, `hybrid` or a path to a space JSON file. */
+  readonly space?: string
+  /** Path to a JSON or CSV score table. */
+  readonly scores?: string
+  /** A shipped calibration name or file. */
+  readonly calibration?: string
+  readonly structure?: StructureOptions
+  readonly objective?: Readonly<Record<string, number>>
+  readonly metricLimits?: readonly MetricLimit[]
+  readonly top?: number
+  /** Share of layers each further top-k child must differ in; default 0.1. */
+  readonly diversity?: number
+  /** Whether a budget must be given (search) or may be absent (frontier). */
+  readonly budgetRequired?: boolean
+}
+
+export type OptionsError = InvalidInput | FileError | Error
+
+function readText(path: string, what: string): Effect.Effect<string, FileError> {
+  return Effect.tryPromise({
+    try: () => readFile(path, 'utf8'),
+    catch: (e) => new FileError({ path, problem: `cannot read the ${what} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e)})` }),
+  })
+}
+
+export function targetOf(o: SearchOptions): Result.Result<Target, InvalidInput> {
+  const given = (['speedup', 'throughput', 'latency', 'memory'] as const).filter((k) => o[k] !== undefined)
+  if (given.length > 1) return Result.fail(new InvalidInput({ field: `--${given[1]}`, problem: `give one budget, not ${given.map((g) => `--${g}`).join(' and ')}` }))
+  if (given.length === 0)
+    return o.budgetRequired === false
+      ? Result.succeed({ kind: 'none' })
+      : Result.fail(new InvalidInput({ field: 'budget', problem: 'missing; give one of --speedup K, --throughput TOKENS_PER_S_PER_GPU, --latency SECONDS, --memory GB' }))
+  for (const k of given) {
+    const v = o[k]!
+    if (!(Number.isFinite(v) && v > 0)) return Result.fail(new InvalidInput({ field: `--${k}`, problem: `${v} (expected a positive number)` }))
+  }
+  switch (given[0]!) {
+    case 'speedup':
+      return Result.succeed({ kind: 'speedup', factor: o.speedup! })
+    case 'throughput':
+      return Result.succeed({ kind: 'throughput', tokensPerSecondPerGpu: o.throughput! })
+    case 'latency':
+      return Result.succeed({ kind: 'latency', seconds: o.latency! })
+    case 'memory':
+      return Result.succeed({ kind: 'memory', bytes: o.memory! * 1e9 })
+  }
+}
+
+function spaceOf(o: SearchOptions, parent: Architecture): Effect.Effect<SearchSpace, InvalidInput | FileError> {
+  const name = o.space ?? 'puzzle'
+  if (name === 'puzzle') return Effect.succeed(puzzleSpace(parent))
+  if (name === 'hybrid') return Effect.succeed(hybridSpace(parent))
+  return Effect.gen(function* () {
+    const text = yield* readText(name, 'search space')
+    const json = yield* Effect.try({ try: (): unknown => JSON.parse(text), catch: () => new InvalidInput({ field: `--space ${name}`, problem: 'not valid JSON' }) })
+    return yield* Effect.fromResult(userSpace(name, parent, json))
+  })
+}
+
+function qualityOf(o: SearchOptions): Effect.Effect<QualityModel, InvalidInput | FileError> {
+  if (o.scores === undefined) return Effect.succeed(priorQuality)
+  const file = o.scores
+  return Effect.gen(function* () {
+    const text = yield* readText(file, 'scores')
+    return measuredQuality(yield* Effect.fromResult(parseScores(text, file)))
+  })
+}
+
+function efficiencyOf(o: SearchOptions): Effect.Effect<EfficiencyModel, Error> {
+  if (o.calibration === undefined) return Effect.succeed(datasheetEfficiency)
+  const name = o.calibration
+  return Effect.tryPromise({
+    try: async () => (await import('../../cost-model/calibration/resolve.ts')).resolveCalibration(name, o.gpu),
+    catch: (e) => e as Error,
+  })
+}
+
+/** Loads and resolves everything a search needs; fails with the first user mistake. */
+export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchRequest, OptionsError> {
+  return Effect.gen(function* () {
+    const system = yield* Effect.fromResult(findSystem(o.gpu))
+    const weights = o.weights ?? 'bf16'
+    const efficiency = yield* efficiencyOf(o)
+    const d = deployment(system, { weights, activations: o.activations ?? weights, kv: o.kv ?? 'bf16' }, { tp: o.tp ?? 1, efficiency })
+    const bad = deploymentError(d)
+    if (bad !== undefined) {
+      const [field, ...rest] = bad.split(': ')
+      return yield* Effect.fail(new InvalidInput({ field: `--${field}`, problem: rest.join(': ') }))
+    }
+    const parent = yield* loadModel(o.parent)
+    for (const [i, layer] of parent.layers.entries())
+      for (const spec of [layer.mixer, layer.ffn]) {
+        const problem = blockModel(spec).validate(spec, d.tp)
+        if (problem !== undefined) return yield* Effect.fail(new InvalidInput({ field: `--parent ${o.parent}`, problem: `layer ${i}: ${problem} (try another --tp)` }))
+      }
+    if (o.scenarios.length === 0) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'missing; give at least one, e.g. 128/1024' }))
+    const target = yield* Effect.fromResult(targetOf(o))
+    const space = yield* spaceOf(o, parent)
+    const quality = yield* qualityOf(o)
+    for (const limit of o.metricLimits ?? [])
+      if (!quality.metrics.includes(limit.metric))
+        return yield* Effect.fail(new InvalidInput({ field: '--limit', problem: `metric ${limit.metric} is not in the scores (have: ${quality.metrics.join(', ')})` }))
+    for (const metric of Object.keys(o.objective ?? {}))
+      if (!quality.metrics.includes(metric))
+        return yield* Effect.fail(new InvalidInput({ field: '--objective', problem: `metric ${metric} is not in the scores (have: ${quality.metrics.join(', ')})` }))
+    return {
+      parent,
+      deployment: d,
+      scenarios: o.scenarios,
+      target,
+      ...(o.params === undefined ? {} : { maxParams: o.params * 1e9 }),
+      space,
+      quality,
+      ...(o.objective === undefined ? {} : { objective: o.objective }),
+      metricLimits: o.metricLimits ?? [],
+      structure: o.structure ?? {},
+      ...(o.top === undefined || o.top <= 1 ? {} : { top: { k: o.top, minDifference: o.diversity ?? 0.1 } }),
+    } satisfies SearchRequest
+  })
+}
