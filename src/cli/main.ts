@@ -1,5 +1,6 @@
 /** nas-sim's command line: a thin layer that parses, decodes, calls the library and renders. */
 import { Command, CommanderError } from 'commander'
+import { registerBatch } from './commands/batch.ts'
 import { registerCost } from './commands/cost.ts'
 import { registerGpus } from './commands/gpus.ts'
 import { registerModels } from './commands/models.ts'
@@ -23,6 +24,7 @@ registerCost(program)
 registerPredict(program)
 registerServe(program)
 registerSearch(program)
+registerBatch(program)
 
 try {
   await program.parseAsync(process.argv)

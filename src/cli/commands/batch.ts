@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Command } from 'commander'
+import { Effect } from 'effect'
+import {
+  batchOutcome,
+  batchSummaryLine,
+  interruptOnSigint,
+  loadBatchSpec,
+  mergeShards,
+  mergeSummaryLine,
+  parseShard,
+  runBatch,
+  type GroupResults,
+  type ResultColumn,
+} from '../../batch/index.ts'
+import { frontierSvg } from '../../../viz/index.ts'
+import type { FrontierPoint } from '../../../viz/types.ts'
+import type { BatchJobResult } from '../batch-job.ts'
+import { writeFileAtomic } from '../outputs.ts'
+import { positiveInt, positiveNumber } from '../parse.ts'
+import { action, exitCodes } from '../run-action.ts'
+import { runOrThrow } from './search.ts'
+
+const jobModule = fileURLToPath(new URL('../batch-job.ts', import.meta.url))
+
+const result = (r: unknown) => r as BatchJobResult
+
+/** Result columns of summary.csv. */
+export const batchColumns: readonly ResultColumn[] = [
+  { name: 'tokens_per_s_per_gpu', value: (r) => result(r).tokensPerSecondPerGpu },
+  { name: 'parent_tokens_per_s_per_gpu', value: (r) => result(r).parentTokensPerSecondPerGpu },
+  { name: 'child_speedup', value: (r) => result(r).speedup },
+  { name: 'batch_size', value: (r) => result(r).batch },
+  { name: 'child_params', value: (r) => result(r).params },
+  { name: 'objective', value: (r) => result(r).objective },
+  { name: 'memory_bytes', value: (r) => result(r).memoryBytes },
+  { name: 'quality_source', value: (r) => result(r).quality },
+  { name: 'solver', value: (r) => result(r).solver.method },
+]
+
+/** A file-name-safe form of a group label. */
+export function slug(group: string): string {
+  return group.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 120) || 'group'
+}
+
+/** The group's combined Pareto plot: each job's child, and the parent, on quality against throughput. */
+export function writeGroupPlot(g: GroupResults): void {
+  if (g.ok.length === 0) return
+  const results = g.ok.map((r) => result(r.result))
+  const points: FrontierPoint[] = results.map((r, i) => ({ throughput: r.tokensPerSecondPerGpu, quality: r.objective, label: `job ${g.ok[i]!.id}` }))
+  const parent = results.find((r) => r.parentTokensPerSecondPerGpu !== undefined)?.parentTokensPerSecondPerGpu
+  const kinds = new Set(results.map((r) => r.quality))
+  const svg = frontierSvg({
+    title: g.group,
+    series: [{ name: g.group.split(' ').slice(0, 2).join(' '), points }],
+    references: parent === undefined ? [] : [{ role: 'parent', label: 'parent', throughput: parent, quality: 0 }],
+    qualitySource: { kind: kinds.size === 1 ? [...kinds][0]! : 'mixed' },
+  })
+  mkdirSync(join(g.out, 'plots'), { recursive: true })
+  writeFileAtomic(join(g.out, 'plots', `${slug(g.group)}.svg`), svg)
+}
+
+interface BatchFlags {
+  readonly workers?: string
+  readonly out: string
+  readonly resume?: boolean
+  readonly retryFailed?: boolean
+  readonly shard?: string
+  readonly jobTimeout?: string
+}
+
+export function registerBatch(program: Command): void {
+  program
+    .command('batch')
+    .description('run many searches from a spec file (JSON or YAML) in parallel; resumable, shardable')
+    .argument('<spec>', 'batch spec: defaults, axes (cross product) and explicit jobs')
+    .option('--workers <n>', 'worker threads (default: the machine’s cores)')
+    .option('--out <dir>', 'output directory', 'out/batch')
+    .option('--resume', 'continue in --out: skip jobs whose result is already there')
+    .option('--retry-failed', 'also re-run failed jobs (implies --resume)')
+    .option('--shard <i/n>', 'run only the i-th of n deterministic shards (e.g. a Slurm array task)')
+    .option('--job-timeout <seconds>', 'record a job as failed after this long')
+    .action(
+      action(async (specPath: string, flags: BatchFlags) => {
+        const spec = await runOrThrow(loadBatchSpec(specPath))
+        const shard = flags.shard === undefined ? undefined : await runOrThrow(parseShard(flags.shard))
+        const signals = interruptOnSigint()
+        try {
+          const summary = await runOrThrow(
+            runBatch({
+              spec,
+              jobModule,
+              out: flags.out,
+              ...(flags.workers === undefined ? {} : { workers: positiveInt('--workers', flags.workers) }),
+              resume: Boolean(flags.resume),
+              retryFailed: Boolean(flags.retryFailed),
+              ...(shard === undefined ? {} : { shard }),
+              ...(flags.jobTimeout === undefined ? {} : { jobTimeoutSeconds: positiveNumber('--job-timeout', flags.jobTimeout) }),
+              columns: batchColumns,
+              onGroup: writeGroupPlot,
+              progress: process.stdout,
+              stop: signals.stop,
+              abandon: signals.abandon,
+            }),
+          )
+          process.stdout.write(`${batchSummaryLine(summary)}\n`)
+          const outcome = batchOutcome(summary)
+          return outcome === 'ok' ? exitCodes.ok : outcome === 'failed' ? exitCodes.someJobsFailed : 130
+        } finally {
+          signals.dispose()
+        }
+      }),
+    )
+
+  program
+    .command('merge')
+    .description('combine the results of batch shards, reporting missing or duplicated jobs')
+    .argument('<dirs...>', 'the shards’ output directories')
+    .requiredOption('--out <dir>', 'where to write the merged results')
+    .action(
+      action(async (dirs: string[], flags: { out: string }) => {
+        const summary = await runOrThrow(Effect.suspend(() => mergeShards({ dirs, out: flags.out, columns: batchColumns, onGroup: writeGroupPlot })))
+        process.stdout.write(`${mergeSummaryLine(summary)}\n`)
+        return summary.missing.length > 0 || summary.conflicts.length > 0 ? exitCodes.someJobsFailed : exitCodes.ok
+      }),
+    )
+}
