@@ -83,4 +83,14 @@ describe('published figures carried by the rows', () => {
     expect(paperFigure(rows, 'DGX H200')).toBe(1)
     expect(paperFigure(rows, '16× H100')).toBe(1)
   })
+
+  it('search: the published children’s parameter counts and attention layers from their configs', async () => {
+    // Nemotron-51B: 51.5 B (model card); Super-49B: 49.867 B (../shared/reference/README.md);
+    // attention kept in 54 of 80 layers (51B block list) and 49 of 80 (Super-49B config).
+    const rows = await rowsOf('search-children')
+    expect(paperFigure(rows, 'Nemotron-51B, Puzzle constraints: parameters')).toBe(51.5e9)
+    expect(paperFigure(rows, 'Super-49B, Puzzle constraints: parameters')).toBe(49.867e9)
+    expect(paperFigure(rows, 'Nemotron-51B, Puzzle constraints: layers keeping attention')).toBe(54)
+    expect(paperFigure(rows, 'Super-49B, Puzzle constraints: layers keeping attention')).toBe(49)
+  })
 })
