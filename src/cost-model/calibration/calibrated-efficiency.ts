@@ -13,7 +13,8 @@
  * - attention's fractions are scaled by a fitted speed per head dimension
  *   (relative to 128), since attention kernels are compiled per head dimension;
  *   decode attention has its own compute fraction, far below prefill's (one
- *   query row per head fills little of a tensor-core tile).
+ *   query row per head fills little of a tensor-core tile), and separate compute
+ *   and streaming speeds per head dimension.
  * Evaluation is a few multiplications per kernel, as the search's inner loop needs.
  */
 import type { Kernel } from '../../blocks/work.ts'
@@ -91,7 +92,11 @@ export function calibratedEfficiency(cal: { readonly name: string; readonly para
           return saturating(g.computeFraction, k.gemm.m, g.halfComputeTokens) * saturating(1, k.gemm.k, g.halfComputeInputs)
         }
         case 'attention': {
-          const a = isDecode(k) ? of(k).attentionDecode : of(k).attentionPrefill
+          if (isDecode(k)) {
+            const a = of(k).attentionDecode
+            return a.computeFraction * headDimSpeed(a.headDimComputeSpeeds, k.attention?.headDim)
+          }
+          const a = of(k).attentionPrefill
           return a.computeFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim)
         }
         case 'scan':
@@ -109,7 +114,11 @@ export function calibratedEfficiency(cal: { readonly name: string; readonly para
           return saturating(g.bandwidthFraction, parallelTiles(k.gemm.m, k.gemm.n, k.gemm.k), g.halfBandwidthTiles)
         }
         case 'attention': {
-          const a = isDecode(k) ? of(k).attentionDecode : of(k).attentionPrefill
+          if (isDecode(k)) {
+            const a = of(k).attentionDecode
+            return a.bandwidthFraction * headDimSpeed(a.headDimBandwidthSpeeds, k.attention?.headDim)
+          }
+          const a = of(k).attentionPrefill
           return a.bandwidthFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim)
         }
         case 'scan':

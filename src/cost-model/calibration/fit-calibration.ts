@@ -50,20 +50,29 @@ export const defaultFolds = 5
 
 /** Fitted values keep four significant digits: the file stays readable and the stated errors are those of the written numbers. */
 const significantDigits = 4
+/** Overheads are kept to the nanosecond, far below what a CUDA-event timing resolves; a fitted 1e-30 µs is written as 0. */
+const overheadResolutionUs = 1e-3
+
+function rounded(v: number, field: string): number {
+  return field.endsWith('Us') ? Math.round(v / overheadResolutionUs) * overheadResolutionUs : Number(v.toPrecision(significantDigits))
+}
 
 function roundParameters(p: CalibrationParameters): CalibrationParameters {
-  return Object.fromEntries(Object.entries(p).map(([dtype, params]) => [dtype, mapParameters(params, (v) => Number(v.toPrecision(significantDigits)))]))
+  return Object.fromEntries(Object.entries(p).map(([dtype, params]) => [dtype, mapParameters(params, rounded)]))
 }
 
 function methodText(folds: number): string {
   return (
     'Each kernel takes max(FLOPs / (peak × compute fraction), bytes / (bandwidth × bandwidth fraction)) + overhead, ' +
-    'with a compute fraction, bandwidth fraction and overhead per kernel family (GEMM, prefill and decode attention, ' +
-    'prefill and decode scan, element-wise) and math precision; a GEMM’s compute fraction saturates in its token count M ' +
-    'as f·M/(M+M½), prefill attention’s in keys per query as f·S/(S+S½), and decode attention’s bandwidth fraction in ' +
-    'sequences × KV heads as b·P/(P+P½). A block’s time is the sum of its kernels’. The parameters of each precision are ' +
-    'fitted jointly to the measured block times by Levenberg–Marquardt least squares on log(predicted / measured), starting ' +
-    'from the datasheet efficiencies; parameters no row depends on keep their starting values (listed as unconstrained). ' +
+    'with a compute fraction, a bandwidth fraction and an overhead per kernel family (GEMM, prefill and decode attention, ' +
+    'prefill and decode scan, element-wise) and math precision. Shape effects: a GEMM’s compute fraction is ' +
+    'f·M/(M+M½)·K/(K+K½) and its bandwidth fraction b·T/(T+T½) in its independent 128×128 tiles T (times K/N when K > N, ' +
+    'for split-K); attention’s fractions are scaled by fitted speeds per head dimension relative to 128 (for decode, separate ' +
+    'compute and streaming speeds). A block’s time is ' +
+    'the sum of its kernels’. The parameters of each precision are fitted to the measured block times by Levenberg–Marquardt ' +
+    'least squares on log(predicted / measured), starting from the datasheet efficiencies: first GEMM and element-wise ' +
+    'parameters on the blocks made only of those (linear, FFN), then each further family on the blocks that add it ' +
+    '(attention, Mamba-2) with the earlier ones held, then all parameters jointly on all rows. ' +
     `Held-out error: ${folds}-fold cross-validation over whole block shapes (every row of one block spec in the same fold, ` +
     'assigned by a hash of the spec), each fold predicted by a fit to the other folds; the shipped parameters are fitted to all rows.'
   )

@@ -24,7 +24,8 @@ const PrecisionParametersSchema = Schema.Struct({
   attentionDecode: Schema.Struct({
     computeFraction: Fraction,
     bandwidthFraction: Fraction,
-    headDimSpeeds: HeadDimSpeedsSchema,
+    headDimComputeSpeeds: HeadDimSpeedsSchema,
+    headDimBandwidthSpeeds: HeadDimSpeedsSchema,
     overheadUs: NonNegative,
   }),
   scanPrefill: Schema.Struct({ computeFraction: Fraction, bandwidthFraction: Fraction, overheadUs: NonNegative }),

@@ -64,9 +64,10 @@ export function fromVector(x: readonly number[], slots: readonly ParameterSlot[]
   return families as unknown as PrecisionParameters
 }
 
-/** The parameters with every number passed through `f` (for rounding). */
-export function mapParameters(p: PrecisionParameters, f: (v: number) => number): PrecisionParameters {
-  const mapField = (v: number | Record<string, number>) => (typeof v === 'number' ? f(v) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, f(x)])))
-  const families = parameterFamilies.map((family) => [family, Object.fromEntries(Object.entries(fieldsOf(p, family)).map(([k, v]) => [k, mapField(v)]))])
+/** The parameters with every number passed through `f`, which is told the number's field name (for rounding). */
+export function mapParameters(p: PrecisionParameters, f: (v: number, field: string) => number): PrecisionParameters {
+  const mapField = (field: string, v: number | Record<string, number>) =>
+    typeof v === 'number' ? f(v, field) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, f(x, field)]))
+  const families = parameterFamilies.map((family) => [family, Object.fromEntries(Object.entries(fieldsOf(p, family)).map(([k, v]) => [k, mapField(k, v)]))])
   return Object.fromEntries(families) as unknown as PrecisionParameters
 }

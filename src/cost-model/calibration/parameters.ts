@@ -48,8 +48,10 @@ export interface DecodeAttentionParameters {
   readonly computeFraction: number
   /** Fraction of peak memory bandwidth at head dimension 128, (0, 1]. */
   readonly bandwidthFraction: number
-  /** Both fractions are multiplied by the speed of the kernel's head dimension. */
-  readonly headDimSpeeds: HeadDimSpeeds
+  /** The compute fraction is multiplied by the compute speed of the kernel's head dimension. */
+  readonly headDimComputeSpeeds: HeadDimSpeeds
+  /** The bandwidth fraction is multiplied by the streaming speed of the kernel's head dimension. */
+  readonly headDimBandwidthSpeeds: HeadDimSpeeds
   /** Fixed time per attention kernel, microseconds. */
   readonly overheadUs: number
 }

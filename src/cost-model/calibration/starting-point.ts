@@ -42,7 +42,8 @@ export function startingParameters(math: Precision, headDims: readonly number[] 
     attentionDecode: {
       computeFraction: attention.compute / startDecodeTileRows,
       bandwidthFraction: attention.bandwidth,
-      headDimSpeeds,
+      headDimComputeSpeeds: headDimSpeeds,
+      headDimBandwidthSpeeds: headDimSpeeds,
       overheadUs: attention.overheadSeconds * microseconds,
     },
     scanPrefill: scanStart,
