@@ -4,6 +4,7 @@ import { registerBatch } from './commands/batch.ts'
 import { registerCost } from './commands/cost.ts'
 import { registerGpus } from './commands/gpus.ts'
 import { registerModels } from './commands/models.ts'
+import { registerPareto } from './commands/pareto.ts'
 import { registerPredict } from './commands/predict.ts'
 import { registerSearch } from './commands/search.ts'
 import { registerServe } from './commands/serve.ts'
@@ -24,6 +25,7 @@ registerCost(program)
 registerPredict(program)
 registerServe(program)
 registerSearch(program)
+registerPareto(program)
 registerBatch(program)
 
 try {

@@ -74,7 +74,8 @@ export function frontierPlot(frontier: FrontierResult | undefined, result: Searc
     ...(result === undefined ? {} : { chosen: chosenPoint(result.child, 'chosen child') }),
     budgets,
     x: parentServing === undefined ? 'throughput' : 'speedup',
-    qualitySource: { kind: source.kind, description: source.description },
+    // The prior's caption is viz's own wording; measured sources name their file.
+    qualitySource: source.kind === 'prior' ? { kind: 'prior' } : { kind: source.kind, description: source.description },
     qualityMetric: `summed ${Object.keys((frontier ?? result)!.request.objective).join(' + ')}`,
   }
 }

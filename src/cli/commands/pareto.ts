@@ -1,0 +1,94 @@
+import { join } from 'node:path'
+import type { Command } from 'commander'
+import { requestFromOptions } from '../../search/pipeline/options.ts'
+import type { FrontierResult } from '../../search/pipeline/run-frontier.ts'
+import { runFrontier } from '../../search/pipeline/run-frontier.ts'
+import { frontierSvg, reportHtml } from '../../../viz/index.ts'
+import * as fmt from '../format.ts'
+import { writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
+import { frontierPlot, thinned } from '../report-data.ts'
+import { action } from '../run-action.ts'
+import { addSearchFlags, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
+import { runOrThrow } from './search.ts'
+
+interface ParetoFlags extends SearchFlags {
+  readonly out?: string
+  readonly plot?: string
+  readonly report?: string
+  readonly json?: boolean
+}
+
+/** One CSV row per frontier point, all points (the plots thin them). */
+export function frontierCsv(f: FrontierResult): string {
+  const metrics = f.quality.metrics
+  const header = ['tokens_per_s_per_gpu', 'speedup', 'objective', ...metrics, 'batch', 'params', 'variants']
+  const rows = f.points.map((p) => [
+    p.tokensPerSecondPerGpu,
+    p.speedup ?? '',
+    p.objective,
+    ...metrics.map((m) => p.metrics[m] ?? ''),
+    p.batch,
+    p.params,
+    `"${p.variants.join(' ')}"`,
+  ])
+  return [header, ...rows].map((r) => r.join(',')).join('\n') + '\n'
+}
+
+export function renderFrontier(f: FrontierResult): string {
+  const parent = f.parent.serving
+  const shown = thinned(f.points, 12)
+  return [
+    `${f.request.parent} on ${f.request.system}${f.request.tp > 1 ? `, TP ${f.request.tp}` : ''}; ${f.request.scenario.input}/${f.request.scenario.output} tokens; space ${f.request.space}`,
+    `exact frontier: ${f.points.length} points (each optimal for its throughput; none dominated), ${fmt.seconds(f.seconds)}, ${f.states.toLocaleString('en-US')} DP states`,
+    parent === undefined ? 'parent: does not fit' : `parent: ${fmt.rate(parent.metrics.outputTokensPerSecondPerGpu)} per GPU at batch ${parent.batch}`,
+    `quality: ${f.quality.source.description}`,
+    '',
+    fmt.table(
+      ['tokens/s per GPU', 'speedup', 'objective', 'batch', 'params'],
+      shown.map((p) => [fmt.rate(p.tokensPerSecondPerGpu), p.speedup === undefined ? '–' : `${p.speedup.toFixed(2)}×`, p.objective.toFixed(4), String(p.batch), fmt.count(p.params)]),
+    ),
+  ].join('\n')
+}
+
+export function frontierSeriesName(f: FrontierResult): string {
+  return `${f.request.system}${f.request.tp > 1 ? ` TP${f.request.tp}` : ''}, ${f.request.precision.weights}`
+}
+
+export function registerPareto(program: Command): void {
+  const cmd = program.command('pareto').description('trace the exact quality-versus-throughput Pareto frontier of a scenario in one run')
+  addSearchFlags(cmd)
+    .option('--out <dir>', 'write frontier.json, frontier.csv, frontier.svg and report.html here')
+    .option('--plot <file.svg|png>', 'write the frontier plot')
+    .option('--report <file.html>', 'write a self-contained HTML report of the frontier')
+    .option('--json', 'print the frontier as JSON')
+    .action(
+      action(async (flags: ParetoFlags) => {
+        const req = await runOrThrow(requestFromOptions(searchOptionsFrom(flags, false)))
+        const frontier = await runOrThrow(runFrontier(req))
+        process.stdout.write(flags.json ? `${JSON.stringify(frontier, null, 2)}\n` : `${renderFrontier(frontier)}\n`)
+        const svg = () => frontierSvg(frontierPlot(frontier, undefined, frontierSeriesName(frontier)))
+        const report = () =>
+          reportHtml({
+            title: `Pareto frontier of ${frontier.request.parent} on ${frontier.request.system}`,
+            subtitle: `${frontier.request.scenario.input}/${frontier.request.scenario.output} tokens; ${frontier.points.length} points; ${frontier.createdAt}`,
+            frontier: frontierPlot(frontier, undefined, frontierSeriesName(frontier)),
+            tables: [],
+          })
+        const written: string[] = []
+        const out = flags.out
+        writeSteps(written, [
+          ...(out === undefined
+            ? []
+            : ([
+                [join(out, 'frontier.json'), () => writeJson(join(out, 'frontier.json'), frontier)],
+                [join(out, 'frontier.csv'), () => writeFileAtomic(join(out, 'frontier.csv'), frontierCsv(frontier))],
+                [join(out, 'frontier.svg'), () => writeFileAtomic(join(out, 'frontier.svg'), svg())],
+                [join(out, 'report.html'), () => writeFileAtomic(join(out, 'report.html'), report())],
+              ] as const)),
+          ...(flags.plot === undefined ? [] : [[flags.plot, () => writePlot(flags.plot!, svg())] as const]),
+          ...(flags.report === undefined ? [] : [[flags.report, () => writeFileAtomic(flags.report!, report())] as const]),
+        ])
+        if (written.length > 0 && !flags.json) process.stdout.write(`wrote ${written.join(', ')}\n`)
+      }),
+    )
+}
