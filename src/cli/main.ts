@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander'
 import { registerBatch } from './commands/batch.ts'
 import { registerCost } from './commands/cost.ts'
+import { registerDemo } from './commands/demo.ts'
 import { registerGpus } from './commands/gpus.ts'
 import { registerModels } from './commands/models.ts'
 import { registerPareto } from './commands/pareto.ts'
@@ -27,6 +28,7 @@ registerServe(program)
 registerSearch(program)
 registerPareto(program)
 registerBatch(program)
+registerDemo(program)
 
 try {
   await program.parseAsync(process.argv)

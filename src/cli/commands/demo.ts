@@ -1,0 +1,67 @@
+/**
+ * The main job, run by `npm start`: Puzzle's headline setting on embedded
+ * presets (no input, no GPU, no network). Llama-3.3-70B on one H100 in fp8 at
+ * about twice the parent's throughput, 128 input / 1024 output tokens; writes
+ * the result, the frontier at the chosen batch and the HTML report under out/.
+ */
+import { join, resolve } from 'node:path'
+import type { Command } from 'commander'
+import { Effect } from 'effect'
+import { requestFromOptions, type SearchOptions } from '../../search/pipeline/options.ts'
+import { runFrontier } from '../../search/pipeline/run-frontier.ts'
+import { runSearch } from '../../search/pipeline/run-search.ts'
+import { architectureMapSvg, frontierSvg, reportHtml, svgToPng } from '../../../viz/index.ts'
+import { writeFileAtomic, writeJson, writeSteps } from '../outputs.ts'
+import { frontierPlot, searchReport } from '../report-data.ts'
+import { action } from '../run-action.ts'
+import { frontierCsv, frontierSeriesName } from './pareto.ts'
+import { renderSearch, runOrThrow, writeSearchOutputs } from './search.ts'
+
+export const demoOptions: SearchOptions = {
+  parent: 'llama-3.3-70b',
+  gpu: 'h100-sxm',
+  weights: 'fp8',
+  activations: 'fp8',
+  kv: 'fp8',
+  scenarios: [{ input: 128, output: 1024, batch: 'auto' }],
+  speedup: 2,
+  space: 'puzzle',
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('the main job on embedded defaults: Llama-3.3-70B → a child at ~2× throughput on one H100 (fp8, 128/1024), with frontier and report')
+    .option('--out <dir>', 'output directory', 'out')
+    .action(
+      action(async (flags: { out: string }) => {
+        const out = flags.out
+        process.stdout.write(`nas-sim demo: searching ${demoOptions.parent} on one ${demoOptions.gpu} (fp8, 128/1024 tokens) for ${demoOptions.speedup}× the parent's throughput…\n`)
+        const req = await runOrThrow(requestFromOptions(demoOptions))
+        const result = await runOrThrow(runSearch(req))
+        process.stdout.write(`${renderSearch(result)}\n\n`)
+        const written: string[] = []
+        writeSearchOutputs(join(out, 'search'), result, req, demoOptions, written)
+
+        const batch = result.child.scenarios[0]!.child.batch
+        process.stdout.write(`tracing the exact frontier at batch ${batch}…\n`)
+        const frontier = await Effect.runPromise(Effect.result(runFrontier({ ...req, target: { kind: 'none' }, scenarios: [{ ...req.scenarios[0]!, batch }] })))
+        if (frontier._tag === 'Failure') {
+          process.stdout.write(`frontier not traced: ${frontier.failure.message}\n`)
+        } else {
+          const f = frontier.success
+          const plot = frontierPlot(f, result, frontierSeriesName(f))
+          writeSteps(written, [
+            [join(out, 'frontier', 'frontier.json'), () => writeJson(join(out, 'frontier', 'frontier.json'), f)],
+            [join(out, 'frontier', 'frontier.csv'), () => writeFileAtomic(join(out, 'frontier', 'frontier.csv'), frontierCsv(f))],
+            [join(out, 'frontier', 'frontier.png'), () => writeFileAtomic(join(out, 'frontier', 'frontier.png'), svgToPng(frontierSvg(plot)))],
+          ])
+          writeSteps(written, [[join(out, 'report.html'), () => writeFileAtomic(join(out, 'report.html'), reportHtml(searchReport(result, req.deployment, f)))]])
+          process.stdout.write(`frontier: ${f.points.length} points in ${f.seconds.toFixed(2)} s\n`)
+        }
+        const map = architectureMapSvg({ parent: result.parent.architecture, children: [result.child.architecture] })
+        writeSteps(written, [[join(out, 'architecture-map.png'), () => writeFileAtomic(join(out, 'architecture-map.png'), svgToPng(map))]])
+        process.stdout.write(`\nwrote:\n${written.map((p) => `  ${resolve(p)}`).join('\n')}\nopen ${resolve(out, written.some((p) => p.endsWith(join(out, 'report.html'))) ? 'report.html' : 'search/report.html')} in a browser for the report\n`)
+      }),
+    )
+}
