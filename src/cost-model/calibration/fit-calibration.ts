@@ -50,11 +50,11 @@ export const defaultFolds = 5
 
 /** Fitted values keep four significant digits: the file stays readable and the stated errors are those of the written numbers. */
 const significantDigits = 4
-/** Overheads are kept to the nanosecond, far below what a CUDA-event timing resolves; a fitted 1e-30 µs is written as 0. */
-const overheadResolutionUs = 1e-3
+/** Overheads (µs) keep three decimals, a nanosecond, far below what a CUDA-event timing resolves; a fitted 1e-30 µs is written as 0. */
+const overheadDecimals = 3
 
 function rounded(v: number, field: string): number {
-  return field.endsWith('Us') ? Math.round(v / overheadResolutionUs) * overheadResolutionUs : Number(v.toPrecision(significantDigits))
+  return field.endsWith('Us') ? Number(v.toFixed(overheadDecimals)) : Number(v.toPrecision(significantDigits))
 }
 
 function roundParameters(p: CalibrationParameters): CalibrationParameters {

@@ -15,9 +15,9 @@ import type { EfficiencyModel } from '../efficiency.ts'
 import type { SystemSpec } from '../hardware/system.ts'
 import { queryShape } from '../predict.ts'
 import { calibratedEfficiency, familyOf } from './calibrated-efficiency.ts'
-import { levenbergMarquardt } from './levenberg-marquardt.ts'
+import { levenbergMarquardt, type LeastSquaresResult } from './levenberg-marquardt.ts'
 import type { Measurement } from './measurements.ts'
-import { fromVector, slotName, slotsOf, toVector } from './parameter-vector.ts'
+import { fromVector, isFractionSlot, slotName, slotsOf, toVector, type ParameterSlot } from './parameter-vector.ts'
 import { parameterFamilies, type CalibrationParameters, type ParameterFamily, type PrecisionParameters } from './parameters.ts'
 import { startingParameters } from './starting-point.ts'
 
@@ -86,6 +86,19 @@ export function fitStages(rows: readonly PreparedRow[]): FitStage[] {
   }
 }
 
+/**
+ * Scale of the extra starting points: half points and overheads a factor 4 below
+ * and above the start. Where a compute term and a memory term can explain the
+ * same rows (a GEMM's M½ and its bandwidth), least squares from one start can
+ * settle in the wrong one; the best of three starts is kept.
+ */
+const restartFactor = 4
+
+function restarts(start: readonly number[], slots: readonly ParameterSlot[]): number[][] {
+  const shifted = (sign: number) => start.map((v, i) => (isFractionSlot(slots[i]!) ? v : v + sign * Math.log(restartFactor)))
+  return [start.slice(), shifted(-1), shifted(1)]
+}
+
 /** Fits one math precision's parameters to rows that all run at it: stage by stage, then all together. */
 export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, math: Precision): PrecisionFit {
   const headDims = rows.flatMap((r) => r.kernels.flatMap((k) => (k.attention === undefined ? [] : [k.attention.headDim])))
@@ -105,7 +118,14 @@ export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, m
       })
       return r
     }
-    parameters = fromVector(levenbergMarquardt(residuals, toVector(base, slots)).x, slots, base)
+    const start = toVector(base, slots)
+    const starts = stage === stages.at(-1) ? [start] : restarts(start, slots)
+    let best: LeastSquaresResult | undefined
+    for (const x0 of starts) {
+      const result = levenbergMarquardt(residuals, x0)
+      if (best === undefined || result.cost < best.cost) best = result
+    }
+    parameters = fromVector(best!.x, slots, base)
     for (const f of stage.families) seen.add(f)
   }
   const unconstrained = slotsOf(

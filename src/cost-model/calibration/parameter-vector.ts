@@ -15,7 +15,8 @@ export interface ParameterSlot {
 
 type Fields = Record<string, number | Record<string, number>>
 
-const isFraction = (slot: ParameterSlot) => slot.key === undefined && slot.field.endsWith('Fraction')
+/** Fractions live in the vector as logits; everything else as logarithms. */
+export const isFractionSlot = (slot: ParameterSlot) => slot.key === undefined && slot.field.endsWith('Fraction')
 
 function fieldsOf(p: PrecisionParameters, family: ParameterFamily): Fields {
   return p[family] as unknown as Fields
@@ -44,7 +45,7 @@ function valueAt(p: PrecisionParameters, slot: ParameterSlot): number {
 export function toVector(p: PrecisionParameters, slots: readonly ParameterSlot[]): number[] {
   return slots.map((slot) => {
     const v = valueAt(p, slot)
-    return isFraction(slot) ? Math.log(v / (1 - v)) : Math.log(v)
+    return isFractionSlot(slot) ? Math.log(v / (1 - v)) : Math.log(v)
   })
 }
 
@@ -56,7 +57,7 @@ export function fromVector(x: readonly number[], slots: readonly ParameterSlot[]
   }
   slots.forEach((slot, i) => {
     const t = x[i]!
-    const value = isFraction(slot) ? 1 / (1 + Math.exp(-t)) : Math.exp(t)
+    const value = isFractionSlot(slot) ? 1 / (1 + Math.exp(-t)) : Math.exp(t)
     const fields = families[slot.family]!
     if (slot.key === undefined) fields[slot.field] = value
     else (fields[slot.field] as Record<string, number>)[slot.key] = value
