@@ -98,6 +98,8 @@ function attentionBlock(mixer: MixerSpec, heads: number, at: string): Result.Res
       return Result.succeed({ ...disabledAttention, no_op: false, replace_with_linear: true })
     case 'mamba2':
       return fail(at, 'Mamba-2 mixers cannot be expressed; DeciLM layers hold only Llama attention and FFN blocks')
+    case 'hybrid-heads':
+      return fail(at, 'Hymba hybrid-head mixers cannot be expressed; DeciLM layers hold only Llama attention and FFN blocks')
     case 'attention':
       if (mixer.sharesKv === true) return fail(`${at}.sharesKv`, 'cross-layer KV sharing cannot be expressed in DeciLM; expected false')
       if (mixer.heads !== heads) return fail(`${at}.heads`, `expected ${heads} like the first attention layer (DeciLM has one num_attention_heads), got ${mixer.heads}`)

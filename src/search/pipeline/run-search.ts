@@ -21,7 +21,7 @@ import { buildProblem, objectiveOf } from './build-problem.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
-export type SearchError = InfeasibleBudget | InvalidInput | InvalidSearchProblem | SolverFailed
+export type SearchError = InfeasibleBudget | InvalidInput | InvalidSearchProblem | SolverFailed | SearchInfeasible
 
 /** Batches `auto` tries: powers of two up to 4096. */
 export const autoBatches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const
