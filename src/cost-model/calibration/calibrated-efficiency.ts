@@ -7,9 +7,9 @@
  *   2·M·N·K FLOPs a GEMM pays work in proportion to its weights N·K (a small-M
  *   GEMM leaves tensor-core tiles partly empty) and to its outputs M·N (the
  *   epilogue that writes them is not overlapped with the main loop);
- * - a GEMM's bandwidth fraction grows with its independent tiles T (128 × 128
- *   output tiles, times K/N when split-K applies) as b · T / (T + T½): a
- *   weight-streaming GEMM with few tiles runs on few SMs;
+ * - a GEMM's bandwidth fraction grows with its independent 128 × 128 tiles
+ *   T = ⌈M/128⌉ · max(N, K)/128 (K counts when split-K applies) as
+ *   b · T / (T + T½): a weight-streaming GEMM with few tiles runs on few SMs;
  * - attention's fractions are scaled by a fitted speed per head dimension
  *   (relative to 128), since attention kernels are compiled per head dimension;
  *   decode attention has its own compute fraction, far below prefill's (one
@@ -35,12 +35,13 @@ function saturating(value: number, x: number, half: number): number {
 const tileEdge = 128
 
 /**
- * Independent pieces of work of an M × N × K GEMM: its 128 × 128 output tiles,
- * times K / N when the weight is taller than wide, since GEMM libraries then
- * split K across thread blocks (split-K) to occupy the SMs.
+ * Independent pieces of work of an M × N × K GEMM, in 128 × 128 tiles: ⌈M/128⌉
+ * rows of tiles across the wider of N and K, since when the weight is taller
+ * than wide (K > N) GEMM libraries split K across thread blocks (split-K) to
+ * occupy the SMs.
  */
 function parallelTiles(m: number, n: number, k: number): number {
-  return Math.ceil(m / tileEdge) * Math.ceil(n / tileEdge) * Math.max(1, k / n)
+  return (Math.ceil(m / tileEdge) * Math.max(n, k)) / tileEdge
 }
 
 /** Attention or scan work for one new token per sequence is decode; a kernel without a shape counts as prefill. */

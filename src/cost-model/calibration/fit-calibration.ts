@@ -66,8 +66,8 @@ function methodText(folds: number): string {
     'Each kernel takes max(FLOPs / (peak × compute fraction), bytes / (bandwidth × bandwidth fraction)) + overhead, ' +
     'with a compute fraction, a bandwidth fraction and an overhead per kernel family (GEMM, prefill and decode attention, ' +
     'prefill and decode scan, element-wise) and math precision. Shape effects: a GEMM’s compute fraction is ' +
-    'f·M/(M+M½)·K/(K+K½) and its bandwidth fraction b·T/(T+T½) in its independent 128×128 tiles T (times K/N when K > N, ' +
-    'for split-K); attention’s fractions are scaled by fitted speeds per head dimension relative to 128 (for decode, separate ' +
+    'f·M/(M+M½)·K/(K+K½) and its bandwidth fraction b·T/(T+T½) in its independent 128×128 tiles T = ⌈M/128⌉·max(N, K)/128 ' +
+    '(K counts when split-K applies); attention’s fractions are scaled by fitted speeds per head dimension relative to 128 (for decode, separate ' +
     'compute and streaming speeds). A block’s time is ' +
     'the sum of its kernels’. The parameters of each precision are fitted to the measured block times by Levenberg–Marquardt ' +
     'least squares on log(predicted / measured), starting from the datasheet efficiencies: first GEMM and element-wise ' +

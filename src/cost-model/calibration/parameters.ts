@@ -16,7 +16,7 @@ export interface GemmParameters {
   readonly halfComputeInputs: number
   /** Fraction of peak memory bandwidth a memory-bound GEMM (small M: weight streaming) approaches with many output tiles, (0, 1]. */
   readonly bandwidthFraction: number
-  /** Independent tiles (128 × 128 output tiles, times K/N when K > N) at which a GEMM reaches half of `bandwidthFraction`. */
+  /** Independent 128 × 128 tiles, ⌈M/128⌉ · max(N, K)/128, at which a GEMM reaches half of `bandwidthFraction`. */
   readonly halfBandwidthTiles: number
   /** Fixed time per GEMM, microseconds. */
   readonly overheadUs: number
