@@ -11,7 +11,9 @@
  *   T = ⌈M/128⌉ · max(N, K)/128 (K counts when split-K applies) as
  *   b · T / (T + T½): a weight-streaming GEMM with few tiles runs on few SMs;
  * - attention's fractions are scaled by a fitted speed per head dimension
- *   (relative to 128), since attention kernels are compiled per head dimension;
+ *   (relative to 128), since attention kernels are compiled per head dimension,
+ *   and prefill's compute fraction by (S / S padded to a multiple of 128)², as
+ *   attention kernels compute whole 128 × 128 score tiles;
  *   decode attention has its own compute fraction, far below prefill's (one
  *   query row per head fills little of a tensor-core tile), and separate compute
  *   and streaming speeds per head dimension.
@@ -31,7 +33,7 @@ function saturating(value: number, x: number, half: number): number {
   return (value * x) / (x + half)
 }
 
-/** Output tile edge for counting a GEMM's independent work: 128, the common Hopper tensor-core tile (CUTLASS's default 128 × 128 × 64 shape). */
+/** Tile edge of GEMM and attention kernels: 128, the common Hopper tensor-core tile (CUTLASS's 128 × 128 × 64 GEMM tile; FlashAttention-3's 128-row query tiles). */
 const tileEdge = 128
 
 /**
@@ -42,6 +44,16 @@ const tileEdge = 128
  */
 function parallelTiles(m: number, n: number, k: number): number {
   return (Math.ceil(m / tileEdge) * Math.max(n, k)) / tileEdge
+}
+
+/**
+ * Share of the computed score tiles that a prefill of S tokens uses: attention
+ * kernels compute whole 128 × 128 tiles of the S × S score matrix, so a short
+ * sequence pays as if padded to a multiple of 128 in queries and in keys.
+ */
+function scoreTileUse(queries: number): number {
+  const used = queries / (tileEdge * Math.ceil(queries / tileEdge))
+  return used * used
 }
 
 /** Attention or scan work for one new token per sequence is decode; a kernel without a shape counts as prefill. */
@@ -98,7 +110,8 @@ export function calibratedEfficiency(cal: { readonly name: string; readonly para
             return a.computeFraction * headDimSpeed(a.headDimComputeSpeeds, k.attention?.headDim)
           }
           const a = of(k).attentionPrefill
-          return a.computeFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim)
+          const fraction = a.computeFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim)
+          return k.attention === undefined ? fraction : fraction * scoreTileUse(k.attention.queries)
         }
         case 'scan':
           return (isDecode(k) ? of(k).scanDecode : of(k).scanPrefill).computeFraction

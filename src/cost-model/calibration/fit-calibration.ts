@@ -68,7 +68,8 @@ function methodText(folds: number): string {
     'prefill and decode scan, element-wise) and math precision. Shape effects: a GEMM’s compute fraction is ' +
     'f·M/(M+M½)·K/(K+K½) and its bandwidth fraction b·T/(T+T½) in its independent 128×128 tiles T = ⌈M/128⌉·max(N, K)/128 ' +
     '(K counts when split-K applies); attention’s fractions are scaled by fitted speeds per head dimension relative to 128 (for decode, separate ' +
-    'compute and streaming speeds). A block’s time is ' +
+    'compute and streaming speeds), and prefill’s compute fraction by (S / S padded to a multiple of 128)² for whole 128×128 score tiles. ' +
+    'A block’s time is ' +
     'the sum of its kernels’. The parameters of each precision are fitted to the measured block times by Levenberg–Marquardt ' +
     'least squares on log(predicted / measured), starting from the datasheet efficiencies: first GEMM and element-wise ' +
     'parameters on the blocks made only of those (linear, FFN), then each further family on the blocks that add it ' +
