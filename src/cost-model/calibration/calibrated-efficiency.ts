@@ -11,7 +11,8 @@
  *   T = ⌈M/128⌉ · max(N, K)/128 (K counts when split-K applies) as
  *   b · T / (T + T½): a weight-streaming GEMM with few tiles runs on few SMs;
  * - attention's fractions are scaled by a fitted speed per head dimension
- *   (relative to 128), since attention kernels are compiled per head dimension,
+ *   (relative to 128, the product capped at 1), since attention kernels are
+ *   compiled per head dimension,
  *   and prefill's compute fraction by (S / S padded to a multiple of 128)², as
  *   attention kernels compute whole 128 × 128 score tiles;
  *   decode attention has its own compute fraction, far below prefill's (one
@@ -107,10 +108,10 @@ export function calibratedEfficiency(cal: { readonly name: string; readonly para
         case 'attention': {
           if (isDecode(k)) {
             const a = of(k).attentionDecode
-            return a.computeFraction * headDimSpeed(a.headDimComputeSpeeds, k.attention?.headDim)
+            return Math.min(1, a.computeFraction * headDimSpeed(a.headDimComputeSpeeds, k.attention?.headDim))
           }
           const a = of(k).attentionPrefill
-          const fraction = a.computeFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim)
+          const fraction = Math.min(1, a.computeFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim))
           return k.attention === undefined ? fraction : fraction * scoreTileUse(k.attention.queries)
         }
         case 'scan':
@@ -130,10 +131,10 @@ export function calibratedEfficiency(cal: { readonly name: string; readonly para
         case 'attention': {
           if (isDecode(k)) {
             const a = of(k).attentionDecode
-            return a.bandwidthFraction * headDimSpeed(a.headDimBandwidthSpeeds, k.attention?.headDim)
+            return Math.min(1, a.bandwidthFraction * headDimSpeed(a.headDimBandwidthSpeeds, k.attention?.headDim))
           }
           const a = of(k).attentionPrefill
-          return a.bandwidthFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim)
+          return Math.min(1, a.bandwidthFraction * headDimSpeed(a.headDimSpeeds, k.attention?.headDim))
         }
         case 'scan':
           return (isDecode(k) ? of(k).scanDecode : of(k).scanPrefill).bandwidthFraction

@@ -17,7 +17,7 @@ import { queryShape } from '../predict.ts'
 import { calibratedEfficiency, familyOf } from './calibrated-efficiency.ts'
 import { levenbergMarquardt, type LeastSquaresResult } from './levenberg-marquardt.ts'
 import type { Measurement } from './measurements.ts'
-import { fromVector, isFractionSlot, slotName, slotsOf, toVector, type ParameterSlot } from './parameter-vector.ts'
+import { fromVector, isFractionSlot, parameterValue, slotName, slotsOf, toVector, type ParameterSlot } from './parameter-vector.ts'
 import { parameterFamilies, type CalibrationParameters, type ParameterFamily, type PrecisionParameters } from './parameters.ts'
 import { startingParameters } from './starting-point.ts'
 
@@ -42,7 +42,7 @@ export function predictedSeconds(row: PreparedRow, system: SystemSpec, efficienc
 
 export interface PrecisionFit {
   readonly parameters: PrecisionParameters
-  /** Parameters of families no row contains (`family.field`); they keep their starting (datasheet) values. */
+  /** Parameters no row depends on (`family.field[.key]`): of families no row contains, or no row binds; they keep their starting (datasheet) values. */
   readonly unconstrained: readonly string[]
 }
 
@@ -87,27 +87,37 @@ export function fitStages(rows: readonly PreparedRow[]): FitStage[] {
 }
 
 /**
- * Scale of the extra starting points: half points and overheads a factor 4 below
- * and above the start. Where a compute term and a memory term can explain the
- * same rows (a GEMM's M½ and its bandwidth), least squares from one start can
- * settle in the wrong one; the best of three starts is kept.
+ * Scale of the extra starting points: the half points and overheads a factor 4
+ * below and above the start. Where a compute term and a memory term can explain the same
+ * rows (a GEMM's M½ and its bandwidth), least squares from one start can settle
+ * in the wrong one; the best of three starts is kept.
  */
 const restartFactor = 4
 
+/** Half points and overheads are restarted; fractions and head-dim speeds (ratios near 1) are not. */
+const isRestarted = (slot: ParameterSlot) => slot.key === undefined && !isFractionSlot(slot)
+
 function restarts(start: readonly number[], slots: readonly ParameterSlot[]): number[][] {
-  const shifted = (sign: number) => start.map((v, i) => (isFractionSlot(slots[i]!) ? v : v + sign * Math.log(restartFactor)))
+  const shifted = (sign: number) => start.map((v, i) => (isRestarted(slots[i]!) ? v + sign * Math.log(restartFactor) : v))
   return [start.slice(), shifted(-1), shifted(1)]
+}
+
+/** A fraction within this of 0 or 1, or a positive value below it, sits on its bound: the rows push it there, so it is determined. */
+const boundTolerance = 1e-3
+
+function atBound(slot: ParameterSlot, value: number): boolean {
+  return isFractionSlot(slot) ? value < boundTolerance || value > 1 - boundTolerance : value < boundTolerance
 }
 
 /** Fits one math precision's parameters to rows that all run at it: stage by stage, then all together. */
 export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, math: Precision): PrecisionFit {
   const headDims = rows.flatMap((r) => r.kernels.flatMap((k) => (k.attention === undefined ? [] : [k.attention.headDim])))
   let parameters = startingParameters(math, headDims)
-  const seen = new Set<ParameterFamily>()
   const stages = fitStages(rows)
   // The staged fit is the start of a last joint fit of every family to every row.
-  stages.push({ families: stages.flatMap((stage) => stage.families), rows })
-  for (const stage of stages) {
+  const joint = { families: stages.flatMap((stage) => stage.families), rows }
+  let free: ParameterSlot[] = []
+  for (const stage of [...stages, joint]) {
     const base = parameters
     const slots = slotsOf(stage.families, base)
     const residuals = (x: readonly number[]) => {
@@ -119,19 +129,18 @@ export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, m
       return r
     }
     const start = toVector(base, slots)
-    const starts = stage === stages.at(-1) ? [start] : restarts(start, slots)
     let best: LeastSquaresResult | undefined
-    for (const x0 of starts) {
+    for (const x0 of stage === joint ? [start] : restarts(start, slots)) {
       const result = levenbergMarquardt(residuals, x0)
       if (best === undefined || result.cost < best.cost) best = result
     }
     parameters = fromVector(best!.x, slots, base)
-    for (const f of stage.families) seen.add(f)
+    // Parameters no row depends on (a head dim whose decode rows are all compute-bound has no say in its streaming speed).
+    const fitted = parameters
+    if (stage === joint) free = slots.filter((slot, i) => best!.sensitivity[i] === 0 && !atBound(slot, parameterValue(fitted, slot)))
   }
-  const unconstrained = slotsOf(
-    parameterFamilies.filter((f) => !seen.has(f)),
-    parameters,
-  ).map(slotName)
+  const seen = new Set(joint.families)
+  const unconstrained = [...slotsOf(parameterFamilies.filter((f) => !seen.has(f)), parameters), ...free].map(slotName)
   return { parameters, unconstrained }
 }
 

@@ -37,14 +37,15 @@ export function slotName(slot: ParameterSlot): string {
   return slot.key === undefined ? `${slot.family}.${slot.field}` : `${slot.family}.${slot.field}.${slot.key}`
 }
 
-function valueAt(p: PrecisionParameters, slot: ParameterSlot): number {
+/** The number a slot names. */
+export function parameterValue(p: PrecisionParameters, slot: ParameterSlot): number {
   const v = fieldsOf(p, slot.family)[slot.field]!
   return typeof v === 'number' ? v : v[slot.key!]!
 }
 
 export function toVector(p: PrecisionParameters, slots: readonly ParameterSlot[]): number[] {
   return slots.map((slot) => {
-    const v = valueAt(p, slot)
+    const v = parameterValue(p, slot)
     return isFractionSlot(slot) ? Math.log(v / (1 - v)) : Math.log(v)
   })
 }
