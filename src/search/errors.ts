@@ -15,26 +15,24 @@ export class InvalidSearchProblem extends Data.TaggedError('InvalidSearchProblem
 
 /**
  * No child meets every constraint. Names the first constraint that cannot be
- * met and the nearest value achievable for it: the smallest total of a budget,
- * or the largest number of tagged layers.
+ * met (tag counts first, then budgets, each in the order given) and the
+ * nearest value achievable for it while the fixed/allowed variants and the
+ * constraints before it (`held`) are kept: the smallest total of a budget, or
+ * the largest number of tagged layers.
  */
 export class SearchInfeasible extends Data.TaggedError('SearchInfeasible')<{
   readonly constraint: Budget | AtLeastTagged
-  /** The best value the constrained quantity can reach under `given`. */
+  /** The best value the constrained quantity can reach while `held` is met. */
   readonly nearest: number
-  /**
-   * What `nearest` was computed under: the structural constraints alone (fixed
-   * and allowed variants, tag counts) or those plus every other budget.
-   */
-  readonly given: 'structure' | 'structure and other budgets'
+  /** The constraints met while computing `nearest`, besides the fixed and allowed variants. */
+  readonly held: readonly (Budget | AtLeastTagged)[]
 }> {
   override get message(): string {
+    const describe = (c: Budget | AtLeastTagged) => ('type' in c ? `at least ${c.count} layers tagged ${c.tag}` : `${c.name} ≤ ${c.max}`)
+    const under = ['the structural constraints', ...this.held.map(describe)].join(' and ')
     const c = this.constraint
-    const under = this.given === 'structure' ? 'the structural constraints' : 'the other constraints'
-    if ('type' in c) {
-      return `infeasible: at least ${c.count} layers tagged ${c.tag} cannot be met; at most ${this.nearest} are possible under ${under}`
-    }
-    return `infeasible: ${c.name} ≤ ${c.max} cannot be met; the best achievable under ${under} is ${this.nearest}`
+    if ('type' in c) return `infeasible: ${describe(c)} cannot be met; at most ${this.nearest} are possible under ${under}`
+    return `infeasible: ${describe(c)} cannot be met; the best achievable under ${under} is ${this.nearest}`
   }
 }
 

@@ -32,6 +32,12 @@ function spreads(input: DpInput): Float64Array {
 }
 
 /**
+ * A swap must remove at least this share of the excess: smaller gains are
+ * rounding noise, and accepting them lets two swaps undo each other forever.
+ */
+const minimumGain = 1e-9
+
+/**
  * Repeatedly applies the single-layer swap that removes the most excess per
  * unit of objective given up, until nothing exceeds its bound or no swap helps.
  */
@@ -49,7 +55,7 @@ function repair(input: DpInput, choice: Int32Array, scales: Float64Array): boole
         if (k === from) continue
         for (let d = 0; d < D; d++) trial[d] = used[d]! + layer.a[d]![k]! - layer.a[d]![from]!
         const gain = current - excess(input, trial, scales)
-        if (gain <= 0) continue
+        if (gain <= minimumGain * current) continue
         const score = (layer.q[k]! - layer.q[from]!) / gain
         if (best === undefined || score < best.score) best = { layer: l, option: k, score }
       }

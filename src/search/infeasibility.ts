@@ -1,10 +1,6 @@
 /**
  * Explains an infeasible problem by the nearest achievable value of the
- * constraint that breaks it. Tag counts are checked first (alone, then given
- * the other tag counts), then budgets (alone under the structural
- * constraints, then given the other budgets too); the first that cannot be
- * met is reported with the best value it can reach, e.g. the smallest
- * achievable runtime.
+ * constraint that breaks it, e.g. the smallest achievable runtime.
  */
 import type { CompiledProblem, Row } from './compile.ts'
 import type { CompiledSolver } from './compiled-solver.ts'
@@ -34,30 +30,26 @@ function reach(solve: CompiledSolver, problem: CompiledProblem): Reach {
 
 /**
  * The first constraint that cannot be met, with its nearest achievable value,
- * for a problem known to be infeasible. `compiled` must be `problem` compiled
- * without extra rows.
+ * for a problem known to be infeasible. Constraints are taken in turn (tag
+ * counts, then budgets); each is optimised while all earlier ones are held,
+ * so the first whose optimum misses its bound is the one to report. The last
+ * one always misses when the problem is infeasible. `compiled` must be
+ * `problem` compiled without extra rows.
  */
 export function explainInfeasibility(problem: SearchProblem, compiled: CompiledProblem, solve: CompiledSolver): SearchInfeasible | SolverFailed {
   const rows = compiled.rows.map((row, index) => ({ row, index }))
-  const tags = rows.filter(({ row }) => isTagCount(row))
-  const budgets = rows.filter(({ row }) => isBudget(row))
-  const passes: { readonly group: typeof rows; readonly keep: (target: number) => (row: Row, i: number) => boolean; readonly given: SearchInfeasible['given'] }[] = [
-    { group: tags, keep: () => () => false, given: 'structure' },
-    { group: tags, keep: (t) => (row, i) => isTagCount(row) && i !== t, given: 'structure' },
-    { group: budgets, keep: () => (row) => isTagCount(row), given: 'structure' },
-    { group: budgets, keep: (t) => (_, i) => i !== t, given: 'structure and other budgets' },
-  ]
-  for (const { group, keep, given } of passes) {
-    for (const { row, index } of group) {
-      const reached = reach(solve, minimiseRow(compiled, index, keep(index)))
-      if (reached._tag === 'SolverFailed') return reached
-      if (reached._tag === 'Unreachable' || reached.value <= row.bound) continue
-      if (isTagCount(row)) return new SearchInfeasible({ constraint: row.source, nearest: Math.round(-reached.value), given })
-      if (isBudget(row)) {
-        const base = row.source.kind === 'cost' ? (problem.baseCosts?.[row.source.name] ?? 0) : 0
-        return new SearchInfeasible({ constraint: row.source, nearest: reached.value + base, given })
-      }
+  const order = [...rows.filter(({ row }) => isTagCount(row)), ...rows.filter(({ row }) => isBudget(row))]
+  for (const [position, { row, index }] of order.entries()) {
+    const earlier = order.slice(0, position)
+    const reached = reach(solve, minimiseRow(compiled, index, (_, i) => earlier.some((e) => e.index === i)))
+    if (reached._tag === 'SolverFailed') return reached
+    if (reached._tag === 'Unreachable' || reached.value <= row.bound) continue
+    const held = earlier.flatMap(({ row: r }) => (isBudget(r) || isTagCount(r) ? [r.source] : []))
+    if (isTagCount(row)) return new SearchInfeasible({ constraint: row.source, nearest: Math.round(-reached.value), held })
+    if (isBudget(row)) {
+      const base = row.source.kind === 'cost' ? (problem.baseCosts?.[row.source.name] ?? 0) : 0
+      return new SearchInfeasible({ constraint: row.source, nearest: reached.value + base, held })
     }
   }
-  return new SolverFailed({ method: 'infeasibility analysis', reason: 'the problem is infeasible, yet every constraint can be met given the others (a solver tolerance issue)' })
+  return new SolverFailed({ method: 'infeasibility analysis', reason: 'the problem is infeasible, yet its constraints can be met one after another (a solver tolerance issue)' })
 }

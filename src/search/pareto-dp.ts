@@ -16,7 +16,8 @@
  */
 import { completionBound, type Envelope } from './completion-bound.ts'
 import type { DpInput } from './dp-input.ts'
-import { dominanceFilter } from './dominance.ts'
+import { dominanceFilter, type DominanceFilter } from './dominance.ts'
+import { mergeStaircases } from './merge-one-dimension.ts'
 import { emptyStates, pushState, type StateSet } from './state-set.ts'
 
 export interface DpOptions {
@@ -26,12 +27,6 @@ export interface DpOptions {
   readonly upperBound: number
   /** The run gives up when a layer keeps more states than this. */
   readonly stateLimit: number
-  /**
-   * Keep only this many states per layer, those with the lowest objective plus
-   * completion bound: a heuristic (beam search) that finds a good solution
-   * fast, after which an exact run uses it as `upperBound`. Absent: exact.
-   */
-  readonly beamWidth?: number
 }
 
 /** The final states and, per layer, where each state came from. */
@@ -60,20 +55,106 @@ const pruneMargin = 1e-12
 
 /** States whose bound reaches this cannot improve on a solution of objective `upperBound`. */
 export function improvementThreshold(upperBound: number): number {
-  return upperBound - pruneMargin * Math.abs(upperBound)
+  return Number.isFinite(upperBound) ? upperBound - pruneMargin * Math.abs(upperBound) : upperBound
+}
+
+interface MergeContext {
+  readonly input: DpInput
+  readonly options: DpOptions
+  readonly filter: DominanceFilter
+  readonly threshold: number
+  /** Per dimension, the largest sum after this layer that the cheapest remaining layers still fit. */
+  readonly caps: Float64Array
+  /** Per dimension, the sum after this layer at or below which no completion can break the bound (−∞: never). */
+  readonly clampAt: Float64Array
+  readonly shift: Float64Array
+  readonly candidate: Float64Array
+  readonly carried: Float64Array
+}
+
+/** Writes into `out` the nondominated states of `kept` ∪ (`previous` shifted by `option` of layer `l`), any number of dimensions. */
+function mergeShifted(context: MergeContext, kept: StateSet, previous: StateSet, out: StateSet, l: number, option: number): void {
+  const { input, options, filter, threshold, caps, clampAt, shift, candidate, carried } = context
+  const D = caps.length
+  const layer = input.layers[l]!
+  const next = l + 1
+  const prune = options.envelope !== undefined && Number.isFinite(options.upperBound)
+  for (let d = 0; d < D; d++) shift[d] = layer.a[d]![option]!
+  const qShift = layer.q[option]!
+  out.size = 0
+  filter.reset()
+  let i = 0
+  let j = 0
+  let candidateQ = 0
+  // Moves j to the next previous state that survives the shift; false when none is left.
+  const advance = (): boolean => {
+    for (; j < previous.size; j++) {
+      const k0 = previous.keys[0]![j]! + shift[0]!
+      if (k0 > caps[0]!) {
+        j = previous.size
+        return false
+      }
+      candidate[0] = k0
+      let fits = true
+      for (let d = 1; d < D && fits; d++) {
+        let k = previous.keys[d]![j]! + shift[d]!
+        if (k > caps[d]!) fits = false
+        else if (k <= clampAt[d]!) k = -Infinity
+        candidate[d] = k
+      }
+      if (!fits) continue
+      candidateQ = previous.q[j]! + qShift
+      if (prune && candidateQ + completionBound(options.envelope!, next, candidate) >= threshold) continue
+      return true
+    }
+    return false
+  }
+  let has = advance()
+  while (i < kept.size || has) {
+    const takeKept =
+      i < kept.size && (!has || kept.keys[0]![i]! < candidate[0]! || (kept.keys[0]![i]! === candidate[0]! && kept.q[i]! <= candidateQ))
+    if (takeKept) {
+      for (let d = 0; d < D; d++) carried[d] = kept.keys[d]![i]!
+      if (filter.admits(carried, kept.q[i]!, out)) pushState(out, carried, kept.q[i]!, kept.parent[i]!, kept.option[i]!)
+      i++
+    } else {
+      if (filter.admits(candidate, candidateQ, out)) pushState(out, candidate, candidateQ, j, option)
+      j++
+      has = advance()
+    }
+  }
+}
+
+/** The same merge for one dimension, through the staircase fast path. */
+function mergeShiftedOneDimension(context: MergeContext, kept: StateSet, previous: StateSet, out: StateSet, l: number, option: number): void {
+  const { input, options, threshold, caps, candidate } = context
+  const layer = input.layers[l]!
+  const envelope = options.envelope
+  const next = l + 1
+  const accept =
+    envelope !== undefined && Number.isFinite(options.upperBound)
+      ? (key: number, q: number) => {
+          candidate[0] = key
+          return q + completionBound(envelope, next, candidate) < threshold
+        }
+      : undefined
+  mergeStaircases(kept, previous, out, { a: layer.a[0]![option]!, q: layer.q[option]!, option, cap: caps[0]! }, accept)
 }
 
 export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
   const D = input.bounds.length
-  const filter = dominanceFilter(D)
-  const prune = options.envelope !== undefined && Number.isFinite(options.upperBound)
-  const threshold = improvementThreshold(options.upperBound)
-  const caps = new Float64Array(D)
-  const clampAt = new Float64Array(D)
-  const shift = new Float64Array(D)
-  const candidate = new Float64Array(D)
-  const carried = new Float64Array(D)
-
+  const context: MergeContext = {
+    input,
+    options,
+    filter: dominanceFilter(D),
+    threshold: improvementThreshold(options.upperBound),
+    caps: new Float64Array(D),
+    clampAt: new Float64Array(D),
+    shift: new Float64Array(D),
+    candidate: new Float64Array(D),
+    carried: new Float64Array(D),
+  }
+  const merge = D === 1 ? mergeShiftedOneDimension : mergeShifted
   let previous = emptyStates(D, 1)
   const origin = new Float64Array(D)
   for (let d = 0; d < D; d++) origin[d] = input.clampable[d] && input.maxRest[d]![0]! <= input.bounds[d]! ? -Infinity : 0
@@ -86,65 +167,17 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
   let peakStates = 0
 
   for (let l = 0; l < input.layers.length; l++) {
-    const layer = input.layers[l]!
     const next = l + 1
     for (let d = 0; d < D; d++) {
-      caps[d] = input.bounds[d]! - input.minRest[d]![next]!
-      clampAt[d] = input.clampable[d] ? input.bounds[d]! - input.maxRest[d]![next]! : -Infinity
+      context.caps[d] = input.bounds[d]! - input.minRest[d]![next]!
+      context.clampAt[d] = input.clampable[d] ? input.bounds[d]! - input.maxRest[d]![next]! : -Infinity
     }
     merged.size = 0
-    for (const option of layer.menu) {
-      for (let d = 0; d < D; d++) shift[d] = layer.a[d]![option]!
-      const qShift = layer.q[option]!
-      scratch.size = 0
-      filter.reset()
-      let i = 0
-      let j = 0
-      let has = false
-      let candidateQ = 0
-      // Moves j to the next previous state that survives the shift by `option`; false when none is left.
-      const advance = (): boolean => {
-        for (; j < previous.size; j++) {
-          const k0 = previous.keys[0]![j]! + shift[0]!
-          if (k0 > caps[0]!) {
-            j = previous.size
-            return false
-          }
-          candidate[0] = k0
-          let fits = true
-          for (let d = 1; d < D && fits; d++) {
-            let k = previous.keys[d]![j]! + shift[d]!
-            if (k > caps[d]!) fits = false
-            else if (k <= clampAt[d]!) k = -Infinity
-            candidate[d] = k
-          }
-          if (!fits) continue
-          candidateQ = previous.q[j]! + qShift
-          if (prune && candidateQ + completionBound(options.envelope!, next, candidate) >= threshold) continue
-          return true
-        }
-        return false
-      }
-      has = advance()
-      const kept = merged
-      while (i < kept.size || has) {
-        const takeKept =
-          i < kept.size && (!has || kept.keys[0]![i]! < candidate[0]! || (kept.keys[0]![i]! === candidate[0]! && kept.q[i]! <= candidateQ))
-        if (takeKept) {
-          for (let d = 0; d < D; d++) carried[d] = kept.keys[d]![i]!
-          if (filter.admits(carried, kept.q[i]!, scratch)) pushState(scratch, carried, kept.q[i]!, kept.parent[i]!, kept.option[i]!)
-          i++
-        } else {
-          if (filter.admits(candidate, candidateQ, scratch)) pushState(scratch, candidate, candidateQ, j, option)
-          j++
-          has = advance()
-        }
-      }
+    for (const option of input.layers[l]!.menu) {
+      merge(context, merged, previous, scratch, l, option)
+      const done = merged
       merged = scratch
-      scratch = kept
-    }
-    if (options.beamWidth !== undefined && options.envelope !== undefined && merged.size > options.beamWidth) {
-      keepMostPromising(merged, options.beamWidth, options.envelope, next)
+      scratch = done
     }
     if (merged.size > options.stateLimit) return { _tag: 'TooLarge', layer: l, states: merged.size }
     parents.push(merged.parent.slice(0, merged.size))
@@ -156,28 +189,6 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
     merged = done
   }
   return { _tag: 'Done', run: { final: previous, parents, options: chosen, totalStates, peakStates } }
-}
-
-/** Keeps the `width` states with the lowest objective plus completion bound, in their order. */
-function keepMostPromising(states: StateSet, width: number, envelope: Envelope, next: number): void {
-  const D = states.keys.length
-  const keys = new Float64Array(D)
-  const scores = new Float64Array(states.size)
-  for (let i = 0; i < states.size; i++) {
-    for (let d = 0; d < D; d++) keys[d] = states.keys[d]![i]!
-    scores[i] = states.q[i]! + completionBound(envelope, next, keys)
-  }
-  const cutoff = Float64Array.from(scores).sort()[width - 1]!
-  let kept = 0
-  for (let i = 0; i < states.size && kept < width; i++) {
-    if (scores[i]! > cutoff) continue
-    for (let d = 0; d < D; d++) states.keys[d]![kept] = states.keys[d]![i]!
-    states.q[kept] = states.q[i]!
-    states.parent[kept] = states.parent[i]!
-    states.option[kept] = states.option[i]!
-    kept++
-  }
-  states.size = kept
 }
 
 /** Follows the back-pointers from final state `index` to the option position chosen in every layer. */

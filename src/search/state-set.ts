@@ -22,22 +22,24 @@ export function emptyStates(dimensions: number, capacity = 1024): StateSet {
   }
 }
 
-function grow(set: StateSet): void {
-  const capacity = set.q.length * 2
-  const widen = <T extends Float64Array | Int32Array>(array: T, make: (n: number) => T): T => {
-    const wider = make(capacity)
-    wider.set(array)
+/** Makes room for at least `capacity` states, keeping the first `set.size`. */
+export function reserve(set: StateSet, capacity: number): void {
+  if (set.q.length >= capacity) return
+  let size = Math.max(1, set.q.length)
+  while (size < capacity) size *= 2
+  const widen = <T extends Float64Array | Int32Array>(array: T, wider: T): T => {
+    wider.set(array.subarray(0, set.size))
     return wider
   }
-  set.keys = set.keys.map((k) => widen(k, (n) => new Float64Array(n)))
-  set.q = widen(set.q, (n) => new Float64Array(n))
-  set.parent = widen(set.parent, (n) => new Int32Array(n))
-  set.option = widen(set.option, (n) => new Int32Array(n))
+  set.keys = set.keys.map((k) => widen(k, new Float64Array(size)))
+  set.q = widen(set.q, new Float64Array(size))
+  set.parent = widen(set.parent, new Int32Array(size))
+  set.option = widen(set.option, new Int32Array(size))
 }
 
 /** Appends a state whose dimension sums are `keys`; returns its index. */
 export function pushState(set: StateSet, keys: Float64Array, q: number, parent: number, option: number): number {
-  if (set.size === set.q.length) grow(set)
+  if (set.size === set.q.length) reserve(set, set.size + 1)
   const i = set.size++
   for (let d = 0; d < keys.length; d++) set.keys[d]![i] = keys[d]!
   set.q[i] = q

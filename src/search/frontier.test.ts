@@ -1,0 +1,94 @@
+import { Effect, Result } from 'effect'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { budgetTotal, totalsOf, violationsOf } from './evaluate.ts'
+import { paretoFrontier } from './frontier.ts'
+import { problemArbitrary } from './problem-arbitrary.ts'
+import type { Budget, SearchProblem } from './problem.ts'
+import { solve } from './solve.ts'
+import { syntheticPuzzleProblem } from './synthetic.ts'
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+
+/** The (runtime, objective) staircase of every feasible child, by enumeration. */
+function enumeratedFrontier(problem: SearchProblem): { cost: number; objective: number }[] {
+  const sizes = problem.layers.map((l) => l.variants.length)
+  const runtime: Budget = { kind: 'cost', name: 'runtime', max: Infinity }
+  const children: { cost: number; objective: number }[] = []
+  const choice = sizes.map(() => 0)
+  for (;;) {
+    if (violationsOf(problem, choice).length === 0) {
+      children.push({ cost: budgetTotal(problem, runtime, choice), objective: totalsOf(problem, choice).objective })
+    }
+    let l = choice.length - 1
+    for (; l >= 0; l--) {
+      choice[l]! += 1
+      if (choice[l]! < sizes[l]!) break
+      choice[l] = 0
+    }
+    if (l < 0) break
+  }
+  children.sort((a, b) => a.cost - b.cost || a.objective - b.objective)
+  const staircase: { cost: number; objective: number }[] = []
+  for (const c of children) {
+    const last = staircase[staircase.length - 1]
+    // Children within rounding of the same cost count as one cost.
+    if (last !== undefined && (c.objective >= last.objective || close(c.objective, last.objective))) continue
+    if (last !== undefined && close(c.cost, last.cost)) staircase.pop()
+    staircase.push(c)
+  }
+  return staircase
+}
+
+describe('paretoFrontier', () => {
+  it('returns exactly the nondominated (runtime, objective) points of all feasible children, each reached by its own solution', async () => {
+    await fc.assert(
+      fc.asyncProperty(problemArbitrary({ maxLayers: 5, maxVariants: 5, constraints: true, maxBudgets: 2 }), async (problem) => {
+        const expected = enumeratedFrontier(problem)
+        const result = await Effect.runPromise(Effect.result(paretoFrontier(problem, { cost: 'runtime' })))
+        if (expected.length === 0) {
+          expect(Result.isFailure(result) && result.failure._tag).toBe('SearchInfeasible')
+          return
+        }
+        if (Result.isFailure(result)) throw result.failure
+        const frontier = result.success
+        expect(frontier.points.length).toBe(expected.length)
+        frontier.points.forEach((point, i) => {
+          expect(close(point.cost, expected[i]!.cost)).toBe(true)
+          expect(close(point.objective, expected[i]!.objective)).toBe(true)
+          const child = frontier.solutionAt(i)
+          expect(violationsOf(problem, child.choices)).toEqual([])
+          expect(close(child.costs['runtime']!, point.cost)).toBe(true)
+          expect(close(child.objective, point.objective)).toBe(true)
+        })
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('gives, at every point, the optimum of a solve with that point as the runtime budget', async () => {
+    const problem = syntheticPuzzleProblem({ layers: 24, seed: 7, memoryShare: 0.7 })
+    const frontier = await Effect.runPromise(paretoFrontier(problem, { cost: 'runtime' }))
+    const step = Math.max(1, Math.floor(frontier.points.length / 15))
+    for (let i = 0; i < frontier.points.length; i += step) {
+      const point = frontier.points[i]!
+      const next = frontier.points[i + 1]
+      const budgets = (max: number) => problem.budgets.map((b) => (b.name === 'runtime' ? { ...b, max } : b))
+      const atPoint = await Effect.runPromise(solve({ ...problem, budgets: budgets(point.cost) }))
+      expect(atPoint.objective).toBeCloseTo(point.objective, 12)
+      if (next !== undefined) {
+        // Just below the next point, the earlier point is still the optimum.
+        const between = await Effect.runPromise(solve({ ...problem, budgets: budgets((point.cost + next.cost) / 2) }))
+        expect(between.objective).toBeCloseTo(point.objective, 12)
+      }
+    }
+  })
+
+  it('stops at a runtime budget of the problem and honours its other budgets', async () => {
+    const problem = syntheticPuzzleProblem({ layers: 16, seed: 3, runtimeShare: 0.6, memoryShare: 0.55 })
+    const frontier = await Effect.runPromise(paretoFrontier(problem, { cost: 'runtime' }))
+    const runtimeMax = problem.budgets[0]!.max
+    expect(frontier.points[frontier.points.length - 1]!.cost).toBeLessThanOrEqual(runtimeMax)
+    frontier.points.forEach((_, i) => expect(violationsOf(problem, frontier.solutionAt(i).choices)).toEqual([]))
+  })
+})

@@ -1,0 +1,108 @@
+/**
+ * The exact Pareto frontier of the objective against one cost dimension, in
+ * one run of the dynamic program: its final states are every child that no
+ * other child beats in cost, objective and every other budgeted sum, so their
+ * projection onto (cost, objective), with dominated points removed, is the
+ * frontier. Each point is optimal for its own cost as the budget; between two
+ * points the earlier one stays optimal.
+ */
+import { Effect } from 'effect'
+import type { ExtraRow } from './compile.ts'
+import { variantIndices } from './compiled-solver.ts'
+import { defaultStateLimit } from './dp.ts'
+import { dpInputOf } from './dp-input.ts'
+import type { InvalidSearchProblem, SearchInfeasible } from './errors.ts'
+import { SolverFailed } from './errors.ts'
+import { solutionOf } from './evaluate.ts'
+import { runParetoDp, traceChoice } from './pareto-dp.ts'
+import type { SearchProblem } from './problem.ts'
+import type { SearchSolution } from './solution.ts'
+import { compile, settle, solveCompiled } from './solve.ts'
+
+export interface FrontierOptions {
+  /** The cost dimension traded against the objective, e.g. `runtime`. */
+  readonly cost: string
+  /** Give up with `SolverFailed` when one layer keeps more states than this. Default as for `solve`. */
+  readonly stateLimit?: number
+}
+
+export interface FrontierPoint {
+  /** Total of the cost dimension, base costs included. */
+  readonly cost: number
+  /** The least objective any child of at most this cost reaches. */
+  readonly objective: number
+}
+
+export interface Frontier {
+  readonly cost: string
+  /** Sorted by cost ascending; the objective falls strictly from each point to the next. */
+  readonly points: readonly FrontierPoint[]
+  /** The child behind point `index`, with all its totals. */
+  readonly solutionAt: (index: number) => SearchSolution
+  /** States the dynamic program kept over all layers (a measure of the work and of the back-pointer memory). */
+  readonly states: number
+  readonly seconds: number
+}
+
+/**
+ * The frontier of `problem`'s objective against `options.cost`, under all of
+ * its budgets (a budget on the cost dimension itself cuts the frontier there)
+ * and constraints. Fails with `SearchInfeasible` when no child is feasible.
+ */
+export function paretoFrontier(
+  problem: SearchProblem,
+  options: FrontierOptions,
+): Effect.Effect<Frontier, SearchInfeasible | InvalidSearchProblem | SolverFailed> {
+  return Effect.gen(function* () {
+    const started = performance.now()
+    const budgetIndex = problem.budgets.findIndex((b) => b.kind === 'cost' && b.name === options.cost)
+    const axis: ExtraRow = {
+      label: `frontier:${options.cost}`,
+      bound: Infinity,
+      coefficient: (layer, variant) => problem.layers[layer]!.variants[variant]!.costs[options.cost] ?? 0,
+    }
+    const compiled = yield* compile(problem, budgetIndex >= 0 ? [] : [axis])
+    const axisRow = budgetIndex >= 0 ? budgetIndex : compiled.rows.length - 1
+    const others = compiled.rows.map((_, i) => i).filter((i) => i !== axisRow)
+    const stateLimit = options.stateLimit ?? defaultStateLimit
+    const outcome = runParetoDp(dpInputOf(compiled, [axisRow, ...others]), { upperBound: Infinity, stateLimit })
+    if (outcome._tag === 'TooLarge') {
+      return yield* new SolverFailed({ method: 'dp', reason: `the frontier needs more than ${stateLimit} states after layer ${outcome.layer} (raise stateLimit)` })
+    }
+    const { final } = outcome.run
+    const base = problem.baseCosts?.[options.cost] ?? 0
+    const points: FrontierPoint[] = []
+    const indices: number[] = []
+    for (let i = 0; i < final.size; i++) {
+      const cost = final.keys[0]![i]! + base
+      const objective = final.q[i]!
+      const last = points.length - 1
+      if (last >= 0 && objective >= points[last]!.objective) continue
+      // Rounding can give two states the same cost in the wrong order; the later, better one replaces the earlier.
+      if (last >= 0 && cost === points[last]!.cost) {
+        points.pop()
+        indices.pop()
+      }
+      points.push({ cost, objective })
+      indices.push(i)
+    }
+    if (points.length === 0) {
+      const plain = yield* compile(problem)
+      const attempt = yield* solveCompiled(plain)
+      yield* settle(problem, plain, attempt, started)
+      return yield* new SolverFailed({ method: 'dp', reason: 'the frontier is empty, yet a solver found a feasible child' })
+    }
+    const seconds = (performance.now() - started) / 1000
+    return {
+      cost: options.cost,
+      points,
+      solutionAt: (index: number) => {
+        const state = indices[index]
+        if (state === undefined) throw new RangeError(`frontier point ${index} does not exist (0…${points.length - 1})`)
+        return solutionOf(problem, variantIndices(compiled, traceChoice(outcome.run, state)), { gap: 0, seconds, method: 'dp' })
+      },
+      states: outcome.run.totalStates,
+      seconds,
+    }
+  })
+}

@@ -1,0 +1,22 @@
+export type {
+  AllowedVariants,
+  AtLeastTagged,
+  Budget,
+  FixedVariant,
+  LayerConstraint,
+  Objective,
+  Quantities,
+  SearchLayer,
+  SearchProblem,
+  Variant,
+} from './problem.ts'
+export { budgetValue, objectiveOf } from './problem.ts'
+export type { OptimalityProof, SearchSolution, SolverMethod, Totals } from './solution.ts'
+export { budgetTolerance, budgetTotal, solutionOf, totalsOf, violationsOf, type Violation } from './evaluate.ts'
+export { InvalidSearchProblem, SearchInfeasible, SolverFailed } from './errors.ts'
+export { solve, type SolveError, type SolveMethod, type SolveOptions } from './solve.ts'
+export { bruteForce } from './brute-force.ts'
+export { paretoFrontier, type Frontier, type FrontierOptions, type FrontierPoint } from './frontier.ts'
+export { diverseTopK, type TopKOptions } from './top-k.ts'
+export { loadHighs } from './highs.ts'
+export { syntheticPuzzleProblem, type SyntheticOptions } from './synthetic.ts'

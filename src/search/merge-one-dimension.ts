@@ -1,0 +1,101 @@
+/**
+ * The merge step of the dynamic program specialised to one dimension, where
+ * a nondominated list is a staircase: sorted by cost with the objective
+ * strictly falling. Merging the kept staircase with the previous staircase
+ * shifted by one option keeps exactly the points below the best objective
+ * seen so far. Both inputs fall in objective, so whole runs are accepted or
+ * rejected at once: binary searches find where a run ends, and accepted runs
+ * of the kept list are copied in bulk. This is what makes a whole exact
+ * frontier of 80 layers take a fraction of a second.
+ */
+import { reserve, type StateSet } from './state-set.ts'
+
+/** First index in [from, to) whose value is < limit, for values falling along the index; `to` if none. */
+function firstBelow(values: Float64Array, from: number, to: number, limit: number, offset: number): number {
+  let lo = from
+  let hi = to
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (values[mid]! + offset < limit) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+/** First index in [from, to) whose key is > limit (or ≥ when `inclusive` is false), for ascending keys; `to` if none. */
+function firstAfter(keys: Float64Array, from: number, to: number, limit: number, inclusive: boolean): number {
+  let lo = from
+  let hi = to
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    const k = keys[mid]!
+    if (inclusive ? k > limit : k >= limit) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+/**
+ * Writes into `out` the staircase of `kept` ∪ (`previous` shifted by (`a`, `q`)),
+ * with previous states beyond `cap` (cost) left out; new states point to their
+ * previous state and carry `option`. `accept` (optional) vets each new state.
+ */
+export function mergeStaircases(
+  kept: StateSet,
+  previous: StateSet,
+  out: StateSet,
+  shift: { readonly a: number; readonly q: number; readonly option: number; readonly cap: number },
+  accept?: (key: number, q: number) => boolean,
+): void {
+  const keptKeys = kept.keys[0]!
+  const keptQ = kept.q
+  const prevKeys = previous.keys[0]!
+  const prevQ = previous.q
+  const { a, q: dq, option, cap } = shift
+  const keptEnd = kept.size
+  const prevEnd = firstAfter(prevKeys, 0, previous.size, cap - a, true)
+  reserve(out, keptEnd + prevEnd)
+  const outKeys = out.keys[0]!
+  const outQ = out.q
+  const outParent = out.parent
+  const outOption = out.option
+  let n = 0
+  let best = Infinity
+  let i = 0
+  let j = 0
+  while (i < keptEnd || j < prevEnd) {
+    const candidateKey = j < prevEnd ? prevKeys[j]! + a : Infinity
+    const candidateQ = j < prevEnd ? prevQ[j]! + dq : Infinity
+    if (i < keptEnd && (keptKeys[i]! < candidateKey || (keptKeys[i]! === candidateKey && keptQ[i]! <= candidateQ))) {
+      // The run of kept states before the candidate; its prefix at or above `best` is dominated.
+      let end = firstAfter(keptKeys, i, keptEnd, candidateKey, false)
+      while (end < keptEnd && keptKeys[end] === candidateKey && keptQ[end]! <= candidateQ) end++
+      const start = firstBelow(keptQ, i, end, best, 0)
+      if (start < end) {
+        const count = end - start
+        outKeys.set(keptKeys.subarray(start, end), n)
+        outQ.set(keptQ.subarray(start, end), n)
+        outParent.set(kept.parent.subarray(start, end), n)
+        outOption.set(kept.option.subarray(start, end), n)
+        n += count
+        best = keptQ[end - 1]!
+      }
+      i = end
+      continue
+    }
+    if (candidateQ >= best) {
+      j = firstBelow(prevQ, j, prevEnd, best, dq)
+      continue
+    }
+    if (accept === undefined || accept(candidateKey, candidateQ)) {
+      outKeys[n] = candidateKey
+      outQ[n] = candidateQ
+      outParent[n] = j
+      outOption[n] = option
+      n++
+      best = candidateQ
+    }
+    j++
+  }
+  out.size = n
+}

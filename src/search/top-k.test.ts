@@ -1,0 +1,55 @@
+import { Effect } from 'effect'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { bruteForce } from './brute-force.ts'
+import { violationsOf } from './evaluate.ts'
+import { problemArbitrary } from './problem-arbitrary.ts'
+import type { SearchProblem } from './problem.ts'
+import { diverseTopK } from './top-k.ts'
+
+const matches = (a: readonly number[], b: readonly number[]) => a.filter((v, l) => b[l] === v).length
+
+/** The best child that shares at most `maxMatches` layers with each of `earlier`, by enumeration. */
+function bestDiverse(problem: SearchProblem, earlier: readonly (readonly number[])[], maxMatches: number): number | undefined {
+  const sizes = problem.layers.map((l) => l.variants.length)
+  const choice = sizes.map(() => 0)
+  let best: number | undefined
+  for (;;) {
+    if (violationsOf(problem, choice).length === 0 && earlier.every((e) => matches(e, choice) <= maxMatches)) {
+      const objective = bruteForce({ ...problem, constraints: [...problem.constraints, ...choice.map((v, layer) => ({ type: 'fixed' as const, layer, variant: problem.layers[layer]!.variants[v]!.id }))] })?.objective
+      if (objective !== undefined && (best === undefined || objective < best)) best = objective
+    }
+    let l = choice.length - 1
+    for (; l >= 0; l--) {
+      choice[l]! += 1
+      if (choice[l]! < sizes[l]!) break
+      choice[l] = 0
+    }
+    if (l < 0) return best
+  }
+}
+
+describe('diverseTopK', () => {
+  it('returns solutions in objective order, each the best that differs enough from all earlier ones', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        problemArbitrary({ maxLayers: 5, maxVariants: 4, constraints: false, maxBudgets: 1 }),
+        fc.constantFrom(0.2, 0.4, 0.5, 1),
+        fc.constantFrom('highs' as const, 'dp' as const),
+        async (problem, share, method) => {
+          fc.pre(bruteForce(problem) !== undefined)
+          const solutions = await Effect.runPromise(diverseTopK(problem, { k: 3, minDifference: share, method }))
+          const maxMatches = Math.floor((1 - share) * problem.layers.length + 1e-9)
+          solutions.forEach((s, i) => {
+            expect(violationsOf(problem, s.choices)).toEqual([])
+            const earlier = solutions.slice(0, i).map((e) => e.choices)
+            for (const e of earlier) expect(matches(e, s.choices)).toBeLessThanOrEqual(maxMatches)
+            expect(s.objective).toBeCloseTo(bestDiverse(problem, earlier, maxMatches)!, 7)
+          })
+          if (solutions.length < 3) expect(bestDiverse(problem, solutions.map((s) => s.choices), maxMatches)).toBeUndefined()
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+})
