@@ -73,7 +73,9 @@ function methodText(folds: number): string {
     'the sum of its kernels’. The parameters of each precision are fitted to the measured block times by Levenberg–Marquardt ' +
     'least squares on log(predicted / measured), starting from the datasheet efficiencies: first GEMM and element-wise ' +
     'parameters on the blocks made only of those (linear, FFN), then each further family on the blocks that add it ' +
-    '(attention, Mamba-2) with the earlier ones held, then all parameters jointly on all rows. ' +
+    '(attention, Mamba-2) with the earlier ones held, each stage from three starts (half points and overheads ×¼, ×1, ×4) ' +
+    'keeping the best, then all parameters jointly on all rows; parameters no row depends on keep their starting values ' +
+    'and are listed as unconstrained. ' +
     `Held-out error: ${folds}-fold cross-validation over whole block shapes (every row of one block spec in the same fold, ` +
     'assigned by a hash of the spec), each fold predicted by a fit to the other folds; the shipped parameters are fitted to all rows.'
   )
