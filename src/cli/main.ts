@@ -1,6 +1,7 @@
 /** nas-sim's command line: a thin layer that parses, decodes, calls the library and renders. */
 import { Command, CommanderError } from 'commander'
 import { registerBatch } from './commands/batch.ts'
+import { registerCalibrate } from './commands/calibrate.ts'
 import { registerCost } from './commands/cost.ts'
 import { registerDemo } from './commands/demo.ts'
 import { registerGpus } from './commands/gpus.ts'
@@ -24,6 +25,7 @@ registerModels(program)
 registerGpus(program)
 registerCost(program)
 registerPredict(program)
+registerCalibrate(program)
 registerServe(program)
 registerSearch(program)
 registerPareto(program)
