@@ -13,6 +13,12 @@ export interface DominanceFilter {
   readonly reset: () => void
   /** True when no state kept so far (those in `kept`, offered in order) dominates (keys, q); remembers it if so. */
   readonly admits: (keys: Float64Array, q: number, kept: StateSet) => boolean
+  /**
+   * True when a state kept so far dominates (keys, q) in every dimension but
+   * 0, without remembering anything. Valid for a state to be offered later
+   * (dimension 0 only grows), so it can be dropped at once.
+   */
+  readonly covers: (keys: Float64Array, q: number, kept: StateSet) => boolean
 }
 
 function bestSoFar(): DominanceFilter {
@@ -26,52 +32,74 @@ function bestSoFar(): DominanceFilter {
       best = q
       return true
     },
+    covers: (_keys, q) => q >= best,
   }
 }
 
-/** Points (k1, q) with k1 ascending and q strictly descending: the minima of everything kept. */
+/** Points (k1, q) with k1 ascending and q strictly descending: the minima of everything kept, in typed arrays shifted with copyWithin. */
 function staircase(): DominanceFilter {
-  const k1: number[] = []
-  const qs: number[] = []
+  let k1 = new Float64Array(1024)
+  let qs = new Float64Array(1024)
+  let size = 0
+  // Index just past the last step with k1 ≤ key; that step holds the smallest q among those.
+  const stepAfter = (key: number) => {
+    let lo = 0
+    let hi = size
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (k1[mid]! <= key) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
   return {
     reset: () => {
-      k1.length = 0
-      qs.length = 0
+      size = 0
+    },
+    covers: (keys, q) => {
+      const lo = stepAfter(keys[1]!)
+      return lo > 0 && qs[lo - 1]! <= q
     },
     admits: (keys, q) => {
       const key = keys[1]!
-      // The last step with k1 ≤ key holds the smallest q among those.
-      let lo = 0
-      let hi = k1.length
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (k1[mid]! <= key) lo = mid + 1
-        else hi = mid
-      }
+      const lo = stepAfter(key)
       if (lo > 0 && qs[lo - 1]! <= q) return false
       let end = lo
-      while (end < k1.length && qs[end]! >= q) end++
-      k1.splice(lo, end - lo, key)
-      qs.splice(lo, end - lo, q)
+      while (end < size && qs[end]! >= q) end++
+      const grow = 1 - (end - lo)
+      if (size + grow > k1.length) {
+        const wider = (a: Float64Array) => {
+          const w = new Float64Array(a.length * 2)
+          w.set(a.subarray(0, size))
+          return w
+        }
+        k1 = wider(k1)
+        qs = wider(qs)
+      }
+      if (grow !== 0) {
+        k1.copyWithin(lo + 1, end, size)
+        qs.copyWithin(lo + 1, end, size)
+      }
+      k1[lo] = key
+      qs[lo] = q
+      size += grow
       return true
     },
   }
 }
 
 function scan(): DominanceFilter {
-  return {
-    reset: () => {},
-    admits: (keys, q, kept) => {
-      const D = keys.length
-      for (let i = 0; i < kept.size; i++) {
-        if (kept.q[i]! > q) continue
-        let dominated = true
-        for (let d = 1; d < D && dominated; d++) dominated = kept.keys[d]![i]! <= keys[d]!
-        if (dominated) return false
-      }
-      return true
-    },
+  const covers = (keys: Float64Array, q: number, kept: StateSet) => {
+    const D = keys.length
+    for (let i = 0; i < kept.size; i++) {
+      if (kept.q[i]! > q) continue
+      let dominated = true
+      for (let d = 1; d < D && dominated; d++) dominated = kept.keys[d]![i]! <= keys[d]!
+      if (dominated) return true
+    }
+    return false
   }
+  return { reset: () => {}, covers, admits: (keys, q, kept) => !covers(keys, q, kept) }
 }
 
 export function dominanceFilter(dimensions: number): DominanceFilter {

@@ -5,9 +5,10 @@
  * holds, for the first l + 1 layers, every choice not dominated in (sums per
  * dimension, objective), so the best feasible completion of any optimal
  * solution is always reachable. Costs stay real numbers; nothing is
- * discretised. Per layer the previous states, shifted by each option of the
- * layer's menu (already sorted by dimension 0), are merged one option at a
- * time into the new set, dropping on the way states that
+ * discretised. Per layer the previous states (sorted by dimension 0),
+ * shifted by each option of the layer's menu, are merged into the new set
+ * (with one dimension as staircases folded in one option at a time, with more
+ * in one pass over a heap of options), dropping on the way states that
  *  - cannot fit a bound even with the cheapest remaining layers,
  *  - cannot beat a known solution (when a completion bound is given),
  *  - are dominated by a state already kept.
@@ -15,8 +16,9 @@
  * so states differing only there merge.
  */
 import { completionBound, type Envelope } from './completion-bound.ts'
-import type { DpInput } from './dp-input.ts'
-import { dominanceFilter, type DominanceFilter } from './dominance.ts'
+import type { DpInput, DpLayer } from './dp-input.ts'
+import { dominanceFilter } from './dominance.ts'
+import { expandLayerByHeap, type LayerLimits } from './merge-many-dimensions.ts'
 import { mergeStaircases } from './merge-one-dimension.ts'
 import { emptyStates, pushState, type StateSet } from './state-set.ts'
 
@@ -58,108 +60,41 @@ export function improvementThreshold(upperBound: number): number {
   return Number.isFinite(upperBound) ? upperBound - pruneMargin * Math.abs(upperBound) : upperBound
 }
 
-interface MergeContext {
-  readonly input: DpInput
-  readonly options: DpOptions
-  readonly filter: DominanceFilter
-  readonly threshold: number
-  /** Per dimension, the largest sum after this layer that the cheapest remaining layers still fit. */
-  readonly caps: Float64Array
-  /** Per dimension, the sum after this layer at or below which no completion can break the bound (−∞: never). */
-  readonly clampAt: Float64Array
-  readonly shift: Float64Array
-  readonly candidate: Float64Array
-  readonly carried: Float64Array
-}
-
-/** Writes into `out` the nondominated states of `kept` ∪ (`previous` shifted by `option` of layer `l`), any number of dimensions. */
-function mergeShifted(context: MergeContext, kept: StateSet, previous: StateSet, out: StateSet, l: number, option: number): void {
-  const { input, options, filter, threshold, caps, clampAt, shift, candidate, carried } = context
-  const D = caps.length
-  const layer = input.layers[l]!
-  const next = l + 1
-  const prune = options.envelope !== undefined && Number.isFinite(options.upperBound)
-  for (let d = 0; d < D; d++) shift[d] = layer.a[d]![option]!
-  const qShift = layer.q[option]!
-  out.size = 0
-  filter.reset()
-  let i = 0
-  let j = 0
-  let candidateQ = 0
-  // Moves j to the next previous state that survives the shift; false when none is left.
-  const advance = (): boolean => {
-    for (; j < previous.size; j++) {
-      const k0 = previous.keys[0]![j]! + shift[0]!
-      if (k0 > caps[0]!) {
-        j = previous.size
-        return false
-      }
-      candidate[0] = k0
-      let fits = true
-      for (let d = 1; d < D && fits; d++) {
-        let k = previous.keys[d]![j]! + shift[d]!
-        if (k > caps[d]!) fits = false
-        else if (k <= clampAt[d]!) k = -Infinity
-        candidate[d] = k
-      }
-      if (!fits) continue
-      candidateQ = previous.q[j]! + qShift
-      if (prune && candidateQ + completionBound(options.envelope!, next, candidate) >= threshold) continue
-      return true
-    }
-    return false
-  }
-  let has = advance()
-  while (i < kept.size || has) {
-    const takeKept =
-      i < kept.size && (!has || kept.keys[0]![i]! < candidate[0]! || (kept.keys[0]![i]! === candidate[0]! && kept.q[i]! <= candidateQ))
-    if (takeKept) {
-      for (let d = 0; d < D; d++) carried[d] = kept.keys[d]![i]!
-      if (filter.admits(carried, kept.q[i]!, out)) pushState(out, carried, kept.q[i]!, kept.parent[i]!, kept.option[i]!)
-      i++
-    } else {
-      if (filter.admits(candidate, candidateQ, out)) pushState(out, candidate, candidateQ, j, option)
-      j++
-      has = advance()
-    }
-  }
-}
-
-/** The same merge for one dimension, through the staircase fast path. */
-function mergeShiftedOneDimension(context: MergeContext, kept: StateSet, previous: StateSet, out: StateSet, l: number, option: number): void {
-  const { input, options, threshold, caps, candidate } = context
-  const layer = input.layers[l]!
-  const envelope = options.envelope
-  const next = l + 1
+/** One layer with one dimension: the previous staircase shifted by each option, folded in one option at a time. */
+function expandLayerByStaircases(layer: DpLayer, previous: StateSet, out: StateSet, scratch: StateSet, limits: LayerLimits): StateSet {
+  const { pruning } = limits
+  const probe = new Float64Array(1)
   const accept =
-    envelope !== undefined && Number.isFinite(options.upperBound)
-      ? (key: number, q: number) => {
-          candidate[0] = key
-          return q + completionBound(envelope, next, candidate) < threshold
+    pruning === undefined
+      ? undefined
+      : (key: number, q: number) => {
+          probe[0] = key
+          return q + completionBound(pruning.envelope, pruning.next, probe) < pruning.threshold
         }
-      : undefined
-  mergeStaircases(kept, previous, out, { a: layer.a[0]![option]!, q: layer.q[option]!, option, cap: caps[0]! }, accept)
+  let merged = out
+  let spare = scratch
+  merged.size = 0
+  for (const option of layer.menu) {
+    mergeStaircases(merged, previous, spare, { a: layer.a[0]![option]!, q: layer.q[option]!, option, cap: limits.caps[0]! }, accept)
+    const done = merged
+    merged = spare
+    spare = done
+  }
+  return merged
 }
 
 export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
   const D = input.bounds.length
-  const context: MergeContext = {
-    input,
-    options,
-    filter: dominanceFilter(D),
-    threshold: improvementThreshold(options.upperBound),
-    caps: new Float64Array(D),
-    clampAt: new Float64Array(D),
-    shift: new Float64Array(D),
-    candidate: new Float64Array(D),
-    carried: new Float64Array(D),
-  }
-  const merge = D === 1 ? mergeShiftedOneDimension : mergeShifted
+  const filter = dominanceFilter(D)
+  const threshold = improvementThreshold(options.upperBound)
+  const envelope = Number.isFinite(options.upperBound) ? options.envelope : undefined
+  const caps = new Float64Array(D)
+  const clampAt = new Float64Array(D)
   let previous = emptyStates(D, 1)
   const origin = new Float64Array(D)
   for (let d = 0; d < D; d++) origin[d] = input.clampable[d] && input.maxRest[d]![0]! <= input.bounds[d]! ? -Infinity : 0
   pushState(previous, origin, 0, -1, -1)
-  let merged = emptyStates(D)
+  let current = emptyStates(D)
   let scratch = emptyStates(D)
   const parents: Int32Array[] = []
   const chosen: Int32Array[] = []
@@ -169,24 +104,28 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
   for (let l = 0; l < input.layers.length; l++) {
     const next = l + 1
     for (let d = 0; d < D; d++) {
-      context.caps[d] = input.bounds[d]! - input.minRest[d]![next]!
-      context.clampAt[d] = input.clampable[d] ? input.bounds[d]! - input.maxRest[d]![next]! : -Infinity
+      caps[d] = input.bounds[d]! - input.minRest[d]![next]!
+      clampAt[d] = input.clampable[d] ? input.bounds[d]! - input.maxRest[d]![next]! : -Infinity
     }
-    merged.size = 0
-    for (const option of input.layers[l]!.menu) {
-      merge(context, merged, previous, scratch, l, option)
-      const done = merged
-      merged = scratch
-      scratch = done
+    const limits: LayerLimits = { caps, clampAt, ...(envelope === undefined ? {} : { pruning: { envelope, next, threshold } }) }
+    const layer = input.layers[l]!
+    if (D === 1) {
+      const result = expandLayerByStaircases(layer, previous, current, scratch, limits)
+      if (result !== current) {
+        scratch = current
+        current = result
+      }
+    } else {
+      expandLayerByHeap(layer, previous, current, limits, filter)
     }
-    if (merged.size > options.stateLimit) return { _tag: 'TooLarge', layer: l, states: merged.size }
-    parents.push(merged.parent.slice(0, merged.size))
-    chosen.push(merged.option.slice(0, merged.size))
-    totalStates += merged.size
-    peakStates = Math.max(peakStates, merged.size)
+    if (current.size > options.stateLimit) return { _tag: 'TooLarge', layer: l, states: current.size }
+    parents.push(current.parent.slice(0, current.size))
+    chosen.push(current.option.slice(0, current.size))
+    totalStates += current.size
+    peakStates = Math.max(peakStates, current.size)
     const done = previous
-    previous = merged
-    merged = done
+    previous = current
+    current = done
   }
   return { _tag: 'Done', run: { final: previous, parents, options: chosen, totalStates, peakStates } }
 }

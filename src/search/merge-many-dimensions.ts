@@ -1,0 +1,91 @@
+/**
+ * One layer of the dynamic program with two or more dimensions: the previous
+ * states, shifted by each option of the layer's menu, are merged in one pass
+ * with a binary heap over the options (ordered by dimension 0, then
+ * objective), so every candidate is offered to the dominance filter once and
+ * only survivors are stored. Each option's cursor skips candidates that break
+ * a bound, that states already kept dominate, or whose completion bound
+ * cannot beat the known solution.
+ */
+import { completionBound, type Envelope } from './completion-bound.ts'
+import type { DpLayer } from './dp-input.ts'
+import type { DominanceFilter } from './dominance.ts'
+import { pushState, type StateSet } from './state-set.ts'
+
+export interface LayerLimits {
+  /** Per dimension, the largest sum after this layer that the cheapest remaining layers still fit. */
+  readonly caps: Float64Array
+  /** Per dimension, the sum after this layer at or below which no completion can break the bound (−∞: never). */
+  readonly clampAt: Float64Array
+  /** Completion bound and the objective it must stay below; absent: no pruning by bound. */
+  readonly pruning?: { readonly envelope: Envelope; readonly next: number; readonly threshold: number }
+}
+
+export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: StateSet, limits: LayerLimits, filter: DominanceFilter): void {
+  const D = limits.caps.length
+  const { caps, clampAt, pruning } = limits
+  const menu = layer.menu
+  const m = menu.length
+  const cursor = new Int32Array(m)
+  const keys = new Float64Array(m * D)
+  const q = new Float64Array(m)
+  const heap = new Int32Array(m)
+  const probe = new Float64Array(D)
+  let heapSize = 0
+
+  // Moves option slot s to its next surviving candidate; false when it has none left.
+  const advance = (s: number): boolean => {
+    const option = menu[s]!
+    const q0 = layer.q[option]!
+    for (let j = cursor[s]!; j < previous.size; j++) {
+      const k0 = previous.keys[0]![j]! + layer.a[0]![option]!
+      if (k0 > caps[0]!) break
+      probe[0] = k0
+      let fits = true
+      for (let d = 1; d < D && fits; d++) {
+        let k = previous.keys[d]![j]! + layer.a[d]![option]!
+        if (k > caps[d]!) fits = false
+        else if (k <= clampAt[d]!) k = -Infinity
+        probe[d] = k
+      }
+      if (!fits) continue
+      const value = previous.q[j]! + q0
+      if (filter.covers(probe, value, out)) continue
+      if (pruning !== undefined && value + completionBound(pruning.envelope, pruning.next, probe) >= pruning.threshold) continue
+      cursor[s] = j
+      keys.set(probe, s * D)
+      q[s] = value
+      return true
+    }
+    cursor[s] = previous.size
+    return false
+  }
+  const before = (s: number, t: number) => keys[s * D]! < keys[t * D]! || (keys[s * D]! === keys[t * D]! && q[s]! < q[t]!)
+  const siftDown = (from: number) => {
+    let i = from
+    for (;;) {
+      const left = 2 * i + 1
+      if (left >= heapSize) return
+      const right = left + 1
+      const child = right < heapSize && before(heap[right]!, heap[left]!) ? right : left
+      if (!before(heap[child]!, heap[i]!)) return
+      const swap = heap[i]!
+      heap[i] = heap[child]!
+      heap[child] = swap
+      i = child
+    }
+  }
+
+  out.size = 0
+  filter.reset()
+  for (let s = 0; s < m; s++) if (advance(s)) heap[heapSize++] = s
+  for (let i = (heapSize >> 1) - 1; i >= 0; i--) siftDown(i)
+  while (heapSize > 0) {
+    const s = heap[0]!
+    for (let d = 0; d < D; d++) probe[d] = keys[s * D + d]!
+    if (filter.admits(probe, q[s]!, out)) pushState(out, probe, q[s]!, cursor[s]!, menu[s]!)
+    cursor[s]! += 1
+    if (!advance(s)) heap[0] = heap[--heapSize]!
+    siftDown(0)
+  }
+}
