@@ -20,3 +20,4 @@ export { paretoFrontier, type Frontier, type FrontierOptions, type FrontierPoint
 export { diverseTopK, type TopKOptions } from './top-k.ts'
 export { loadHighs } from './highs.ts'
 export { syntheticPuzzleProblem, type SyntheticOptions } from './synthetic.ts'
+export { decodePuzzleLibrary, libraryProblem, parentChoice, libraryDims, type LibraryLayers, type LibraryProblemOptions } from './puzzle-library.ts'
