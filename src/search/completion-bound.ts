@@ -227,52 +227,65 @@ export interface Multipliers {
   readonly roundings: readonly Int32Array[]
 }
 
-/** Bisection steps on λ_1; 30 halvings leave it within 1e-9 of its bracket, far tighter than the bound needs. */
-const bisectionSteps = 30
+/** Bisection steps per multiplier; 24 halvings leave it within 1e-7 of its bracket, far tighter than the bound needs. */
+const bisectionSteps = 24
+
+/** Rounds of coordinate ascent over the multipliers; the bound is valid after any number, the second round mostly settles interactions. */
+const ascentRounds = 2
+
+/** A starting scale for λ_d: the spread of objective values per unit spread of dimension d. */
+function multiplierScale(input: DpInput, d: number): number {
+  let qRange = 0
+  let aRange = 0
+  for (const layer of input.layers) {
+    const a = Array.from(layer.menu, (k) => layer.a[d]![k]!)
+    const q = Array.from(layer.menu, (k) => layer.q[k]!)
+    qRange += Math.max(...q) - Math.min(...q)
+    aRange += Math.max(...a) - Math.min(...a)
+  }
+  return aRange > 0 ? Math.max(qRange, Number.MIN_VALUE) / aRange : 1
+}
 
 /**
- * Chooses λ_1 (the multiplier of dimension 1) by bisection on the sign of the
- * relaxation's subgradient, maximising the Lagrangian dual; other dimensions
- * get λ = 0 and are enforced only by the feasibility tests. λ_0 is unused
- * (dimension 0 stays in the LP).
+ * Chooses λ_d for every dimension d ≥ 1 with a finite bound by coordinate
+ * ascent on the Lagrangian dual: each λ_d in turn is set by bisection on the
+ * sign of the relaxation's subgradient (how far the LP overuses dimension d)
+ * while the others stay fixed. λ_0 is unused (dimension 0 stays in the LP).
  */
 export function chooseMultipliers(input: DpInput): Multipliers {
   const D = input.bounds.length
   const lambda = new Float64Array(D)
-  const start = relax(input, lambda)
-  const roundings: Int32Array[] = [start.rounded]
-  if (D < 2 || !Number.isFinite(input.bounds[1]!)) return { lambda, mu: start.mu, bound: start.value, roundings }
-  const excess = (l: number) => {
-    lambda[1] = l
+  const roundings: Int32Array[] = [relax(input, lambda).rounded]
+  const relaxed = (d: number) => {
     const r = relax(input, lambda)
-    return { excess: r.used[1]! - input.bounds[1]!, relaxation: r }
+    return { excess: r.used[d]! - input.bounds[d]!, relaxation: r }
   }
-  if (excess(0).excess <= 0) {
-    lambda[1] = 0
-    return { lambda, mu: start.mu, bound: start.value, roundings }
+  const dims = Array.from({ length: D }, (_, d) => d).filter((d) => d > 0 && Number.isFinite(input.bounds[d]!))
+  for (let round = 0; round < ascentRounds; round++) {
+    for (const d of dims) {
+      lambda[d] = 0
+      if (relaxed(d).excess <= 0) continue
+      let lo = 0
+      let hi = multiplierScale(input, d)
+      const at = (value: number) => {
+        lambda[d] = value
+        return relaxed(d)
+      }
+      for (let i = 0; i < 60 && at(hi).excess > 0; i++) {
+        lo = hi
+        hi *= 4
+      }
+      for (let i = 0; i < bisectionSteps; i++) {
+        const mid = (lo + hi) / 2
+        if (at(mid).excess > 0) lo = mid
+        else hi = mid
+      }
+      const low = at(lo).relaxation
+      const high = at(hi).relaxation
+      lambda[d] = low.value >= high.value ? lo : hi
+      roundings.push(low.rounded, high.rounded)
+    }
   }
-  let qRange = 0
-  let aRange = 0
-  for (const layer of input.layers) {
-    const a1 = Array.from(layer.menu, (k) => layer.a[1]![k]!)
-    const q = Array.from(layer.menu, (k) => layer.q[k]!)
-    qRange += Math.max(...q) - Math.min(...q)
-    aRange += Math.max(...a1) - Math.min(...a1)
-  }
-  let lo = 0
-  let hi = aRange > 0 ? Math.max(qRange, Number.MIN_VALUE) / aRange : 1
-  for (let i = 0; i < 60 && excess(hi).excess > 0; i++) {
-    lo = hi
-    hi *= 4
-  }
-  for (let i = 0; i < bisectionSteps; i++) {
-    const mid = (lo + hi) / 2
-    if (excess(mid).excess > 0) lo = mid
-    else hi = mid
-  }
-  const low = excess(lo).relaxation
-  const high = excess(hi).relaxation
-  const chosen = low.value >= high.value ? low : high
-  lambda[1] = chosen === low ? lo : hi
-  return { lambda, mu: chosen.mu, bound: chosen.value, roundings: [...roundings, low.rounded, high.rounded] }
+  const final = relax(input, lambda)
+  return { lambda, mu: final.mu, bound: final.value, roundings }
 }

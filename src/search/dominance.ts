@@ -4,7 +4,8 @@
  * dimension and in the objective. Because of the order, dimension 0 never
  * needs checking. One dimension needs only the best objective so far; two use
  * a staircase (Kung, Luccio and Preparata, "On finding the maxima of a set of
- * vectors", JACM 22(4), 1975); more scan the kept states.
+ * vectors", JACM 22(4), 1975); more keep one staircase per value of the
+ * extra dimensions.
  */
 import type { StateSet } from './state-set.ts'
 
@@ -88,22 +89,46 @@ function staircase(): DominanceFilter {
   }
 }
 
-function scan(): DominanceFilter {
+/**
+ * Three or more dimensions: one staircase over (dimension 1, objective) per
+ * distinct value of dimensions 2…, and a state is dominated when the
+ * staircase of some bucket no larger in every one of those dimensions covers
+ * it. Extra dimensions are usually small integers (tag counts, diversity
+ * rows) or forgotten (−∞), so buckets are few.
+ */
+function bucketedStaircases(): DominanceFilter {
+  const buckets: { readonly tail: Float64Array; readonly stairs: DominanceFilter }[] = []
+  const index = new Map<string, number>()
   const covers = (keys: Float64Array, q: number, kept: StateSet) => {
-    const D = keys.length
-    for (let i = 0; i < kept.size; i++) {
-      if (kept.q[i]! > q) continue
-      let dominated = true
-      for (let d = 1; d < D && dominated; d++) dominated = kept.keys[d]![i]! <= keys[d]!
-      if (dominated) return true
+    for (const bucket of buckets) {
+      let below = true
+      for (let d = 2; d < keys.length && below; d++) below = bucket.tail[d - 2]! <= keys[d]!
+      if (below && bucket.stairs.covers(keys, q, kept)) return true
     }
     return false
   }
-  return { reset: () => {}, covers, admits: (keys, q, kept) => !covers(keys, q, kept) }
+  return {
+    reset: () => {
+      buckets.length = 0
+      index.clear()
+    },
+    covers,
+    admits: (keys, q, kept) => {
+      if (covers(keys, q, kept)) return false
+      const tail = keys.slice(2)
+      const name = tail.join(',')
+      let at = index.get(name)
+      if (at === undefined) {
+        at = buckets.push({ tail, stairs: staircase() }) - 1
+        index.set(name, at)
+      }
+      return buckets[at]!.stairs.admits(keys, q, kept)
+    },
+  }
 }
 
 export function dominanceFilter(dimensions: number): DominanceFilter {
   if (dimensions <= 1) return bestSoFar()
   if (dimensions === 2) return staircase()
-  return scan()
+  return bucketedStaircases()
 }

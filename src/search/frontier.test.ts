@@ -1,7 +1,7 @@
 import { Effect, Result } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { budgetTotal, totalsOf, violationsOf } from './evaluate.ts'
+import { budgetCap, budgetTotal, totalsOf, violationsOf } from './evaluate.ts'
 import { paretoFrontier } from './frontier.ts'
 import { problemArbitrary } from './problem-arbitrary.ts'
 import type { Budget, SearchProblem } from './problem.ts'
@@ -32,9 +32,9 @@ function enumeratedFrontier(problem: SearchProblem): { cost: number; objective: 
   const staircase: { cost: number; objective: number }[] = []
   for (const c of children) {
     const last = staircase[staircase.length - 1]
-    // Children within rounding of the same cost count as one cost.
     if (last !== undefined && (c.objective >= last.objective || close(c.objective, last.objective))) continue
-    if (last !== undefined && close(c.cost, last.cost)) staircase.pop()
+    // Costs within the budget tolerance are one budget level, as in the frontier.
+    if (last !== undefined && c.cost <= budgetCap(last.cost)) staircase.pop()
     staircase.push(c)
   }
   return staircase

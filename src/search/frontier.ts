@@ -4,7 +4,10 @@
  * other child beats in cost, objective and every other budgeted sum, so their
  * projection onto (cost, objective), with dominated points removed, is the
  * frontier. Each point is optimal for its own cost as the budget; between two
- * points the earlier one stays optimal.
+ * points the earlier one stays optimal. Costs that differ by less than the
+ * budget tolerance (`budgetTolerance`, relative 1e-9; e.g. the same blocks
+ * summed in another order) count as one cost, so such near-ties leave only
+ * their best point.
  */
 import { Effect } from 'effect'
 import type { ExtraRow } from './compile.ts'
@@ -13,7 +16,7 @@ import { defaultStateLimit } from './dp.ts'
 import { dpInputOf } from './dp-input.ts'
 import type { InvalidSearchProblem, SearchInfeasible } from './errors.ts'
 import { SolverFailed } from './errors.ts'
-import { solutionOf } from './evaluate.ts'
+import { budgetCap, solutionOf } from './evaluate.ts'
 import { runParetoDp, traceChoice } from './pareto-dp.ts'
 import type { SearchProblem } from './problem.ts'
 import type { SearchSolution } from './solution.ts'
@@ -78,8 +81,9 @@ export function paretoFrontier(
       const objective = final.q[i]!
       const last = points.length - 1
       if (last >= 0 && objective >= points[last]!.objective) continue
-      // Rounding can give two states the same cost in the wrong order; the later, better one replaces the earlier.
-      if (last >= 0 && cost === points[last]!.cost) {
+      // Costs within the budget tolerance are one budget level (a budget of the
+      // earlier cost admits the later one), so the later, better point replaces the earlier.
+      if (last >= 0 && cost <= budgetCap(points[last]!.cost)) {
         points.pop()
         indices.pop()
       }
