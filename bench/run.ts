@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every benchmark, printed as a table of figures and ratios.
+ * Figures go into BENCHMARKS.md with the machine they came from.
+ * BENCH_BATCH_JOBS sets the size of the batch sweep (default 1000; 0 skips it).
+ */
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { batchBenchRows, thousandJobSweep } from './batch.bench.ts'
+import { runCalibrateBench } from './calibrate.bench.ts'
+import { runCostBench } from './cost.bench.ts'
+import { runSearchBench } from './search.bench.ts'
+import type { BenchRow } from './types.ts'
+
+function format(row: BenchRow): string {
+  const value = row.value >= 100 ? Math.round(row.value).toLocaleString('en-US') : row.value.toPrecision(3)
+  return `| ${row.name} | ${value} ${row.unit} | ${row.note ?? ''} |`
+}
+
+const jobs = Number(process.env.BENCH_BATCH_JOBS ?? 1000)
+const machine = `${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`
+console.log(`nas-sim benchmarks on ${machine}\n`)
+console.log('| benchmark | figure | note |\n|---|---|---|')
+const sections: (() => BenchRow[] | Promise<BenchRow[]>)[] = [
+  runCostBench,
+  runSearchBench,
+  runCalibrateBench,
+  ...(jobs > 0 ? [() => batchBenchRows(fileURLToPath(new URL('../src/cli/batch-job.ts', import.meta.url)), thousandJobSweep().slice(0, jobs))] : []),
+]
+for (const section of sections) for (const row of await section()) console.log(format(row))
