@@ -1,0 +1,90 @@
+import fc from 'fast-check'
+import { Effect, Result } from 'effect'
+import { describe, expect, it } from 'vitest'
+import { deployment, systems } from '../../cost-model/index.ts'
+import { presetArchitecture } from '../../io/presets.ts'
+import { priorQuality } from '../quality/prior.ts'
+import { puzzleSpace } from '../space/puzzle.ts'
+import { runFrontier } from './run-frontier.ts'
+import { runSearch } from './run-search.ts'
+import type { SearchRequest } from './request.ts'
+
+const llama8b = Result.getOrThrow(presetArchitecture('llama-3.1-8b'))
+const fp8 = { weights: 'fp8', activations: 'fp8', kv: 'fp8' } as const
+const h100 = deployment(systems['h100-sxm'], fp8)
+
+function request(overrides: Partial<SearchRequest> = {}): SearchRequest {
+  return {
+    parent: llama8b,
+    deployment: h100,
+    scenarios: [{ input: 128, output: 1024, batch: 64 }],
+    target: { kind: 'speedup', factor: 1.5 },
+    space: puzzleSpace(llama8b),
+    quality: priorQuality,
+    ...overrides,
+  }
+}
+
+const run = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(Effect.result(e))
+
+describe('runSearch', () => {
+  it('meets the speedup it is asked for, and fits in memory', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.double({ min: 1.05, max: 4, noNaN: true }), async (factor) => {
+        const r = await run(runSearch(request({ target: { kind: 'speedup', factor } })))
+        expect(r._tag).toBe('Success')
+        if (r._tag !== 'Success') return
+        const s = r.success.child.scenarios[0]!
+        expect(s.speedup!).toBeGreaterThanOrEqual(factor * (1 - 1e-9))
+        expect(s.child.memory.fits).toBe(true)
+        expect(r.success.proof.gap).toBe(0)
+      }),
+      { numRuns: 6 },
+    )
+  })
+
+  it('keeps the first and last layers and at least the attention layers asked for', async () => {
+    const r = await run(runSearch(request({ target: { kind: 'speedup', factor: 3 }, structure: { keepFirst: 2, keepLast: 3, minAttention: 20 } })))
+    if (r._tag !== 'Success') throw new Error(String(r.failure))
+    const layers = r.success.child.layers
+    for (const l of [0, 1, 29, 30, 31]) expect(layers[l]!.variant).toBe('attn:kv8|ffn:100%')
+    expect(layers.filter((l) => l.mixer.type === 'attention').length).toBeGreaterThanOrEqual(20)
+  })
+
+  it('answers an impossible throughput with the nearest achievable one, which is then achievable', async () => {
+    const r = await run(runSearch(request({ target: { kind: 'throughput', tokensPerSecondPerGpu: 1e9 } })))
+    expect(r._tag).toBe('Failure')
+    if (r._tag !== 'Failure') return
+    expect(r.failure._tag).toBe('InfeasibleBudget')
+    expect(r.failure.message).toMatch(/^infeasible budget: throughput ≥ 1,000,000,000 tokens\/s per GPU cannot be met; the best achievable is [\d,]+ tokens\/s per GPU at batch 64$/)
+    const nearest = Number(/best achievable is ([\d,]+)/.exec(r.failure.message)![1]!.replaceAll(',', ''))
+    const again = await run(runSearch(request({ target: { kind: 'throughput', tokensPerSecondPerGpu: nearest * 0.999 } })))
+    expect(again._tag).toBe('Success')
+  })
+
+  it('reports the prior as the source of its quality scores', async () => {
+    const r = await run(runSearch(request()))
+    if (r._tag !== 'Success') throw new Error(String(r.failure))
+    expect(r.success.quality.source.kind).toBe('prior')
+    expect(r.success.quality.source.description).toContain('not measured')
+  })
+})
+
+describe('runFrontier', () => {
+  it('traces points none of which dominates another, each optimal for its throughput', async () => {
+    const f = await run(runFrontier(request({ target: { kind: 'none' } })))
+    if (f._tag !== 'Success') throw new Error(String(f.failure))
+    const points = f.success.points
+    expect(points.length).toBeGreaterThan(10)
+    for (let i = 1; i < points.length; i++) {
+      expect(points[i]!.tokensPerSecondPerGpu).toBeGreaterThan(points[i - 1]!.tokensPerSecondPerGpu)
+      expect(points[i]!.objective).toBeGreaterThan(points[i - 1]!.objective)
+    }
+    // A search at a frontier point's throughput finds the same objective: the point is optimal for its budget.
+    for (const p of [points[3]!, points[Math.floor(points.length / 2)]!, points.at(-2)!]) {
+      const r = await run(runSearch(request({ target: { kind: 'throughput', tokensPerSecondPerGpu: p.tokensPerSecondPerGpu * (1 - 1e-9) } })))
+      if (r._tag !== 'Success') throw new Error(String(r.failure))
+      expect(r.success.child.objective).toBeCloseTo(p.objective, 9)
+    }
+  })
+})
