@@ -22,14 +22,15 @@ import { fixByReducedCost } from './reduced-cost.ts'
 
 export interface DpSolverOptions {
   /**
-   * Give up (outcome `Failed`) when one layer keeps more states than this;
-   * `solve` then falls back to HiGHS. Default 2,000,000 states, about 100 MB
-   * of state arrays with two dimensions.
+   * Give up (outcome `Failed`) once one run of the program has kept more
+   * states than this over all layers; `solve` then falls back to HiGHS.
+   * Default 3,000,000: Puzzle-like problems of 126 layers need well under
+   * 300,000, and 3,000,000 take a few seconds, about HiGHS's own time.
    */
   readonly stateLimit?: number
 }
 
-export const defaultStateLimit = 2_000_000
+export const defaultStateLimit = 3_000_000
 
 /** Targets as shares of the way from the lower bound to the incumbent; the last one is the incumbent itself. */
 const targetShares = [1 / 8, 1 / 2, 1]
@@ -58,7 +59,7 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
       if (input === undefined) continue
       const outcome = runParetoDp(input, { envelope: buildEnvelope(input, multipliers.lambda), upperBound: target, stateLimit })
       if (outcome._tag === 'TooLarge') {
-        return { _tag: 'Failed', reason: `${outcome.states} states after layer ${outcome.layer} exceed the limit of ${stateLimit}` }
+        return { _tag: 'Failed', reason: `${outcome.states} states by layer ${outcome.layer} exceed the limit of ${stateLimit}` }
       }
       const { final } = outcome.run
       let best = -1

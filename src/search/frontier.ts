@@ -12,7 +12,6 @@
 import { Effect } from 'effect'
 import type { ExtraRow } from './compile.ts'
 import { variantIndices } from './compiled-solver.ts'
-import { defaultStateLimit } from './dp.ts'
 import { dpInputOf } from './dp-input.ts'
 import type { InvalidSearchProblem, SearchInfeasible } from './errors.ts'
 import { SolverFailed } from './errors.ts'
@@ -22,10 +21,16 @@ import type { SearchProblem } from './problem.ts'
 import type { SearchSolution } from './solution.ts'
 import { compile, settle, solveCompiled } from './solve.ts'
 
+const defaultFrontierStateLimit = 30_000_000
+
 export interface FrontierOptions {
   /** The cost dimension traded against the objective, e.g. `runtime`. */
   readonly cost: string
-  /** Give up with `SolverFailed` when one layer keeps more states than this. Default as for `solve`. */
+  /**
+   * Give up with `SolverFailed` once more states than this are kept over all
+   * layers. Default 30,000,000 (240 MB of back-pointers); an 80-layer,
+   * 54-variant frontier keeps about 1,000,000.
+   */
   readonly stateLimit?: number
 }
 
@@ -67,10 +72,10 @@ export function paretoFrontier(
     const compiled = yield* compile(problem, budgetIndex >= 0 ? [] : [axis])
     const axisRow = budgetIndex >= 0 ? budgetIndex : compiled.rows.length - 1
     const others = compiled.rows.map((_, i) => i).filter((i) => i !== axisRow)
-    const stateLimit = options.stateLimit ?? defaultStateLimit
+    const stateLimit = options.stateLimit ?? defaultFrontierStateLimit
     const outcome = runParetoDp(dpInputOf(compiled, [axisRow, ...others]), { upperBound: Infinity, stateLimit })
     if (outcome._tag === 'TooLarge') {
-      return yield* new SolverFailed({ method: 'dp', reason: `the frontier needs more than ${stateLimit} states after layer ${outcome.layer} (raise stateLimit)` })
+      return yield* new SolverFailed({ method: 'dp', reason: `the frontier needs more than ${stateLimit} states by layer ${outcome.layer} (raise stateLimit)` })
     }
     const { final } = outcome.run
     const base = problem.baseCosts?.[options.cost] ?? 0

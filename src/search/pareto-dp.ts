@@ -27,7 +27,10 @@ export interface DpOptions {
   readonly envelope?: Envelope
   /** Objective of a known feasible solution; states whose bound reaches it are dropped. Infinity when none is known. */
   readonly upperBound: number
-  /** The run gives up when a layer keeps more states than this. */
+  /**
+   * The run gives up once the states kept over all layers exceed this. It
+   * bounds both the time and the back-pointer memory (8 bytes per state).
+   */
   readonly stateLimit: number
 }
 
@@ -46,6 +49,7 @@ export interface DpRun {
 
 export type DpOutcome =
   | { readonly _tag: 'Done'; readonly run: DpRun }
+  /** The state limit was passed at `layer`, with `states` kept so far. */
   | { readonly _tag: 'TooLarge'; readonly layer: number; readonly states: number }
 
 /**
@@ -118,10 +122,10 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
     } else {
       expandLayerByHeap(layer, previous, current, limits, filter)
     }
-    if (current.size > options.stateLimit) return { _tag: 'TooLarge', layer: l, states: current.size }
+    totalStates += current.size
+    if (totalStates > options.stateLimit) return { _tag: 'TooLarge', layer: l, states: totalStates }
     parents.push(current.parent.slice(0, current.size))
     chosen.push(current.option.slice(0, current.size))
-    totalStates += current.size
     peakStates = Math.max(peakStates, current.size)
     const done = previous
     previous = current
