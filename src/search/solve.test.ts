@@ -126,4 +126,14 @@ describe('solve', () => {
     expect(error.nearest).toBeCloseTo(4.25, 12)
     expect(error.message).toBe('infeasible: runtime ≤ 3.5 cannot be met; the best achievable under the structural constraints is 4.25')
   })
+
+  it('falls back to HiGHS when the dynamic program outgrows its state limit, and fails with SolverFailed when told to use the DP alone', async () => {
+    const problem = syntheticPuzzleProblem({ layers: 12, seed: 11, memoryShare: 0.5 })
+    const exact = await Effect.runPromise(solve(problem, { method: 'dp' }))
+    const fallback = await Effect.runPromise(solve(problem, { method: 'auto', dp: { stateLimit: 1 } }))
+    expect(fallback.proof.method).toBe('highs')
+    expect(close(fallback.objective, exact.objective)).toBe(true)
+    const alone = await Effect.runPromise(Effect.result(solve(problem, { method: 'dp', dp: { stateLimit: 1 } })))
+    expect(Result.isFailure(alone) && alone.failure._tag).toBe('SolverFailed')
+  })
 })
