@@ -7,11 +7,13 @@ import { frontierSvg, reportHtml } from '../../../viz/index.ts'
 import * as fmt from '../format.ts'
 import { writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
 import { frontierPlot, thinned } from '../report-data.ts'
+import { positiveInt } from '../parse.ts'
 import { action } from '../run-action.ts'
 import { addSearchFlags, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
 import { runOrThrow } from './search.ts'
 
 interface ParetoFlags extends SearchFlags {
+  readonly stateLimit: string
   readonly out?: string
   readonly plot?: string
   readonly report?: string
@@ -39,7 +41,9 @@ export function renderFrontier(f: FrontierResult): string {
   const shown = thinned(f.points, 12)
   return [
     `${f.request.parent} on ${f.request.system}${f.request.tp > 1 ? `, TP ${f.request.tp}` : ''}; ${f.request.scenario.input}/${f.request.scenario.output} tokens; space ${f.request.space}`,
-    `exact frontier: ${f.points.length} points (each optimal for its throughput; none dominated), ${fmt.seconds(f.seconds)}, ${f.states.toLocaleString('en-US')} DP states`,
+    f.completeness === 'exact'
+      ? `exact frontier: ${f.points.length} points (each optimal for its throughput; none dominated), ${fmt.seconds(f.seconds)}, ${f.states.toLocaleString('en-US')} DP states`
+      : `sampled frontier: ${f.points.length} points, each exactly optimal for its throughput, none dominated; ${f.note} (${fmt.seconds(f.seconds)})`,
     parent === undefined ? 'parent: does not fit' : `parent: ${fmt.rate(parent.metrics.outputTokensPerSecondPerGpu)} per GPU at batch ${parent.batch}`,
     `quality: ${f.quality.source.description}`,
     '',
@@ -57,6 +61,7 @@ export function frontierSeriesName(f: FrontierResult): string {
 export function registerPareto(program: Command): void {
   const cmd = program.command('pareto').description('trace the exact quality-versus-throughput Pareto frontier of a scenario in one run')
   addSearchFlags(cmd)
+    .option('--state-limit <n>', 'most dynamic-program states per layer before the frontier is sampled instead', '3000000')
     .option('--out <dir>', 'write frontier.json, frontier.csv, frontier.svg and report.html here')
     .option('--plot <file.svg|png>', 'write the frontier plot')
     .option('--report <file.html>', 'write a self-contained HTML report of the frontier')
@@ -64,7 +69,7 @@ export function registerPareto(program: Command): void {
     .action(
       action(async (flags: ParetoFlags) => {
         const req = await runOrThrow(requestFromOptions(searchOptionsFrom(flags, false)))
-        const frontier = await runOrThrow(runFrontier(req))
+        const frontier = await runOrThrow(runFrontier(req, { stateLimit: positiveInt('--state-limit', flags.stateLimit) }))
         process.stdout.write(flags.json ? `${JSON.stringify(frontier, null, 2)}\n` : `${renderFrontier(frontier)}\n`)
         const svg = () => frontierSvg(frontierPlot(frontier, undefined, frontierSeriesName(frontier)))
         const report = () =>
