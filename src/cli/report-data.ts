@@ -69,7 +69,7 @@ export function frontierPlot(frontier: FrontierResult | undefined, result: Searc
     ? thinned(frontier.points).map((p, i) => ({ throughput: p.tokensPerSecondPerGpu, ...(p.speedup === undefined ? {} : { speedup: p.speedup }), quality: p.objective, label: `frontier point ${i + 1}, batch ${p.batch}` }))
     : [result!.child, ...result!.alternatives].map((c, i) => chosenPoint(c, i === 0 ? 'chosen' : `alternative ${i}`))
   return {
-    series: [{ name: seriesName, points }],
+    series: [{ name: frontier?.completeness === 'sampled' ? `${seriesName} (exact optima at sampled targets)` : seriesName, points }],
     references: parentServing === undefined ? [] : [{ role: 'parent', label: parentName, throughput: parentServing.metrics.outputTokensPerSecondPerGpu, quality: 0 }],
     ...(result === undefined ? {} : { chosen: chosenPoint(result.child, 'chosen child') }),
     budgets,
