@@ -6,8 +6,8 @@ import type { SearchOptions } from '../search/pipeline/options.ts'
 import { positiveInt, positiveNumber, precision } from './parse.ts'
 
 export interface SearchFlags {
-  readonly parent: string
-  readonly gpu: string
+  readonly parent?: string
+  readonly gpu?: string
   readonly tp: string
   readonly weights: string
   readonly activations?: string
@@ -36,8 +36,8 @@ export const defaultScenario = '128/1024'
 
 export function addSearchFlags(cmd: Command): Command {
   return cmd
-    .requiredOption('--parent <preset|config.json>', 'the parent model: a preset id (see `nas-sim models`) or a Hugging Face config.json')
-    .requiredOption('--gpu <id>', 'GPU or system: h100-sxm, h100-pcie, h200, a100, b200, dgx-h100, dgx-h200, dgx-b200')
+    .option('--parent <preset|config.json>', 'the parent model: a preset id (see `nas-sim models`) or a Hugging Face config.json (required)')
+    .option('--gpu <id>', 'GPU or system: h100-sxm, h100-pcie, h200, a100, b200, dgx-h100, dgx-h200, dgx-b200 (required)')
     .option('--tp <n>', 'tensor-parallel degree', '1')
     .option('--weights <p>', 'weight precision: bf16, fp16, fp8, fp4', 'bf16')
     .option('--activations <p>', 'activation precision (default: the weight precision)')
@@ -91,6 +91,12 @@ export function parseAllow(raw: string): { layer: number; variants: string[] }[]
   return Array.from({ length: to - from + 1 }, (_, i) => ({ layer: from + i, variants }))
 }
 
+/** A flag commander cannot require, because `search --library` does without it. */
+export function required(flag: string, value: string | undefined): string {
+  if (value === undefined) throw new InvalidInput({ field: flag, problem: 'missing' })
+  return value
+}
+
 export function searchOptionsFrom(flags: SearchFlags, budgetRequired: boolean): SearchOptions {
   const structure: StructureOptions = {
     ...(flags.keepFirst === undefined ? {} : { keepFirst: positiveInt('--keep-first', flags.keepFirst) }),
@@ -101,8 +107,8 @@ export function searchOptionsFrom(flags: SearchFlags, budgetRequired: boolean): 
   const num = (option: string, raw: string | undefined) => (raw === undefined ? undefined : positiveNumber(option, raw))
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>))
   return {
-    parent: flags.parent,
-    gpu: flags.gpu,
+    parent: required('--parent', flags.parent),
+    gpu: required('--gpu', flags.gpu),
     tp: positiveInt('--tp', flags.tp),
     weights: precision('--weights', flags.weights),
     ...optional('activations', flags.activations === undefined ? undefined : precision('--activations', flags.activations)),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { Effect, Result } from 'effect'
@@ -10,12 +11,15 @@ import { architectureMapSvg, reportHtml } from '../../../viz/index.ts'
 import { describeBlock } from '../describe.ts'
 import * as fmt from '../format.ts'
 import { writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
-import { positiveInt, positiveNumber } from '../parse.ts'
+import { orThrow, positiveInt, positiveNumber } from '../parse.ts'
 import { searchReport } from '../report-data.ts'
 import { action } from '../run-action.ts'
-import { addSearchFlags, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
+import { addSearchFlags, parseWeights, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
+import { FileError, InvalidInput } from '../../errors.ts'
+import { parseLibraryText, runLibrarySearch, type LibraryResult } from '../../search/pipeline/run-library.ts'
 
 interface SearchCommandFlags extends SearchFlags {
+  readonly library?: string
   readonly top?: string
   readonly diversity?: string
   readonly out?: string
@@ -77,9 +81,51 @@ export function writeSearchOutputs(dir: string, r: SearchResult, req: SearchRequ
   ])
 }
 
+export function renderLibrarySearch(r: LibraryResult): string {
+  const c = r.child
+  return [
+    `${r.library}: ${c.variants.length} layers, measured costs and metrics`,
+    `child: ${c.speedup === null ? 'unbounded speedup (every block a no-op)' : `${c.speedup.toFixed(3)}×`} the parent's summed runtime (${fmt.seconds(c.runtimeSeconds)} vs ${fmt.seconds(r.parent.runtimeSeconds)}), ${fmt.count(c.params)} parameters (parent ${fmt.count(r.parent.params)}), memory ${fmt.bytes(c.memoryBytes)}`,
+    `quality: ${Object.entries(c.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}`).join(', ')} — ${r.quality.description}`,
+    `solver: ${r.proof.method}, optimality gap ${r.proof.gap}, ${fmt.seconds(r.proof.seconds)}`,
+    '',
+    fmt.table(['layer', 'variant'], c.variants.map((v, l) => [String(l), v])),
+    ...r.alternatives.map((a, i) => `alternative ${i + 2}: objective ${a.objective.toFixed(4)}, ${a.speedup === null ? 'unbounded' : `${a.speedup.toFixed(3)}×`}`),
+  ].join('\n')
+}
+
+async function librarySearch(path: string, flags: SearchCommandFlags): Promise<void> {
+  for (const ignored of ['parent', 'gpu', 'throughput', 'latency', 'scores'] as const)
+    if (flags[ignored] !== undefined) throw new InvalidInput({ field: `--${ignored}`, problem: 'not used with --library (the library carries its own costs and scores); remove it' })
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    throw new FileError({ path, problem: 'cannot read the block library (no such file?)' })
+  }
+  const json = orThrow(parseLibraryText(text, path))
+  const top = positiveInt('--top', flags.top ?? '1')
+  const result = await runOrThrow(
+    runLibrarySearch(json, {
+      source: path,
+      ...(flags.speedup === undefined ? {} : { speedup: positiveNumber('--speedup', flags.speedup) }),
+      ...(flags.memory === undefined ? {} : { maxMemoryBytes: positiveNumber('--memory', flags.memory) * 1e9 }),
+      ...(flags.params === undefined ? {} : { maxParams: positiveNumber('--params', flags.params) * 1e9 }),
+      ...(flags.objective === undefined ? {} : { objective: parseWeights('--objective', flags.objective) }),
+      ...(top > 1 ? { top: { k: top, minDifference: positiveNumber('--diversity', flags.diversity ?? '0.1') } } : {}),
+    }),
+  )
+  process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderLibrarySearch(result)}\n`)
+  if (flags.out !== undefined) {
+    writeJson(join(flags.out, 'result.json'), result)
+    if (!flags.json) process.stdout.write(`wrote ${join(flags.out, 'result.json')}\n`)
+  }
+}
+
 export function registerSearch(program: Command): void {
   const cmd = program.command('search').description('find the child architecture of highest quality under a throughput, latency or memory budget (exact MIP)')
   addSearchFlags(cmd)
+    .option('--library <file>', 'search a measured Puzzle block library (NVIDIA demo format) with its own costs, instead of --parent/--gpu; with --speedup, --memory (GB, summed as the library’s memory_mib), --params')
     .option('--top <k>', 'diverse top-k children', '1')
     .option('--diversity <share>', 'share of layers each further child must differ in', '0.1')
     .option('--out <dir>', 'write result.json, inputs.json, child.config.json (DeciLM) and report.html here')
@@ -88,6 +134,7 @@ export function registerSearch(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (flags: SearchCommandFlags) => {
+        if (flags.library !== undefined) return librarySearch(flags.library, flags)
         const options = {
           ...searchOptionsFrom(flags, true),
           top: positiveInt('--top', flags.top ?? '1'),
