@@ -60,7 +60,11 @@ export function registerDemo(program: Command): void {
           writeSteps(written, [[join(out, 'report.html'), () => writeFileAtomic(join(out, 'report.html'), reportHtml(searchReport(result, req.deployment, f)))]])
           process.stdout.write(`frontier: ${f.points.length} points (${f.completeness}${f.note === undefined ? '' : `: ${f.note}`}) in ${f.seconds.toFixed(2)} s\n`)
         }
-        const map = architectureMapSvg({ parent: result.parent.architecture, children: [result.child.architecture] })
+        // For comparison on the map, the child a 4× target would give (same inputs otherwise).
+        const faster = await Effect.runPromise(Effect.result(runSearch({ ...req, target: { kind: 'speedup', factor: 4 } })))
+        const children = [{ ...result.child.architecture, name: `child at ≥2× (chosen), ${result.child.scenarios[0]!.speedup!.toFixed(2)}×` }]
+        if (faster._tag === 'Success') children.push({ ...faster.success.child.architecture, name: `child at ≥4×, ${faster.success.child.scenarios[0]!.speedup!.toFixed(2)}×` })
+        const map = architectureMapSvg({ parent: result.parent.architecture, children })
         writeSteps(written, [[join(out, 'architecture-map.png'), () => writeFileAtomic(join(out, 'architecture-map.png'), svgToPng(map))]])
         process.stdout.write(`\nwrote:\n${written.map((p) => `  ${resolve(p)}`).join('\n')}\nopen ${resolve(out, written.some((p) => p.endsWith(join(out, 'report.html'))) ? 'report.html' : 'search/report.html')} in a browser for the report\n`)
       }),
