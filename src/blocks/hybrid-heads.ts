@@ -87,6 +87,8 @@ function selectiveScan(s: HybridHeadsSpec, shape: PhaseShape, inner: number, pre
       // The last state is written once for the decode cache.
       bytes: tokens * perTokenBytes + stateElems * kv,
       math: precision.activations,
+      // Mamba-1-style channels: one "head" as wide as the inner dimension, for the calibration's shape terms.
+      scan: { batch: shape.batch, queries: shape.seqLen + metaOf(s), heads: 1, headDim: inner, stateDim: s.stateDim },
     }
   }
   return {
@@ -96,6 +98,7 @@ function selectiveScan(s: HybridHeadsSpec, shape: PhaseShape, inner: number, pre
     // Decode reads and writes the whole state once.
     bytes: shape.batch * perTokenBytes + 2 * stateElems * kv,
     math: precision.activations,
+    scan: { batch: shape.batch, queries: 1, heads: 1, headDim: inner, stateDim: s.stateDim },
   }
 }
 
@@ -116,6 +119,7 @@ function sdpa(s: HybridHeadsSpec, shape: PhaseShape, d: ReturnType<typeof hybrid
       // Flash attention reads Q, K, V once and writes O; new K/V also go to the cache.
       bytes: tokens * ((qo + d.kvHeads * (s.qkHeadDim + s.vHeadDim)) * a + d.kvPerToken * kvb),
       math,
+      attention: { batch: shape.batch, queries: shape.seqLen + meta, keys: hybridAttendedTokens(shape.seqLen, s.window, meta), heads: d.heads, kvHeads: d.kvHeads, headDim: s.qkHeadDim },
     }
   }
   const attended = hybridAttendedTokens(shape.contextLen, s.window, meta)
@@ -126,6 +130,7 @@ function sdpa(s: HybridHeadsSpec, shape: PhaseShape, d: ReturnType<typeof hybrid
     // Decode streams the cached K and V; Q in, O out and the new K/V written are small.
     bytes: shape.batch * (attended * d.kvHeads * (s.qkHeadDim + s.vHeadDim) * kvb + qo * a + d.kvPerToken * kvb),
     math,
+    attention: { batch: shape.batch, queries: 1, keys: attended, heads: d.heads, kvHeads: d.kvHeads, headDim: s.qkHeadDim },
   }
 }
 
