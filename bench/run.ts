@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { batchBenchRows, thousandJobSweep } from './batch.bench.ts'
 import { runCalibrateBench } from './calibrate.bench.ts'
 import { runCostBench } from './cost.bench.ts'
+import { runFrontierBench } from './frontier.bench.ts'
 import { runSearchBench } from './search.bench.ts'
 import type { BenchRow } from './types.ts'
 
@@ -23,6 +24,7 @@ console.log('| benchmark | figure | note |\n|---|---|---|')
 const sections: (() => BenchRow[] | Promise<BenchRow[]>)[] = [
   runCostBench,
   runSearchBench,
+  runFrontierBench,
   runCalibrateBench,
   ...(jobs > 0 ? [() => batchBenchRows(fileURLToPath(new URL('../src/cli/batch-job.ts', import.meta.url)), thousandJobSweep().slice(0, jobs))] : []),
 ]
