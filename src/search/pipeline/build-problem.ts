@@ -4,12 +4,27 @@ import type { Budget, LayerConstraint, SearchLayer, SearchProblem } from '../pro
 import { variantId, type SearchSpace } from '../space/types.ts'
 import { baseCosts, costedLayers, memoryDim, paramsDim, runtimeDim, type LayerOptions } from './candidates.ts'
 import type { SearchRequest } from './request.ts'
+import type { RequestSummary } from './result.ts'
 
 /** The objective: the request's weights, else `kl_div` alone, else the first metric. */
 export function objectiveOf(req: SearchRequest): Readonly<Record<string, number>> {
   if (req.objective !== undefined) return req.objective
   const metric = req.quality.metrics.includes('kl_div') ? 'kl_div' : req.quality.metrics[0]!
   return { [metric]: 1 }
+}
+
+/** The part of a request every result file records. */
+export function requestSummary(req: SearchRequest): RequestSummary {
+  const d = req.deployment
+  return {
+    parent: req.parent.name,
+    system: d.system.id,
+    tp: d.tp,
+    precision: d.precision,
+    space: req.space.name,
+    objective: objectiveOf(req),
+    efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+  }
 }
 
 export function structuralConstraints(req: SearchRequest, space: SearchSpace): LayerConstraint[] {

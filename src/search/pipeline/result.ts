@@ -43,24 +43,28 @@ export interface ChildArchitecture {
   readonly scenarios: readonly ScenarioOutcome[]
 }
 
+/** What every result file records of the request it answers: parent, where it ran, the space and objective. */
+export interface RequestSummary {
+  readonly parent: string
+  readonly system: string
+  readonly tp: number
+  readonly precision: PrecisionConfig
+  readonly space: string
+  readonly objective: Readonly<Record<string, number>>
+  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+}
+
 /** The document `nas-sim search` writes; `kind` and `version` make it a file format. */
 export interface SearchResult {
   readonly kind: 'nas-sim/search-result'
   readonly version: 1
   readonly createdAt: string
-  readonly request: {
-    readonly parent: string
-    readonly system: string
-    readonly tp: number
-    readonly precision: PrecisionConfig
+  readonly request: RequestSummary & {
     readonly scenarios: readonly { readonly input: number; readonly output: number; readonly batch: number | 'auto' }[]
     readonly target: Target
     readonly maxParams?: number
-    readonly space: string
-    readonly objective: Readonly<Record<string, number>>
     readonly metricLimits: readonly MetricLimit[]
     readonly structure: StructureOptions
-    readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
   }
   readonly parent: { readonly name: string; readonly params: number; readonly architecture: Architecture }
   readonly child: ChildArchitecture

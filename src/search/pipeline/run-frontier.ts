@@ -14,12 +14,11 @@ import type { SearchSolution } from '../solution.ts'
 import { solve } from '../solve.ts'
 import { qualitySourceOf } from '../quality/types.ts'
 import { runtimeDim, scoreSpace } from './candidates.ts'
-import { buildProblem, objectiveOf } from './build-problem.ts'
+import { buildProblem, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import { autoBatches, childArchitecture, parentServing, type SearchError } from './run-search.ts'
 import type { QualitySourceInfo } from '../quality/types.ts'
-import type { ServingOutcome } from './result.ts'
-import type { PrecisionConfig } from '../../blocks/precision.ts'
+import type { RequestSummary, ServingOutcome } from './result.ts'
 import { architectureParams } from '../../blocks/architecture-params.ts'
 
 export interface FrontierPointResult {
@@ -40,16 +39,7 @@ export interface FrontierResult {
   readonly kind: 'nas-sim/frontier'
   readonly version: 1
   readonly createdAt: string
-  readonly request: {
-    readonly parent: string
-    readonly system: string
-    readonly tp: number
-    readonly precision: PrecisionConfig
-    readonly scenario: { readonly input: number; readonly output: number; readonly batch: number | 'auto' }
-    readonly space: string
-    readonly objective: Readonly<Record<string, number>>
-    readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
-  }
+  readonly request: RequestSummary & { readonly scenario: { readonly input: number; readonly output: number; readonly batch: number | 'auto' } }
   readonly parent: { readonly name: string; readonly serving: ServingOutcome | undefined }
   /** Sorted by throughput ascending; the objective rises strictly along it. None dominates another. */
   readonly points: readonly FrontierPointResult[]
@@ -161,21 +151,11 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         variants: solution.variants,
       }
     })
-    const d = req.deployment
     return {
       kind: 'nas-sim/frontier',
       version: 1,
       createdAt: new Date().toISOString(),
-      request: {
-        parent: req.parent.name,
-        system: d.system.id,
-        tp,
-        precision: d.precision,
-        scenario: s,
-        space: req.space.name,
-        objective: objectiveOf(req),
-        efficiency: { name: d.efficiency.name, source: d.efficiency.source },
-      },
+      request: { ...requestSummary(req), scenario: s },
       parent: { name: req.parent.name, serving: parent },
       points,
       quality: { metrics: req.quality.metrics, source: qualitySourceOf(req.quality, scored.flatMap((l) => l.scores)) },

@@ -17,7 +17,7 @@ import type { SearchSolution } from '../solution.ts'
 import { solve } from '../solve.ts'
 import { diverseTopK } from '../top-k.ts'
 import { runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
-import { buildProblem, objectiveOf } from './build-problem.ts'
+import { buildProblem, requestSummary } from './build-problem.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
@@ -187,18 +187,12 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
       version: 1,
       createdAt: new Date().toISOString(),
       request: {
-        parent: req.parent.name,
-        system: d.system.id,
-        tp: d.tp,
-        precision: d.precision,
+        ...requestSummary(req),
         scenarios: req.scenarios,
         target: req.target,
         ...(req.maxParams === undefined ? {} : { maxParams: req.maxParams }),
-        space: req.space.name,
-        objective: objectiveOf(req),
         metricLimits: req.metricLimits ?? [],
         structure: req.structure ?? {},
-        efficiency: { name: d.efficiency.name, source: d.efficiency.source },
       },
       parent: { name: req.parent.name, params: architectureCost(req.parent, best.scenarios[0]!, d).params, architecture: req.parent },
       child,
