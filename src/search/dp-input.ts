@@ -53,14 +53,24 @@ export function withMenus(input: DpInput, menus: readonly Int32Array[]): DpInput
   }
 }
 
+function largestSum(problem: CompiledProblem, row: number): number {
+  let sum = 0
+  for (const layer of problem.layers) sum += Math.max(...layer.a[row]!)
+  return sum
+}
+
 /**
- * Arranges a compiled problem for the dynamic program with `dims` (row
- * indices) as its dimensions in that order; rows in `unclamped` are never
- * forgotten (the frontier's dimension). With no rows at all, one all-zero
+ * Arranges a compiled problem for the dynamic program with `rows` (row
+ * indices) as its dimensions in that order, leaving out rows after the first
+ * that no choice can break; rows in `unclamped` are never forgotten (the
+ * frontier's dimension). With no rows at all, one all-zero
  * dimension with an infinite bound stands in, so that the program always has
  * a dimension to sort by.
  */
-export function dpInputOf(problem: CompiledProblem, dims: readonly number[], unclamped: readonly number[] = []): DpInput {
+export function dpInputOf(problem: CompiledProblem, rows: readonly number[], unclamped: readonly number[] = []): DpInput {
+  // A row that even the largest choice in every layer meets constrains nothing;
+  // tracking it would only split staircases and keep dominated options.
+  const dims = rows.filter((d, i) => i === 0 || unclamped.includes(d) || largestSum(problem, d) > problem.rows[d]!.bound)
   const zero = dims.length === 0
   const layers = problem.layers.map((layer): DpLayer => {
     const a = zero ? [new Float64Array(layer.q.length)] : dims.map((d) => layer.a[d]!)
