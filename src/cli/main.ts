@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.ts'
 import { registerGpus } from './commands/gpus.ts'
 import { registerModels } from './commands/models.ts'
 import { registerPareto } from './commands/pareto.ts'
+import { registerPlot } from './commands/plot.ts'
 import { registerPredict } from './commands/predict.ts'
 import { registerSearch } from './commands/search.ts'
 import { registerServe } from './commands/serve.ts'
@@ -29,6 +30,7 @@ registerCalibrate(program)
 registerServe(program)
 registerSearch(program)
 registerPareto(program)
+registerPlot(program)
 registerBatch(program)
 registerDemo(program)
 

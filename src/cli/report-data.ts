@@ -80,7 +80,8 @@ export function frontierPlot(frontier: FrontierResult | undefined, result: Searc
   }
 }
 
-function resultTable(r: SearchResult): ReportTable {
+/** The child-and-parent table of a search's report. */
+export function resultTable(r: SearchResult): ReportTable {
   const s = r.child.scenarios[0]!
   const p = s.parent
   const row = (label: string, child: string, parent: string) => ({ label, values: [child, parent] })
