@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises'
 import { Effect, Result, Schema } from 'effect'
-import type { Architecture } from '../blocks/architecture.ts'
 import {
   AttentionSpecSchema,
   FfnSpecSchema,
@@ -243,7 +242,3 @@ export function loadResultFile(path: string): Effect.Effect<ResultFile, FileErro
   })
 }
 
-/** The architectures a search result holds: the parent, then the chosen child and its alternatives. */
-export function architecturesOf(doc: SearchResult): { readonly parent: Architecture; readonly children: readonly Architecture[] } {
-  return { parent: doc.parent.architecture, children: [doc.child.architecture, ...doc.alternatives.map((a) => a.architecture)] }
-}
