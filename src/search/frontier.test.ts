@@ -66,6 +66,32 @@ describe('paretoFrontier', () => {
     )
   })
 
+  it('stays exact when sums of identical layer menus round to the same or neighbouring costs', async () => {
+    // Decimal costs such as 0.1 and 0.7 are not binary fractions, so equal multisets summed in
+    // different orders, and some different multisets, land on the same or neighbouring doubles.
+    const menu = fc.uniqueArray(fc.constantFrom(0.1, 0.2, 0.3, 0.7, 1.1, 1.3), { minLength: 2, maxLength: 4 })
+    const loss = fc.integer({ min: 0, max: 100 }).map((x) => x / 100)
+    const losses = fc.array(fc.array(loss, { minLength: 4, maxLength: 4 }), { minLength: 3, maxLength: 6 })
+    await fc.assert(
+      fc.asyncProperty(menu, losses, async (runtimes, perLayer) => {
+        const problem: SearchProblem = {
+          layers: perLayer.map((q) => ({ variants: runtimes.map((runtime, v) => ({ id: `v${v}`, costs: { runtime }, metrics: { loss: q[v]! } })) })),
+          objective: { loss: 1 },
+          budgets: [],
+          constraints: [],
+        }
+        const expected = enumeratedFrontier(problem)
+        const frontier = await Effect.runPromise(paretoFrontier(problem, { cost: 'runtime' }))
+        expect(frontier.points.length).toBe(expected.length)
+        frontier.points.forEach((point, i) => {
+          expect(close(point.cost, expected[i]!.cost)).toBe(true)
+          expect(close(point.objective, expected[i]!.objective)).toBe(true)
+        })
+      }),
+      { numRuns: 200 },
+    )
+  })
+
   it('gives, at every point, the optimum of a solve with that point as the runtime budget', async () => {
     const problem = syntheticPuzzleProblem({ layers: 24, seed: 7, memoryShare: 0.7 })
     const frontier = await Effect.runPromise(paretoFrontier(problem, { cost: 'runtime' }))

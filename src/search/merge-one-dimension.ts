@@ -37,6 +37,7 @@ function firstAfter(keys: Float64Array, from: number, to: number, limit: number,
 
 /**
  * Writes into `out` the staircase of `kept` ∪ (`previous` shifted by (`a`, `q`)),
+ * one state per cost,
  * with previous states beyond `cap` (cost) left out; new states point to their
  * previous state and carry `option`. `accept` (optional) vets each new state.
  */
@@ -72,6 +73,8 @@ export function mergeStaircases(
       while (end < keptEnd && keptKeys[end] === candidateKey && keptQ[end]! <= candidateQ) end++
       const start = firstBelow(keptQ, i, end, best, 0)
       if (start < end) {
+        // A kept state at the cost of the last one written has a lower objective there, so it replaces it.
+        if (n > 0 && outKeys[n - 1] === keptKeys[start]) n--
         const count = end - start
         outKeys.set(keptKeys.subarray(start, end), n)
         outQ.set(keptQ.subarray(start, end), n)
@@ -88,6 +91,8 @@ export function mergeStaircases(
       continue
     }
     if (accept === undefined || accept(candidateKey, candidateQ)) {
+      // Different sums can round to the same cost; the later, lower objective replaces the earlier one there.
+      if (n > 0 && outKeys[n - 1] === candidateKey) n--
       outKeys[n] = candidateKey
       outQ[n] = candidateQ
       outParent[n] = j
