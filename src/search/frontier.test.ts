@@ -66,22 +66,32 @@ describe('paretoFrontier', () => {
     )
   })
 
-  it('stays exact when sums of identical layer menus round to the same or neighbouring costs', async () => {
+  it('stays exact when sums of identical layer menus round to the same or neighbouring costs, with and without a binding memory budget', async () => {
     // Decimal costs such as 0.1 and 0.7 are not binary fractions, so equal multisets summed in
     // different orders, and some different multisets, land on the same or neighbouring doubles.
-    const menu = fc.uniqueArray(fc.constantFrom(0.1, 0.2, 0.3, 0.7, 1.1, 1.3), { minLength: 2, maxLength: 4 })
-    const loss = fc.integer({ min: 0, max: 100 }).map((x) => x / 100)
+    const decimal = fc.constantFrom(0.1, 0.2, 0.3, 0.7, 1.1, 1.3)
+    const menu = fc.array(fc.record({ runtime: decimal, memory: decimal }), { minLength: 2, maxLength: 4 })
+    // Losses are binary fractions, so objective sums are exact and only the costs round.
+    const loss = fc.integer({ min: 0, max: 64 }).map((x) => x / 64)
     const losses = fc.array(fc.array(loss, { minLength: 4, maxLength: 4 }), { minLength: 3, maxLength: 6 })
+    const memoryShare = fc.option(fc.double({ min: 0.3, max: 1, noNaN: true }))
     await fc.assert(
-      fc.asyncProperty(menu, losses, async (runtimes, perLayer) => {
+      fc.asyncProperty(menu, losses, memoryShare, async (costs, perLayer, share) => {
+        const largest = perLayer.length * Math.max(...costs.map((c) => c.memory))
         const problem: SearchProblem = {
-          layers: perLayer.map((q) => ({ variants: runtimes.map((runtime, v) => ({ id: `v${v}`, costs: { runtime }, metrics: { loss: q[v]! } })) })),
+          layers: perLayer.map((q) => ({ variants: costs.map((c, v) => ({ id: `v${v}`, costs: c, metrics: { loss: q[v]! } })) })),
           objective: { loss: 1 },
-          budgets: [],
+          budgets: share === null ? [] : [{ kind: 'cost', name: 'memory', max: share * largest }],
           constraints: [],
         }
         const expected = enumeratedFrontier(problem)
-        const frontier = await Effect.runPromise(paretoFrontier(problem, { cost: 'runtime' }))
+        const result = await Effect.runPromise(Effect.result(paretoFrontier(problem, { cost: 'runtime' })))
+        if (expected.length === 0) {
+          expect(Result.isFailure(result) && result.failure._tag).toBe('SearchInfeasible')
+          return
+        }
+        if (Result.isFailure(result)) throw result.failure
+        const frontier = result.success
         expect(frontier.points.length).toBe(expected.length)
         frontier.points.forEach((point, i) => {
           expect(close(point.cost, expected[i]!.cost)).toBe(true)

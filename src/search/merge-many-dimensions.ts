@@ -21,6 +21,29 @@ export interface LayerLimits {
   readonly pruning?: { readonly envelope: Envelope; readonly next: number; readonly threshold: number }
 }
 
+/**
+ * Different sums can round to the same dimension-0 value, and a state offered
+ * later at that value may dominate states kept before it; those are removed
+ * (they sit at the end of `out`, which is sorted by dimension 0).
+ */
+function dropDominatedAtSameKey(out: StateSet, keys: Float64Array, q: number): void {
+  const k0 = out.keys[0]!
+  let from = out.size
+  while (from > 0 && k0[from - 1] === keys[0]) from--
+  let n = from
+  for (let i = from; i < out.size; i++) {
+    let dominated = out.q[i]! >= q
+    for (let d = 1; d < keys.length && dominated; d++) dominated = out.keys[d]![i]! >= keys[d]!
+    if (dominated) continue
+    for (const k of out.keys) k[n] = k[i]!
+    out.q[n] = out.q[i]!
+    out.parent[n] = out.parent[i]!
+    out.option[n] = out.option[i]!
+    n++
+  }
+  out.size = n
+}
+
 export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: StateSet, limits: LayerLimits, filter: DominanceFilter): void {
   const D = limits.caps.length
   const { caps, clampAt, pruning } = limits
@@ -83,7 +106,10 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
   while (heapSize > 0) {
     const s = heap[0]!
     for (let d = 0; d < D; d++) probe[d] = keys[s * D + d]!
-    if (filter.admits(probe, q[s]!, out)) pushState(out, probe, q[s]!, cursor[s]!, menu[s]!)
+    if (filter.admits(probe, q[s]!, out)) {
+      dropDominatedAtSameKey(out, probe, q[s]!)
+      pushState(out, probe, q[s]!, cursor[s]!, menu[s]!)
+    }
     cursor[s]! += 1
     if (!advance(s)) heap[0] = heap[--heapSize]!
     siftDown(0)
