@@ -104,3 +104,34 @@ export function mergeStaircases(
   }
   out.size = n
 }
+
+/**
+ * Costs closer than this, relative to the cost, are one cost: the same blocks
+ * summed in another order differ by a few units in the last place (about
+ * 1e-16 relative each). Over even a few hundred layers the merges move a
+ * final cost by far less than the budget tolerance (1e-9), within which the
+ * frontier already counts costs as one.
+ */
+export const sameCostGap = 1e-13
+
+/**
+ * Collapses each run of states whose costs lie within `sameCostGap` of the
+ * run's first cost into its last state (the lowest objective; its cost is at
+ * most that gap above the others'), keeping the staircase's order.
+ */
+export function mergeNearTies(set: StateSet): void {
+  const keys = set.keys[0]!
+  let n = 0
+  let anchor = -Infinity
+  for (let i = 0; i < set.size; i++) {
+    const key = keys[i]!
+    if (n > 0 && key - anchor <= sameCostGap * Math.abs(key)) n--
+    else anchor = key
+    keys[n] = key
+    set.q[n] = set.q[i]!
+    set.parent[n] = set.parent[i]!
+    set.option[n] = set.option[i]!
+    n++
+  }
+  set.size = n
+}

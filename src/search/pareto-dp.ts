@@ -13,13 +13,14 @@
  *  - cannot beat a known solution (when a completion bound is given),
  *  - are dominated by a state already kept.
  * A dimension that no completion can break any more is forgotten (set to −∞),
- * so states differing only there merge.
+ * so states differing only there merge. With one unbounded dimension (a
+ * frontier's cost), states whose costs differ only by rounding merge too.
  */
 import { completionBound, type Envelope } from './completion-bound.ts'
 import type { DpInput, DpLayer } from './dp-input.ts'
 import { dominanceFilter } from './dominance.ts'
 import { expandLayerByHeap, type LayerLimits } from './merge-many-dimensions.ts'
-import { mergeStaircases } from './merge-one-dimension.ts'
+import { mergeNearTies, mergeStaircases } from './merge-one-dimension.ts'
 import { emptyStates, pushState, type StateSet } from './state-set.ts'
 
 export interface DpOptions {
@@ -119,6 +120,9 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
         scratch = current
         current = result
       }
+      // Only an unbounded cost may move by the merge's few ulps: under a bound the dropped,
+      // cheaper state could be the one whose completions still fit.
+      if (input.bounds[0] === Infinity) mergeNearTies(current)
     } else {
       expandLayerByHeap(layer, previous, current, limits, filter)
     }
