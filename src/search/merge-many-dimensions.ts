@@ -10,6 +10,7 @@
 import { completionBound, type Envelope } from './completion-bound.ts'
 import type { DpLayer } from './dp-input.ts'
 import type { DominanceFilter } from './dominance.ts'
+import { sameCostGap } from './merge-one-dimension.ts'
 import { pushState, type StateSet } from './state-set.ts'
 
 export interface LayerLimits {
@@ -17,19 +18,26 @@ export interface LayerLimits {
   readonly caps: Float64Array
   /** Per dimension, the sum after this layer at or below which no completion can break the bound (−∞: never). */
   readonly clampAt: Float64Array
+  /** Whether dimension 0 is unbounded, so that states whose sums there differ only by rounding may merge (see `sameCostGap`). */
+  readonly nearCosts?: boolean
   /** Completion bound and the objective it must stay below; absent: no pruning by bound. */
   readonly pruning?: { readonly envelope: Envelope; readonly next: number; readonly threshold: number }
 }
 
 /**
- * Different sums can round to the same dimension-0 value, and a state offered
- * later at that value may dominate states kept before it; those are removed
- * (they sit at the end of `out`, which is sorted by dimension 0).
+ * Different sums can round to the same dimension-0 value (or, with `gap`,
+ * to values within `gap` of each other, relative), and a state offered later
+ * there may dominate states kept before it in every other dimension and the
+ * objective; those are removed. Only states from `anchor` on, the first
+ * dimension-0 value of the current run, are candidates, so a merge never
+ * moves a cost by more than the gap. Returns the run's anchor for the state.
  */
-function dropDominatedAtSameKey(out: StateSet, keys: Float64Array, q: number): void {
+function dropDominatedNearKey(out: StateSet, keys: Float64Array, q: number, anchor: number, gap: number): number {
   const k0 = out.keys[0]!
+  const key = keys[0]!
+  const runStart = key - anchor <= gap * Math.abs(key) ? anchor : key
   let from = out.size
-  while (from > 0 && k0[from - 1] === keys[0]) from--
+  while (from > 0 && k0[from - 1]! >= runStart) from--
   let n = from
   for (let i = from; i < out.size; i++) {
     let dominated = out.q[i]! >= q
@@ -42,6 +50,7 @@ function dropDominatedAtSameKey(out: StateSet, keys: Float64Array, q: number): v
     n++
   }
   out.size = n
+  return runStart
 }
 
 export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: StateSet, limits: LayerLimits, filter: DominanceFilter): void {
@@ -99,6 +108,8 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
     }
   }
 
+  const gap = limits.nearCosts === true ? sameCostGap : 0
+  let anchor = -Infinity
   out.size = 0
   filter.reset()
   for (let s = 0; s < m; s++) if (advance(s)) heap[heapSize++] = s
@@ -107,7 +118,7 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
     const s = heap[0]!
     for (let d = 0; d < D; d++) probe[d] = keys[s * D + d]!
     if (filter.admits(probe, q[s]!, out)) {
-      dropDominatedAtSameKey(out, probe, q[s]!)
+      anchor = dropDominatedNearKey(out, probe, q[s]!, anchor, gap)
       pushState(out, probe, q[s]!, cursor[s]!, menu[s]!)
     }
     cursor[s]! += 1

@@ -103,6 +103,9 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
   let scratch = emptyStates(D)
   const parents: Int32Array[] = []
   const chosen: Int32Array[] = []
+  // Only an unbounded cost may move by a merge's few ulps: under a bound the dropped,
+  // cheaper state could be the one whose completions still fit.
+  const nearCosts = input.bounds[0] === Infinity
   let totalStates = 0
   let peakStates = 0
 
@@ -112,7 +115,7 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
       caps[d] = input.bounds[d]! - input.minRest[d]![next]!
       clampAt[d] = input.clampable[d] ? input.bounds[d]! - input.maxRest[d]![next]! : -Infinity
     }
-    const limits: LayerLimits = { caps, clampAt, ...(envelope === undefined ? {} : { pruning: { envelope, next, threshold } }) }
+    const limits: LayerLimits = { caps, clampAt, nearCosts, ...(envelope === undefined ? {} : { pruning: { envelope, next, threshold } }) }
     const layer = input.layers[l]!
     if (D === 1) {
       const result = expandLayerByStaircases(layer, previous, current, scratch, limits)
@@ -120,9 +123,7 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
         scratch = current
         current = result
       }
-      // Only an unbounded cost may move by the merge's few ulps: under a bound the dropped,
-      // cheaper state could be the one whose completions still fit.
-      if (input.bounds[0] === Infinity) mergeNearTies(current)
+      if (nearCosts) mergeNearTies(current)
     } else {
       expandLayerByHeap(layer, previous, current, limits, filter)
     }
