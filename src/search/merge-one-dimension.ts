@@ -10,30 +10,39 @@
  */
 import { reserve, type StateSet } from './state-set.ts'
 
-/** First index in [from, to) whose value is < limit, for values falling along the index; `to` if none. */
-function firstBelow(values: Float64Array, from: number, to: number, limit: number, offset: number): number {
+/**
+ * First index in [from, to) where `holds` (false, then true along the index)
+ * turns true; `to` if never. Runs between the two staircases are mostly a few
+ * states long, so the search gallops from `from` before it bisects.
+ */
+function firstWhere(from: number, to: number, holds: (index: number) => boolean): number {
   let lo = from
-  let hi = to
+  let step = 1
+  while (lo + step - 1 < to && !holds(lo + step - 1)) {
+    lo += step
+    step *= 2
+  }
+  let hi = Math.min(to, lo + step - 1)
   while (lo < hi) {
     const mid = (lo + hi) >> 1
-    if (values[mid]! + offset < limit) hi = mid
+    if (holds(mid)) hi = mid
     else lo = mid + 1
   }
   return lo
 }
 
+/** First index in [from, to) whose value is < limit, for values falling along the index; `to` if none. */
+function firstBelow(values: Float64Array, from: number, to: number, limit: number, offset: number): number {
+  return firstWhere(from, to, (i) => values[i]! + offset < limit)
+}
+
 /** First index in [from, to) whose key is > limit (or ≥ when `inclusive` is false), for ascending keys; `to` if none. */
 function firstAfter(keys: Float64Array, from: number, to: number, limit: number, inclusive: boolean): number {
-  let lo = from
-  let hi = to
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    const k = keys[mid]!
-    if (inclusive ? k > limit : k >= limit) hi = mid
-    else lo = mid + 1
-  }
-  return lo
+  return inclusive ? firstWhere(from, to, (i) => keys[i]! > limit) : firstWhere(from, to, (i) => keys[i]! >= limit)
 }
+
+/** Below this many states a loop copies faster than typed-array views. */
+const bulkCopy = 32
 
 /**
  * Writes into `out` the staircase of `kept` ∪ (`previous` shifted by (`a`, `q`)),
@@ -76,10 +85,19 @@ export function mergeStaircases(
         // A kept state at the cost of the last one written has a lower objective there, so it replaces it.
         if (n > 0 && outKeys[n - 1] === keptKeys[start]) n--
         const count = end - start
-        outKeys.set(keptKeys.subarray(start, end), n)
-        outQ.set(keptQ.subarray(start, end), n)
-        outParent.set(kept.parent.subarray(start, end), n)
-        outOption.set(kept.option.subarray(start, end), n)
+        if (count >= bulkCopy) {
+          outKeys.set(keptKeys.subarray(start, end), n)
+          outQ.set(keptQ.subarray(start, end), n)
+          outParent.set(kept.parent.subarray(start, end), n)
+          outOption.set(kept.option.subarray(start, end), n)
+        } else {
+          for (let t = 0; t < count; t++) {
+            outKeys[n + t] = keptKeys[start + t]!
+            outQ[n + t] = keptQ[start + t]!
+            outParent[n + t] = kept.parent[start + t]!
+            outOption[n + t] = kept.option[start + t]!
+          }
+        }
         n += count
         best = keptQ[end - 1]!
       }
