@@ -58,6 +58,9 @@ function staircase(): DominanceFilter {
       size = 0
     },
     covers: (keys, q) => {
+      // The last step has the lowest objective: nothing below it is covered, and past its key it alone decides.
+      if (size === 0 || q < qs[size - 1]!) return false
+      if (keys[1]! >= k1[size - 1]!) return true
       const lo = stepAfter(keys[1]!)
       return lo > 0 && qs[lo - 1]! <= q
     },
