@@ -28,8 +28,10 @@ export interface FrontierOptions {
   readonly cost: string
   /**
    * Give up with `SolverFailed` once more states than this are kept over all
-   * layers. Default 30,000,000 (240 MB of back-pointers); an 80-layer,
-   * 54-variant frontier keeps about 1,000,000.
+   * layers. Default 30,000,000 (240 MB of back-pointers); Llama-3.3-70B's
+   * whole frontier under the built-in prior (80 layers × 54 variants, with or
+   * without a binding memory budget) keeps about 320,000, the synthetic
+   * 80-layer one of search.bench.ts about 1,000,000.
    */
   readonly stateLimit?: number
 }
