@@ -28,6 +28,6 @@ export async function runFrontierBench(): Promise<BenchRow[]> {
   return [
     await frontierRow('Llama-3.1-8B whole frontier', 'llama-3.1-8b', 'h100-sxm', 64),
     await frontierRow('Llama-3.3-70B whole frontier (memory not binding)', 'llama-3.3-70b', 'h200', 8),
-    await frontierRow('Llama-3.3-70B frontier, memory binding (sampled past the state limit)', 'llama-3.3-70b', 'h100-sxm', 16),
+    await frontierRow('Llama-3.3-70B whole frontier, memory budget binding', 'llama-3.3-70b', 'h100-sxm', 16),
   ]
 }

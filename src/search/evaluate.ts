@@ -20,16 +20,33 @@ function chosen(problem: SearchProblem, choices: readonly number[], layer: numbe
   return variant
 }
 
+const namesCache = new WeakMap<SearchProblem, { readonly costs: readonly string[]; readonly metrics: readonly string[] }>()
+
+/** Every cost dimension and metric any variant of the problem has, found once per problem (frontiers total thousands of children). */
+function quantityNames(problem: SearchProblem): { readonly costs: readonly string[]; readonly metrics: readonly string[] } {
+  let names = namesCache.get(problem)
+  if (names === undefined) {
+    const costs = new Set<string>()
+    const metrics = new Set<string>()
+    for (const layer of problem.layers) {
+      for (const variant of layer.variants) {
+        for (const name of Object.keys(variant.costs)) costs.add(name)
+        for (const name of Object.keys(variant.metrics)) metrics.add(name)
+      }
+    }
+    names = { costs: [...costs], metrics: [...metrics] }
+    namesCache.set(problem, names)
+  }
+  return names
+}
+
 /** Sums every cost dimension and metric of a choice vector (one variant index per layer). */
 export function totalsOf(problem: SearchProblem, choices: readonly number[]): Totals {
   const costs: Record<string, number> = { ...problem.baseCosts }
   const metrics: Record<string, number> = {}
-  for (const layer of problem.layers) {
-    for (const variant of layer.variants) {
-      for (const name of Object.keys(variant.costs)) costs[name] ??= 0
-      for (const name of Object.keys(variant.metrics)) metrics[name] ??= 0
-    }
-  }
+  const names = quantityNames(problem)
+  for (const name of names.costs) costs[name] ??= 0
+  for (const name of names.metrics) metrics[name] ??= 0
   problem.layers.forEach((_, l) => {
     const variant = chosen(problem, choices, l)
     for (const [name, value] of Object.entries(variant.costs)) costs[name] = (costs[name] ?? 0) + value

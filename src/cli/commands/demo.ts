@@ -45,8 +45,7 @@ export function registerDemo(program: Command): void {
 
         const batch = result.child.scenarios[0]!.child.batch
         process.stdout.write(`tracing the frontier at batch ${batch}…\n`)
-        // A modest state limit keeps the demo quick: past it, the frontier is sampled (and says so).
-        const frontier = await Effect.runPromise(Effect.result(runFrontier({ ...req, target: { kind: 'none' }, scenarios: [{ ...req.scenarios[0]!, batch }] }, { stateLimit: 300_000 })))
+        const frontier = await Effect.runPromise(Effect.result(runFrontier({ ...req, target: { kind: 'none' }, scenarios: [{ ...req.scenarios[0]!, batch }] })))
         if (frontier._tag === 'Failure') {
           process.stdout.write(`frontier not traced: ${frontier.failure.message}\n`)
         } else {

@@ -13,13 +13,12 @@ import type { SearchProblem } from '../problem.ts'
 import type { SearchSolution } from '../solution.ts'
 import { solve } from '../solve.ts'
 import { qualitySourceOf } from '../quality/types.ts'
-import { runtimeDim, scoreSpace } from './candidates.ts'
+import { paramsDim, runtimeDim, scoreSpace } from './candidates.ts'
 import { buildProblem, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
-import { autoBatches, childArchitecture, parentServing, type SearchError } from './run-search.ts'
+import { autoBatches, parentServing, type SearchError } from './run-search.ts'
 import type { QualitySourceInfo } from '../quality/types.ts'
 import type { RequestSummary, ServingOutcome } from './result.ts'
-import { architectureParams } from '../../blocks/architecture-params.ts'
 
 export interface FrontierPointResult {
   /** Generated tokens/s per GPU. */
@@ -147,7 +146,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         objective: c.objective,
         metrics: solution.metrics,
         batch: c.batch,
-        params: architectureParams(childArchitecture(req, scored, solution)),
+        params: solution.costs[paramsDim]!,
         variants: solution.variants,
       }
     })
