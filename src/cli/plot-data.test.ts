@@ -73,6 +73,10 @@ describe('seriesNames', () => {
     ])
   })
 
+  it('lead with the parent when the files have several', () => {
+    expect(seriesNames([h100x15, small3b])).toEqual(['Llama-3.1-8B, h100-sxm, fp8, 128/1024@64', 'Llama-3.2-3B, h100-sxm, fp8, 128/1024@64'])
+  })
+
   it('number files that nothing else tells apart', () => {
     expect(seriesNames([h100x15, h100x15])).toEqual(['h100-sxm, fp8, 128/1024@64 (1)', 'h100-sxm, fp8, 128/1024@64 (2)'])
   })
@@ -139,6 +143,10 @@ describe('combinedMap and combinedBreakdown', () => {
     const map = combinedMap([named(h100x15, 'x1.5'), named(h100x25, 'x2.5')])
     expect(map.parent.name).toBe('Llama-3.1-8B')
     expect(map.children.map((c) => c.name)).toEqual(['x1.5', 'x2.5', 'x2.5, alternative 1'])
+  })
+
+  it('keep a single search’s child name and rank its alternatives', () => {
+    expect(combinedMap([named(h100x25, 'x2.5')]).children.map((c) => c.name)).toEqual(['Llama-3.1-8B-child', 'Llama-3.1-8B-child, alternative 1'])
   })
 
   it('refuse children of two parents on one map', () => {

@@ -76,11 +76,13 @@ function qualifiers(f: ResultFile): readonly string[] {
 }
 
 /**
- * One series name per file: system, precision and scenario; where files share
- * that, the qualifiers that differ among them are added, and a counter last.
+ * One series name per file: system, precision and scenario (after the parent
+ * when the files have several); where files share that, the qualifiers that
+ * differ among them are added, and a counter last.
  */
 export function seriesNames(files: readonly ResultFile[]): string[] {
-  const bases = files.map(baseName)
+  const severalParents = new Set(files.map((f) => f.doc.parent.name)).size > 1
+  const bases = files.map((f) => (severalParents ? `${f.doc.parent.name}, ${baseName(f)}` : baseName(f)))
   const named = files.map((f, i) => {
     const group = files.filter((_, j) => bases[j] === bases[i])
     if (group.length === 1) return bases[i]!
@@ -209,13 +211,11 @@ export function combinedMap(searches: readonly NamedSearch[], title?: string): A
   const mismatch = mapMismatch(searches)
   if (mismatch !== undefined) throw mismatch
   const first = searches[0]!
-  const children =
-    searches.length === 1
-      ? [first.doc.child.architecture, ...first.doc.alternatives.map((a) => a.architecture)]
-      : searches.flatMap((s) => [
-          { ...s.doc.child.architecture, name: s.name },
-          ...s.doc.alternatives.map((a, i) => ({ ...a.architecture, name: `${s.name}, alternative ${i + 1}` })),
-        ])
+  // A search names every child alike, so alternatives get their rank.
+  const children = searches.flatMap((s) => {
+    const name = searches.length === 1 ? s.doc.child.architecture.name : s.name
+    return [{ ...s.doc.child.architecture, name }, ...s.doc.alternatives.map((a, i) => ({ ...a.architecture, name: `${name}, alternative ${i + 1}` }))]
+  })
   return { parent: first.doc.parent.architecture, children, ...(title === undefined ? {} : { title }) }
 }
 

@@ -141,8 +141,15 @@ export const SearchResultSchema = Schema.Struct({
   quality: QualitySchema,
   proof: Schema.Struct({ gap: NonNegative, seconds: NonNegative, method: Schema.Literals(['dp', 'highs', 'brute-force']) }),
   batchesTried: Schema.Array(
-    Schema.Struct({ batches: Schema.Array(PositiveInt), objective: Schema.optionalKey(Finite), infeasible: Schema.optionalKey(Schema.String) }),
+    Schema.Struct({
+      batches: Schema.Array(PositiveInt),
+      objective: Schema.optionalKey(Finite),
+      infeasible: Schema.optionalKey(Schema.String),
+      unsolved: Schema.optionalKey(Schema.String),
+    }),
   ),
+  // Files written before notes existed have none.
+  notes: Schema.Array(Schema.String).pipe(Schema.withDecodingDefaultKey(Effect.succeed([]))),
   alternatives: Schema.Array(ChildArchitectureSchema),
   searchSeconds: NonNegative,
 })
