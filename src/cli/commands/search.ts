@@ -59,6 +59,7 @@ export function renderSearch(r: SearchResult): string {
       lines.push(`  ${i + 2}. objective ${a.objective.toFixed(4)}, ${fmt.count(a.params)} parameters, ${fmt.rate(sa.child.metrics.outputTokensPerSecondPerGpu)} per GPU`)
     }
   }
+  for (const note of r.notes) lines.push(`note: ${note}`)
   lines.push(r.request.efficiency.source === 'datasheet' ? 'times: datasheet roofline (uncalibrated; see README "How accurate is it?")' : `times: calibration ${r.request.efficiency.name}`)
   return lines.join('\n')
 }

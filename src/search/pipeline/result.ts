@@ -72,8 +72,10 @@ export interface SearchResult {
   readonly speedup: number | undefined
   readonly quality: { readonly metrics: readonly string[]; readonly source: QualitySourceInfo }
   readonly proof: OptimalityProof
-  /** Each batch tried (for `batch: auto`) and what it gave. */
-  readonly batchesTried: readonly { readonly batches: readonly number[]; readonly objective?: number; readonly infeasible?: string }[]
+  /** Each batch tried (for `batch: auto`) and what it gave: an objective, infeasibility, or no answer in time. */
+  readonly batchesTried: readonly { readonly batches: readonly number[]; readonly objective?: number; readonly infeasible?: string; readonly unsolved?: string }[]
+  /** What limits the result's claims (batches left unsolved, alternatives not found); empty when none. */
+  readonly notes: readonly string[]
   /** Diverse alternatives after the best, when asked for (`--top`). */
   readonly alternatives: readonly ChildArchitecture[]
   readonly searchSeconds: number

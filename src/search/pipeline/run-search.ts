@@ -9,8 +9,8 @@ import { architectureCost } from '../../cost-model/architecture-cost.ts'
 import type { Scenario } from '../../cost-model/scenario.ts'
 import { bestServingSetting } from '../../cost-model/serving.ts'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
-import type { InvalidSearchProblem, SolverFailed } from '../errors.ts'
-import { SearchInfeasible } from '../errors.ts'
+import type { InvalidSearchProblem } from '../errors.ts'
+import { SearchInfeasible, SolverFailed } from '../errors.ts'
 import type { SearchProblem } from '../problem.ts'
 import { qualitySourceOf } from '../quality/types.ts'
 import type { SearchSolution } from '../solution.ts'
@@ -22,6 +22,13 @@ import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome }
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
 export type SearchError = InfeasibleBudget | InvalidInput | InvalidSearchProblem | SolverFailed | SearchInfeasible
+
+/**
+ * HiGHS gets this long per solve when the dynamic program outgrows its state
+ * limit; a batch plan that neither method settles in time is reported as
+ * unsolved, never silently dropped.
+ */
+export const highsSecondsPerSolve = 20
 
 /** Batches `auto` tries: powers of two up to 4096. */
 export const autoBatches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const
@@ -157,9 +164,13 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
     for (const batches of plans) {
       const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
       const problem = buildProblem(req, scored, scenarios, targets)
-      const outcome = yield* Effect.result(solve(problem))
+      const outcome = yield* Effect.result(solve(problem, { highs: { timeLimit: highsSecondsPerSolve } }))
       if (outcome._tag === 'Failure') {
         const e = outcome.failure
+        if (e._tag === 'SolverFailed' && plans.length > 1) {
+          tried.push({ batches, unsolved: e.message })
+          continue
+        }
         if (!(e instanceof SearchInfeasible)) return yield* Effect.fail(e)
         failures.push({ batches, error: e })
         tried.push({ batches, infeasible: e.message })
@@ -173,13 +184,21 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
         (Math.abs(solution.objective - best.solution.objective) <= 1e-12 && (solution.costs[runtimeDim(0)] ?? 0) / batches[0]! < (best.solution.costs[runtimeDim(0)] ?? 0) / best.scenarios[0]!.batch)
       if (better) best = { solution, problem, scenarios }
     }
-    if (best === undefined) return yield* Effect.fail(nearestTarget(req, failures, targets))
+    const unsolved = tried.filter((t) => t.unsolved !== undefined)
+    if (best === undefined) {
+      if (failures.length === 0) return yield* Effect.fail(new SolverFailed({ method: 'dp+highs', reason: `no batch plan could be solved in time: ${unsolved.map((u) => u.unsolved).join('; ')}` }))
+      return yield* Effect.fail(nearestTarget(req, failures, targets))
+    }
 
     const child = describeChild(req, scored, best.solution, best.scenarios, parents, targets)
     const alternatives: ChildArchitecture[] = []
+    const notes: string[] = []
+    if (unsolved.length > 0)
+      notes.push(`batch${unsolved.length === 1 ? '' : 'es'} ${unsolved.map((u) => u.batches.join('/')).join(', ')} could not be solved within ${highsSecondsPerSolve} s, so the child is optimal over the other batches only`)
     if (req.top !== undefined && req.top.k > 1) {
-      const more = yield* diverseTopK(best.problem, { k: req.top.k, minDifference: req.top.minDifference })
-      for (const s of more.slice(1)) alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets))
+      const more = yield* Effect.result(diverseTopK(best.problem, { k: req.top.k, minDifference: req.top.minDifference, solver: { highs: { timeLimit: highsSecondsPerSolve } } }))
+      if (more._tag === 'Success') for (const s of more.success.slice(1)) alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets))
+      else notes.push(`diverse alternatives not found: ${more.failure.message}`)
     }
     const d = req.deployment
     return {
@@ -201,6 +220,7 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
       proof: best.solution.proof,
       batchesTried: tried,
       alternatives,
+      notes,
       searchSeconds: (performance.now() - started) / 1000,
     } satisfies SearchResult
   })
