@@ -30,8 +30,8 @@ export const JobFields = Schema.Struct({
   ),
   /** Storage format of the weights; default bf16. */
   weights: PrecisionField,
-  /** Format of the activations; default bf16. */
-  activations: PrecisionField,
+  /** Format of the activations; default: the weights' format, as `nas-sim search` does. */
+  activations: Schema.optionalKey(Schema.Literals(['bf16', 'fp16', 'fp8', 'fp4'] satisfies readonly Precision[])),
   /** Format of the KV cache and recurrent state; default bf16. */
   kv: PrecisionField,
   /** Sequences per batch, or `auto` to let the search try the batch sizes that fit; default `auto`. */
@@ -73,7 +73,7 @@ export const JobFields = Schema.Struct({
 export const jobFieldNames: readonly string[] = Object.keys(JobFields.fields)
 
 /** A validated job with its defaults and its group filled in. */
-export type Job = Omit<typeof JobFields.Type, 'group'> & { readonly group: string }
+export type Job = Omit<typeof JobFields.Type, 'group' | 'activations'> & { readonly activations: Precision; readonly group: string }
 
 /** A job's budget as a tagged value, for callers that switch on its kind. */
 export interface Budget {
@@ -99,7 +99,7 @@ export function defaultGroup(job: typeof JobFields.Type): string {
     job.gpu,
     `tp=${job.tp}`,
     `w=${job.weights}`,
-    `a=${job.activations}`,
+    `a=${job.activations ?? job.weights}`,
     `kv=${job.kv}`,
     `batch=${job.batch}`,
     `in=${job.input}`,
@@ -112,5 +112,5 @@ export function defaultGroup(job: typeof JobFields.Type): string {
 }
 
 export function resolveJob(fields: typeof JobFields.Type): Job {
-  return { ...fields, group: fields.group ?? defaultGroup(fields) }
+  return { ...fields, activations: fields.activations ?? fields.weights, group: fields.group ?? defaultGroup(fields) }
 }

@@ -73,9 +73,10 @@ function batchPlans(scenarios: readonly ScenarioSpec[]): number[][] {
   return autoBatches.map((b) => [b])
 }
 
-export function childArchitecture(req: SearchRequest, scored: readonly LayerOptions[], solution: SearchSolution): Architecture {
+/** The child behind a solution; `rank` > 1 names a diverse alternative. */
+export function childArchitecture(req: SearchRequest, scored: readonly LayerOptions[], solution: SearchSolution, rank = 1): Architecture {
   return {
-    name: `${req.parent.name}-child`,
+    name: rank === 1 ? `${req.parent.name}-child` : `${req.parent.name}-child-${rank}`,
     hidden: req.parent.hidden,
     embedding: req.parent.embedding,
     layers: solution.choices.map((v, l) => {
@@ -93,8 +94,9 @@ function describeChild(
   scenarios: readonly Scenario[],
   parents: readonly (ServingOutcome | undefined)[],
   targets: readonly (number | undefined)[],
+  rank = 1,
 ): ChildArchitecture {
-  const architecture = childArchitecture(req, scored, solution)
+  const architecture = childArchitecture(req, scored, solution, rank)
   const outcomes: ScenarioOutcome[] = scenarios.map((s, i) => {
     const cost = architectureCost(architecture, s, req.deployment)
     const parent = parents[i]
@@ -197,7 +199,7 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
       notes.push(`batch${unsolved.length === 1 ? '' : 'es'} ${unsolved.map((u) => u.batches.join('/')).join(', ')} could not be solved within ${highsSecondsPerSolve} s, so the child is optimal over the other batches only`)
     if (req.top !== undefined && req.top.k > 1) {
       const more = yield* Effect.result(diverseTopK(best.problem, { k: req.top.k, minDifference: req.top.minDifference, solver: { highs: { timeLimit: highsSecondsPerSolve } } }))
-      if (more._tag === 'Success') for (const s of more.success.slice(1)) alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets))
+      if (more._tag === 'Success') more.success.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets, i + 2)))
       else notes.push(`diverse alternatives not found: ${more.failure.message}`)
     }
     const d = req.deployment
