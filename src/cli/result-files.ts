@@ -111,21 +111,27 @@ const QualitySchema = Schema.Struct({
 
 const ScenarioSpecSchema = Schema.Struct({ input: PositiveInt, output: PositiveInt, batch: Schema.Union([PositiveInt, Schema.Literal('auto')]) })
 
+/** The fields every result file records of its request (`RequestSummary` in src/search/pipeline/result.ts). */
+const requestSummaryFields = {
+  parent: Schema.String,
+  system: Schema.String,
+  tp: PositiveInt,
+  precision: PrecisionConfigSchema,
+  space: Schema.String,
+  objective: MetricsSchema,
+  efficiency: EfficiencySchema,
+}
+
 /** result.json, as `SearchResult` in src/search/pipeline/result.ts describes it. */
 export const SearchResultSchema = Schema.Struct({
   kind: Schema.Literal('nas-sim/search-result'),
   version: Schema.Literal(1),
   createdAt: Schema.String,
   request: Schema.Struct({
-    parent: Schema.String,
-    system: Schema.String,
-    tp: PositiveInt,
-    precision: PrecisionConfigSchema,
+    ...requestSummaryFields,
     scenarios: Schema.Array(ScenarioSpecSchema),
     target: TargetSchema,
     maxParams: Schema.optionalKey(Positive),
-    space: Schema.String,
-    objective: MetricsSchema,
     metricLimits: Schema.Array(Schema.Struct({ metric: Schema.String, max: Finite })),
     structure: Schema.Struct({
       keepFirst: Schema.optionalKey(NonNegativeInt),
@@ -133,7 +139,6 @@ export const SearchResultSchema = Schema.Struct({
       minAttention: Schema.optionalKey(NonNegativeInt),
       allowed: Schema.optionalKey(Schema.Array(Schema.Struct({ layer: NonNegativeInt, variants: Schema.Array(Schema.String) }))),
     }),
-    efficiency: EfficiencySchema,
   }),
   parent: Schema.Struct({ name: Schema.String, params: NonNegative, architecture: ArchitectureSchema }),
   child: ChildArchitectureSchema,
@@ -159,16 +164,7 @@ export const FrontierResultSchema = Schema.Struct({
   kind: Schema.Literal('nas-sim/frontier'),
   version: Schema.Literal(1),
   createdAt: Schema.String,
-  request: Schema.Struct({
-    parent: Schema.String,
-    system: Schema.String,
-    tp: PositiveInt,
-    precision: PrecisionConfigSchema,
-    scenario: ScenarioSpecSchema,
-    space: Schema.String,
-    objective: MetricsSchema,
-    efficiency: EfficiencySchema,
-  }),
+  request: Schema.Struct({ ...requestSummaryFields, scenario: ScenarioSpecSchema }),
   parent: Schema.Struct({ name: Schema.String, serving: Absent(ServingOutcomeSchema) }),
   points: Schema.Array(
     Schema.Struct({
