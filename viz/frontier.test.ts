@@ -141,7 +141,8 @@ describe('frontierSvg', () => {
         })
         expect(svg).not.toMatch(/NaN|Infinity|undefined/)
       }),
-      { numRuns: 60 },
+      // A subnormal loss once made tick generation fail (fast-check seed 651125969).
+      { numRuns: 60, examples: [[[{ throughput: 1, quality: -4.4e-323 }], undefined, false]] },
     )
   })
 

@@ -33,6 +33,9 @@ const yTickCount = 6
 const chosenRingRadius = 8.5
 const budgetDash = '5,4'
 const captionLineHeight = fontSize.caption * 1.3
+/** Spans this small are treated as no span at all. */
+const tinySpan = 1e-200
+
 /** Labels may cross step lines (their white halo keeps both legible) but should rather not. */
 const lineWeight = 0.3
 
@@ -44,8 +47,11 @@ const lineWeight = 0.3
 function niceDomain(scale: ScaleLinear<number, number>, values: readonly number[], tickCount: number): void {
   const lo = Math.min(...values)
   const hi = Math.max(...values)
-  // A single value gets a span of its own size (or 1 around zero) so the scale is never degenerate.
-  const span = hi > lo ? hi - lo : Math.abs(hi) > 0 ? Math.abs(hi) : 1
+  // A single value gets a span of its own size (or 1 around zero) so the scale is never degenerate;
+  // spans below `tinySpan` (subnormal values, e.g. a loss of 4e-323) count as zero, since tick
+  // generation cannot step through them.
+  const magnitude = Math.max(Math.abs(lo), Math.abs(hi))
+  const span = hi - lo > tinySpan ? hi - lo : magnitude > tinySpan ? magnitude : 1
   const padded = [lo - span * domainPadding, hi + span * domainPadding] as const
   if (lo < 0 || padded[0] > 0) {
     scale.domain(padded).nice(tickCount)
