@@ -67,8 +67,27 @@ export interface ArchitectureCost {
   readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
 }
 
-function emptyBreakdown(): Record<TimeCategory, number> {
-  return { attention: 0, ffn: 0, mamba: 0, linear: 0, communication: 0, embeddings: 0 }
+const timeCategories: readonly TimeCategory[] = ['attention', 'ffn', 'mamba', 'linear', 'communication', 'embeddings']
+const categoryCount = timeCategories.length
+
+/** Each block kind's index in `timeCategories`, −1 for a no-op. */
+const categoryIndex = Object.fromEntries(
+  Object.entries(categoryOf).map(([kind, category]) => [kind, category === undefined ? -1 : timeCategories.indexOf(category)]),
+) as Readonly<Record<BlockKind, number>>
+
+/** Each category's index in `timeCategories`. */
+const at = Object.fromEntries(timeCategories.map((c, i) => [c, i])) as Readonly<Record<TimeCategory, number>>
+
+/** The accumulated seconds as a record; spelled out because it runs once per evaluation. */
+function breakdownOf(by: Float64Array): Record<TimeCategory, number> {
+  return {
+    attention: by[at.attention]!,
+    ffn: by[at.ffn]!,
+    mamba: by[at.mamba]!,
+    linear: by[at.linear]!,
+    communication: by[at.communication]!,
+    embeddings: by[at.embeddings]!,
+  }
 }
 
 interface EmbeddingCost {
@@ -117,36 +136,39 @@ function computeEmbeddingCost(arch: Architecture, s: Scenario, d: Deployment): E
 export function architectureCost(arch: Architecture, s: Scenario, d: Deployment): ArchitectureCost {
   const key = scenarioKey(s)
   const table = scenarioCostTable(d, key)
-  const prefill = emptyBreakdown()
-  const decode = emptyBreakdown()
+  // Accumulated in typed arrays indexed by category (the inner loop of every whole-architecture evaluation).
+  const prefillBy = new Float64Array(categoryCount)
+  const decodeBy = new Float64Array(categoryCount)
   let weights = 0
   let kvPerSeq = 0
   let statePerSeq = 0
   let workspacePerSeq = 0
   let params = 0
-  const add = (c: BlockScenarioCost, kind: BlockKind): void => {
-    const category = categoryOf[kind]
-    if (category !== undefined) {
-      prefill[category] += c.prefillSeconds - c.prefillCommunicationSeconds
-      decode[category] += c.decodeSeconds - c.decodeCommunicationSeconds
-      prefill.communication += c.prefillCommunicationSeconds
-      decode.communication += c.decodeCommunicationSeconds
-    }
-    weights += c.weightBytes
-    kvPerSeq += c.kvBytesPerSequence
-    statePerSeq += c.stateBytesPerSequence
-    if (c.workspaceBytesPerSequence > workspacePerSeq) workspacePerSeq = c.workspaceBytesPerSequence
-    params += c.params
-  }
-  const layers: LayerCost[] = new Array(arch.layers.length)
-  for (let i = 0; i < arch.layers.length; i++) {
+  const n = arch.layers.length
+  const layers: LayerCost[] = new Array(n)
+  for (let i = 0; i < n; i++) {
     const layer = arch.layers[i]!
     const mixer = blockScenarioCost(layer.mixer, s, d, table)
     const ffn = blockScenarioCost(layer.ffn, s, d, table)
-    add(mixer, layer.mixer.type)
-    add(ffn, layer.ffn.type)
     layers[i] = { mixer, ffn }
+    for (let slot = 0; slot < 2; slot++) {
+      const c = slot === 0 ? mixer : ffn
+      const category = categoryIndex[(slot === 0 ? layer.mixer : layer.ffn).type]
+      if (category >= 0) {
+        prefillBy[category]! += c.prefillSeconds - c.prefillCommunicationSeconds
+        decodeBy[category]! += c.decodeSeconds - c.decodeCommunicationSeconds
+        prefillBy[at.communication]! += c.prefillCommunicationSeconds
+        decodeBy[at.communication]! += c.decodeCommunicationSeconds
+      }
+      weights += c.weightBytes
+      kvPerSeq += c.kvBytesPerSequence
+      statePerSeq += c.stateBytesPerSequence
+      if (c.workspaceBytesPerSequence > workspacePerSeq) workspacePerSeq = c.workspaceBytesPerSequence
+      params += c.params
+    }
   }
+  const prefill = breakdownOf(prefillBy)
+  const decode = breakdownOf(decodeBy)
   const emb = embeddingCost(arch, s, d, key)
   prefill.embeddings += emb.prefillSeconds
   decode.embeddings += emb.decodeSeconds
