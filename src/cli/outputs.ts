@@ -23,12 +23,12 @@ export function writeJson(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
 }
 
-/** A plot to `.svg` or `.png` (by extension); anything else is a one-line error. */
-export function writePlot(path: string, svg: string): void {
+/** A plot to `.svg` or `.png` (by extension); anything else is a one-line error naming `option`. */
+export function writePlot(path: string, svg: string, option = '--plot'): void {
   const ext = extname(path).toLowerCase()
   if (ext === '.svg') writeFileAtomic(path, svg)
   else if (ext === '.png') writeFileAtomic(path, svgToPng(svg))
-  else throw new InvalidInput({ field: '--plot', problem: `${path} (expected a .svg or .png file name)` })
+  else throw new InvalidInput({ field: option, problem: `${path} (expected a .svg or .png file name)` })
 }
 
 /** Runs later output steps; the first failure is reported with what was already written. */

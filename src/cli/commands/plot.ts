@@ -155,7 +155,7 @@ export function registerPlot(program: Command): void {
         const files = await runOrThrow(Effect.forEach(paths, loadResultFile, { concurrency: readConcurrency }))
         const names = seriesNames(files)
         if (format === '.html') writeFileAtomic(flags.out, reportHtml(await report(files, names, kind, flags, x)))
-        else writePlot(flags.out, await plotSvg(files, names, kind ?? 'frontier', flags, x))
+        else writePlot(flags.out, await plotSvg(files, names, kind ?? 'frontier', flags, x), '--out')
         process.stdout.write(`wrote ${flags.out} (${format === '.html' ? 'report' : (kind ?? 'frontier')} of ${files.length} file${files.length === 1 ? '' : 's'}: ${names.join('; ')})\n`)
       }),
     )
