@@ -23,12 +23,17 @@ export function writeJson(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
 }
 
+/** Checks a plot path's extension before any work is done, so a typo fails at once. */
+export function checkPlotPath(path: string | undefined, option = '--plot'): void {
+  if (path === undefined) return
+  const ext = extname(path).toLowerCase()
+  if (ext !== '.svg' && ext !== '.png') throw new InvalidInput({ field: option, problem: `${path} (expected a .svg or .png file name)` })
+}
+
 /** A plot to `.svg` or `.png` (by extension); anything else is a one-line error naming `option`. */
 export function writePlot(path: string, svg: string, option = '--plot'): void {
-  const ext = extname(path).toLowerCase()
-  if (ext === '.svg') writeFileAtomic(path, svg)
-  else if (ext === '.png') writeFileAtomic(path, svgToPng(svg))
-  else throw new InvalidInput({ field: option, problem: `${path} (expected a .svg or .png file name)` })
+  checkPlotPath(path, option)
+  writeFileAtomic(path, extname(path).toLowerCase() === '.svg' ? svg : svgToPng(svg))
 }
 
 /** Runs later output steps; the first failure is reported with what was already written. */

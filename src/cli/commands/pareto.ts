@@ -5,7 +5,7 @@ import type { FrontierResult } from '../../search/pipeline/run-frontier.ts'
 import { runFrontier } from '../../search/pipeline/run-frontier.ts'
 import { frontierSvg, reportHtml } from '../../../viz/index.ts'
 import * as fmt from '../format.ts'
-import { writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
+import { checkPlotPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
 import { frontierPlot, thinned } from '../report-data.ts'
 import { positiveInt } from '../parse.ts'
 import { action } from '../run-action.ts'
@@ -68,6 +68,7 @@ export function registerPareto(program: Command): void {
     .option('--json', 'print the frontier as JSON')
     .action(
       action(async (flags: ParetoFlags) => {
+        checkPlotPath(flags.plot)
         const req = await runOrThrow(requestFromOptions(searchOptionsFrom(flags, false)))
         const frontier = await runOrThrow(runFrontier(req, { stateLimit: positiveInt('--state-limit', flags.stateLimit) }))
         process.stdout.write(flags.json ? `${JSON.stringify(frontier, null, 2)}\n` : `${renderFrontier(frontier)}\n`)

@@ -10,7 +10,7 @@ import type { SearchRequest } from '../../search/pipeline/request.ts'
 import { architectureMapSvg, reportHtml } from '../../../viz/index.ts'
 import { describeBlock } from '../describe.ts'
 import * as fmt from '../format.ts'
-import { writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
+import { checkPlotPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
 import { orThrow, positiveInt, positiveNumber } from '../parse.ts'
 import { searchReport } from '../report-data.ts'
 import { action } from '../run-action.ts'
@@ -141,6 +141,7 @@ export function registerSearch(program: Command): void {
           top: positiveInt('--top', flags.top ?? '1'),
           diversity: positiveNumber('--diversity', flags.diversity ?? '0.1'),
         }
+        checkPlotPath(flags.plot)
         const req = await runOrThrow(requestFromOptions(options))
         const result = await runOrThrow(runSearch(req))
         const written: string[] = []
