@@ -1,7 +1,7 @@
 /** The options every costing command shares (--gpu, --tp, precisions), turned into a Deployment. */
 import type { Command } from 'commander'
 import type { PrecisionConfig } from '../blocks/precision.ts'
-import { deployment, deploymentError, type Deployment } from '../cost-model/deployment.ts'
+import { deployment, deploymentProblem, type Deployment } from '../cost-model/deployment.ts'
 import type { EfficiencyModel } from '../cost-model/efficiency.ts'
 import { findSystem } from '../cost-model/hardware/lookup.ts'
 import { InvalidInput } from '../errors.ts'
@@ -36,10 +36,7 @@ export function precisionFrom(flags: DeploymentFlags): PrecisionConfig {
 export function deploymentFrom(flags: DeploymentFlags, efficiency?: EfficiencyModel): Deployment {
   const system = orThrow(findSystem(flags.gpu))
   const d = deployment(system, precisionFrom(flags), { tp: positiveInt('--tp', flags.tp ?? '1'), ...(efficiency ? { efficiency } : {}) })
-  const problem = deploymentError(d)
-  if (problem !== undefined) {
-    const [field, ...rest] = problem.split(': ')
-    throw new InvalidInput({ field: `--${field}`, problem: rest.join(': ') })
-  }
+  const bad = deploymentProblem(d)
+  if (bad !== undefined) throw new InvalidInput({ field: `--${bad.field}`, problem: bad.problem })
   return d
 }

@@ -1,22 +1,10 @@
 /** `--model preset|config.json`: load, then check every block against the deployment's TP split. */
 import { Effect, Result } from 'effect'
 import type { Architecture } from '../blocks/architecture.ts'
-import { blockModel } from '../blocks/registry.ts'
+import { architectureError } from '../blocks/architecture-validation.ts'
 import type { Deployment } from '../cost-model/deployment.ts'
 import { InvalidInput } from '../errors.ts'
 import { loadModel } from '../io/load-model.ts'
-
-/** The first block that cannot run on the deployment, as a one-line reason, or undefined. */
-export function architectureError(arch: Architecture, tp: number): string | undefined {
-  for (const [i, layer] of arch.layers.entries()) {
-    for (const slot of ['mixer', 'ffn'] as const) {
-      const spec = layer[slot]
-      const problem = blockModel(spec).validate(spec, tp)
-      if (problem !== undefined) return `layer ${i} ${slot}: ${problem}`
-    }
-  }
-  return undefined
-}
 
 /** A preset or config file, or its (tagged, one-line) error thrown. */
 export async function loadArchitecture(flag: string): Promise<Architecture> {

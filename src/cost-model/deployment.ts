@@ -46,15 +46,24 @@ export function executionOf(d: Deployment): ExecutionConfig {
   return { precision: d.precision, tp: d.tp }
 }
 
-/** Why the deployment cannot run, or undefined: TP beyond the system, a precision the GPU lacks. */
-export function deploymentError(d: Deployment): string | undefined {
+/** Why the deployment cannot run, as the offending setting (`tp`, `weights`, …) and the problem, or undefined. */
+export function deploymentProblem(d: Deployment): { readonly field: string; readonly problem: string } | undefined {
   const { system, tp, precision } = d
-  if (!Number.isInteger(tp) || tp < 1 || tp > 8) return `tp: ${tp} (must be an integer from 1 to 8)`
+  if (!Number.isInteger(tp) || tp < 1 || tp > 8) return { field: 'tp', problem: `${tp} (must be an integer from 1 to 8)` }
   if (tp > system.gpuCount)
-    return `tp: ${tp} (system ${system.id} has ${system.gpuCount} GPU${system.gpuCount === 1 ? '' : 's'}; use a node such as dgx-h100 for tensor parallelism)`
+    return {
+      field: 'tp',
+      problem: `${tp} (system ${system.id} has ${system.gpuCount} GPU${system.gpuCount === 1 ? '' : 's'}; use a node such as dgx-h100 for tensor parallelism)`,
+    }
   for (const [role, p] of Object.entries(precision)) {
     if (system.gpu.denseFlops[p as keyof typeof system.gpu.denseFlops] === undefined)
-      return `${role}: ${p} (${system.gpu.name} has no ${p} tensor cores; supported: ${Object.keys(system.gpu.denseFlops).join(', ')})`
+      return { field: role, problem: `${p} (${system.gpu.name} has no ${p} tensor cores; supported: ${Object.keys(system.gpu.denseFlops).join(', ')})` }
   }
   return undefined
+}
+
+/** Why the deployment cannot run, in one line (`tp: 2 (…)`), or undefined: TP beyond the system, a precision the GPU lacks. */
+export function deploymentError(d: Deployment): string | undefined {
+  const p = deploymentProblem(d)
+  return p === undefined ? undefined : `${p.field}: ${p.problem}`
 }

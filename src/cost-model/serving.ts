@@ -5,7 +5,7 @@
  */
 import type { Architecture } from '../blocks/architecture.ts'
 import type { PrecisionConfig } from '../blocks/precision.ts'
-import { blockModel } from '../blocks/registry.ts'
+import { architectureError } from '../blocks/architecture-validation.ts'
 import { architectureCost, type ArchitectureCost } from './architecture-cost.ts'
 import { deployment, deploymentError, type Deployment } from './deployment.ts'
 import type { EfficiencyModel } from './efficiency.ts'
@@ -36,14 +36,7 @@ export interface ServingEstimate {
 
 /** Why a setting cannot serve the model, or undefined. */
 export function servingError(arch: Architecture, d: Deployment): string | undefined {
-  const bad = deploymentError(d)
-  if (bad !== undefined) return bad
-  for (const layer of arch.layers)
-    for (const spec of [layer.mixer, layer.ffn]) {
-      const problem = blockModel(spec).validate(spec, d.tp)
-      if (problem !== undefined) return problem
-    }
-  return undefined
+  return deploymentError(d) ?? architectureError(arch, d.tp)
 }
 
 /**

@@ -7,9 +7,9 @@
 import { readFile } from 'node:fs/promises'
 import { Effect, Result } from 'effect'
 import type { Architecture } from '../../blocks/architecture.ts'
-import { blockModel } from '../../blocks/registry.ts'
+import { architectureError } from '../../blocks/architecture-validation.ts'
 import type { Precision } from '../../blocks/precision.ts'
-import { deployment, deploymentError } from '../../cost-model/deployment.ts'
+import { deployment, deploymentProblem } from '../../cost-model/deployment.ts'
 import { datasheetEfficiency, type EfficiencyModel } from '../../cost-model/efficiency.ts'
 import { findSystem } from '../../cost-model/hardware/lookup.ts'
 import { FileError, InvalidInput } from '../../errors.ts'
@@ -125,17 +125,11 @@ export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchReques
     const weights = o.weights ?? 'bf16'
     const efficiency = yield* efficiencyOf(o)
     const d = deployment(system, { weights, activations: o.activations ?? weights, kv: o.kv ?? 'bf16' }, { tp: o.tp ?? 1, efficiency })
-    const bad = deploymentError(d)
-    if (bad !== undefined) {
-      const [field, ...rest] = bad.split(': ')
-      return yield* Effect.fail(new InvalidInput({ field: `--${field}`, problem: rest.join(': ') }))
-    }
+    const bad = deploymentProblem(d)
+    if (bad !== undefined) return yield* Effect.fail(new InvalidInput({ field: `--${bad.field}`, problem: bad.problem }))
     const parent = yield* loadModel(o.parent)
-    for (const [i, layer] of parent.layers.entries())
-      for (const spec of [layer.mixer, layer.ffn]) {
-        const problem = blockModel(spec).validate(spec, d.tp)
-        if (problem !== undefined) return yield* Effect.fail(new InvalidInput({ field: `--parent ${o.parent}`, problem: `layer ${i}: ${problem} (try another --tp)` }))
-      }
+    const unsplittable = architectureError(parent, d.tp)
+    if (unsplittable !== undefined) return yield* Effect.fail(new InvalidInput({ field: `--parent ${o.parent}`, problem: `${unsplittable} (try another --tp)` }))
     if (o.scenarios.length === 0) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'missing; give at least one, e.g. 128/1024' }))
     const target = yield* Effect.fromResult(targetOf(o))
     const space = yield* spaceOf(o, parent)
