@@ -3,7 +3,7 @@ import { embeddingParams, embeddingWork } from '../blocks/embedding.ts'
 import { bytesPerElement } from '../blocks/precision.ts'
 import type { BlockKind } from '../blocks/spec.ts'
 import { timeKernels } from './block-cost.ts'
-import { blockScenarioCost, scenarioCostTable, type BlockScenarioCost } from './block-scenario-cost.ts'
+import { blockScenarioCost, memoTable, scenarioCostTable, type BlockScenarioCost, type CostCache } from './block-scenario-cost.ts'
 import { executionOf, type Deployment } from './deployment.ts'
 import { decodeSegments, scenarioKey, type Scenario } from './scenario.ts'
 
@@ -98,14 +98,11 @@ interface EmbeddingCost {
   readonly params: number
 }
 
-const embeddingCache = new WeakMap<Deployment, Map<string, WeakMap<EmbeddingSpec, EmbeddingCost>>>()
+const embeddingCache: CostCache<EmbeddingSpec, EmbeddingCost> = new WeakMap()
 
 /** The embedding's cost, memoised like the blocks'. */
 function embeddingCost(arch: Architecture, s: Scenario, d: Deployment, key: string): EmbeddingCost {
-  let byScenario = embeddingCache.get(d)
-  if (byScenario === undefined) embeddingCache.set(d, (byScenario = new Map()))
-  let table = byScenario.get(key)
-  if (table === undefined) byScenario.set(key, (table = new WeakMap()))
+  const table = memoTable(embeddingCache, d, key)
   let cost = table.get(arch.embedding)
   if (cost === undefined) table.set(arch.embedding, (cost = computeEmbeddingCost(arch, s, d)))
   return cost

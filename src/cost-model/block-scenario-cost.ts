@@ -55,16 +55,26 @@ function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: Deployment): 
   }
 }
 
-// Held weakly per deployment; inside one, a plain Map by spec identity is faster than a WeakMap in the hot loop.
-const cache = new WeakMap<Deployment, Map<string, Map<BlockSpec, BlockScenarioCost>>>()
+/**
+ * Memo tables keyed by deployment (held weakly) and scenario key; inside one, a
+ * plain Map by spec identity is faster than a WeakMap in the hot loop.
+ */
+export type CostCache<S extends object, V> = WeakMap<Deployment, Map<string, Map<S, V>>>
 
-/** The memo table of one (deployment, scenario): spec object → cost. */
-export function scenarioCostTable(d: Deployment, key: string): Map<BlockSpec, BlockScenarioCost> {
+/** The table of one (deployment, scenario) in a cost cache: spec object → cost. */
+export function memoTable<S extends object, V>(cache: CostCache<S, V>, d: Deployment, key: string): Map<S, V> {
   let byScenario = cache.get(d)
   if (byScenario === undefined) cache.set(d, (byScenario = new Map()))
   let table = byScenario.get(key)
   if (table === undefined) byScenario.set(key, (table = new Map()))
   return table
+}
+
+const cache: CostCache<BlockSpec, BlockScenarioCost> = new WeakMap()
+
+/** The memo table of one (deployment, scenario): spec object → cost. */
+export function scenarioCostTable(d: Deployment, key: string): Map<BlockSpec, BlockScenarioCost> {
+  return memoTable(cache, d, key)
 }
 
 /**
