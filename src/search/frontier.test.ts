@@ -2,7 +2,7 @@ import { Effect, Result } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { budgetCap, budgetTotal, totalsOf, violationsOf } from './evaluate.ts'
-import { paretoFrontier } from './frontier.ts'
+import { paretoFrontier, type Frontier } from './frontier.ts'
 import { problemArbitrary } from './problem-arbitrary.ts'
 import type { Budget, SearchProblem } from './problem.ts'
 import { solve } from './solve.ts'
@@ -40,22 +40,33 @@ function enumeratedFrontier(problem: SearchProblem): { cost: number; objective: 
   return staircase
 }
 
+/**
+ * Traces the frontier and checks it point for point against enumeration (or that it is
+ * infeasible when nothing is); returns the frontier for further checks, undefined when infeasible.
+ */
+async function expectEnumeratedFrontier(problem: SearchProblem): Promise<Frontier | undefined> {
+  const expected = enumeratedFrontier(problem)
+  const result = await Effect.runPromise(Effect.result(paretoFrontier(problem, { cost: 'runtime' })))
+  if (expected.length === 0) {
+    expect(Result.isFailure(result) && result.failure._tag).toBe('SearchInfeasible')
+    return undefined
+  }
+  if (Result.isFailure(result)) throw result.failure
+  const frontier = result.success
+  expect(frontier.points.length).toBe(expected.length)
+  frontier.points.forEach((point, i) => {
+    expect(close(point.cost, expected[i]!.cost)).toBe(true)
+    expect(close(point.objective, expected[i]!.objective)).toBe(true)
+  })
+  return frontier
+}
+
 describe('paretoFrontier', () => {
   it('returns exactly the nondominated (runtime, objective) points of all feasible children, each reached by its own solution', async () => {
     await fc.assert(
       fc.asyncProperty(problemArbitrary({ maxLayers: 5, maxVariants: 5, constraints: true, maxBudgets: 2 }), async (problem) => {
-        const expected = enumeratedFrontier(problem)
-        const result = await Effect.runPromise(Effect.result(paretoFrontier(problem, { cost: 'runtime' })))
-        if (expected.length === 0) {
-          expect(Result.isFailure(result) && result.failure._tag).toBe('SearchInfeasible')
-          return
-        }
-        if (Result.isFailure(result)) throw result.failure
-        const frontier = result.success
-        expect(frontier.points.length).toBe(expected.length)
-        frontier.points.forEach((point, i) => {
-          expect(close(point.cost, expected[i]!.cost)).toBe(true)
-          expect(close(point.objective, expected[i]!.objective)).toBe(true)
+        const frontier = await expectEnumeratedFrontier(problem)
+        frontier?.points.forEach((point, i) => {
           const child = frontier.solutionAt(i)
           expect(violationsOf(problem, child.choices)).toEqual([])
           expect(close(child.costs['runtime']!, point.cost)).toBe(true)
@@ -84,19 +95,7 @@ describe('paretoFrontier', () => {
           budgets: share === null ? [] : [{ kind: 'cost', name: 'memory', max: share * largest }],
           constraints: [],
         }
-        const expected = enumeratedFrontier(problem)
-        const result = await Effect.runPromise(Effect.result(paretoFrontier(problem, { cost: 'runtime' })))
-        if (expected.length === 0) {
-          expect(Result.isFailure(result) && result.failure._tag).toBe('SearchInfeasible')
-          return
-        }
-        if (Result.isFailure(result)) throw result.failure
-        const frontier = result.success
-        expect(frontier.points.length).toBe(expected.length)
-        frontier.points.forEach((point, i) => {
-          expect(close(point.cost, expected[i]!.cost)).toBe(true)
-          expect(close(point.objective, expected[i]!.objective)).toBe(true)
-        })
+        await expectEnumeratedFrontier(problem)
       }),
       { numRuns: 200 },
     )
