@@ -5,7 +5,11 @@ export interface GpuSpec {
   /** CLI id, e.g. `h100-sxm`. */
   readonly id: string
   readonly name: string
-  /** Device memory in bytes (datasheet GB, 10⁹). */
+  /**
+   * Device memory in bytes as the driver reports it (nvidia-smi `memory.total`, MiB × 2²⁰), which is what an
+   * engine's memory fraction applies to. The datasheet's marketing GB figure is in `name`. The share an engine may
+   * use is the engine's policy (src/serving/engine.ts), not a property of the GPU.
+   */
   readonly memoryBytes: number
   /** Peak device-memory bandwidth, bytes/s. */
   readonly memoryBandwidth: number
@@ -19,6 +23,7 @@ export interface GpuSpec {
 
 const TB = 1e12
 const GB = 1e9
+const MiB = 2 ** 20
 const TFLOPS = 1e12
 
 /**
@@ -30,7 +35,7 @@ export const gpus = {
   'h100-sxm': {
     id: 'h100-sxm',
     name: 'NVIDIA H100 SXM5 80GB',
-    memoryBytes: 80 * GB, // 80 GB HBM3 (H100 datasheet)
+    memoryBytes: 81_559 * MiB, // nvidia-smi reports 81559MiB = 85.52e9 B on an H100 80GB HBM3 (NVIDIA/nccl issue #1264; modal-labs/modal-client PR #2797)
     memoryBandwidth: 3.35 * TB, // 3.35 TB/s (H100 datasheet)
     denseFlops: { bf16: 989 * TFLOPS, fp16: 989 * TFLOPS, fp8: 1979 * TFLOPS }, // H100 SXM datasheet, dense
     nvlinkBandwidth: 900 * GB, // NVLink 4, 900 GB/s (H100 datasheet)
@@ -39,7 +44,7 @@ export const gpus = {
   'h100-pcie': {
     id: 'h100-pcie',
     name: 'NVIDIA H100 PCIe 80GB',
-    memoryBytes: 80 * GB, // 80 GB HBM2e (H100 datasheet, PCIe column)
+    memoryBytes: 81_559 * MiB, // nvidia-smi reports 81559MiB for the 80 GB H100 parts (modal-labs/modal-client PR #2797); same GH100 memory map as the SXM5
     memoryBandwidth: 2.0 * TB, // 2.0 TB/s (H100 datasheet, PCIe column)
     denseFlops: { bf16: 756 * TFLOPS, fp16: 756 * TFLOPS, fp8: 1513 * TFLOPS }, // H100 PCIe datasheet, dense
     nvlinkBandwidth: 600 * GB, // NVLink bridge, 600 GB/s (H100 datasheet)
@@ -48,7 +53,7 @@ export const gpus = {
   h200: {
     id: 'h200',
     name: 'NVIDIA H200 SXM 141GB',
-    memoryBytes: 141 * GB, // 141 GB HBM3e (H200 datasheet)
+    memoryBytes: 143_771 * MiB, // nvidia-smi reports 143771MiB = 150.75e9 B (datasheet 141 GB); read on this workplace's H200 (experiments/data/h200-device.json)
     memoryBandwidth: 4.8 * TB, // 4.8 TB/s (H200 datasheet)
     denseFlops: { bf16: 989 * TFLOPS, fp16: 989 * TFLOPS, fp8: 1979 * TFLOPS }, // H200 SXM datasheet, dense
     nvlinkBandwidth: 900 * GB, // NVLink 4, 900 GB/s (H200 datasheet)
@@ -57,7 +62,7 @@ export const gpus = {
   a100: {
     id: 'a100',
     name: 'NVIDIA A100 SXM 80GB',
-    memoryBytes: 80 * GB, // 80 GB HBM2e (A100 datasheet)
+    memoryBytes: 81_920 * MiB, // nvidia-smi reports 81920MiB = 85.90e9 B on an A100 80GB (modal-labs/modal-client PR #2797)
     memoryBandwidth: 2.039 * TB, // 2,039 GB/s (A100 80GB SXM datasheet)
     denseFlops: { bf16: 312 * TFLOPS, fp16: 312 * TFLOPS }, // A100 datasheet, dense; no fp8 tensor cores
     nvlinkBandwidth: 600 * GB, // NVLink 3, 600 GB/s (A100 datasheet)
@@ -66,7 +71,7 @@ export const gpus = {
   b200: {
     id: 'b200',
     name: 'NVIDIA B200 (HGX) 180GB',
-    memoryBytes: 180 * GB, // 180 GB usable HBM3e (HGX B200 / DGX B200 documentation)
+    memoryBytes: 183_359 * MiB, // nvidia-smi reports 183359MiB = 192.3e9 B on a B200 (NVIDIA/TensorRT-LLM issue #10278); DGX B200 documents 180 GB per GPU
     memoryBandwidth: 8 * TB, // 8 TB/s (HGX B200 datasheet)
     denseFlops: { bf16: 2250 * TFLOPS, fp16: 2250 * TFLOPS, fp8: 4500 * TFLOPS, fp4: 9000 * TFLOPS }, // HGX B200 datasheet, dense
     nvlinkBandwidth: 1800 * GB, // NVLink 5, 1.8 TB/s (HGX B200 datasheet)
