@@ -27,7 +27,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - started }
 }
 
-const solveWith = (problem: SearchProblem, method: SolveMethod) => Effect.runPromise(solve(problem, { method, highs: { timeLimit: 600 } }))
+const solveWith = (problem: SearchProblem, method: SolveMethod) => Effect.runPromise(solve(problem, { method }))
 
 /** Relative difference, for saying how well two exact methods agree. */
 const disagreement = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), Number.MIN_VALUE)

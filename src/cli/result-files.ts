@@ -149,6 +149,8 @@ export const SearchResultSchema = Schema.Struct({
     Schema.Struct({
       batches: Schema.Array(PositiveInt),
       objective: Schema.optionalKey(Finite),
+      bound: Schema.optionalKey(Finite),
+      pruned: Schema.optionalKey(Schema.String),
       infeasible: Schema.optionalKey(Schema.String),
       unsolved: Schema.optionalKey(Schema.String),
     }),

@@ -4,8 +4,9 @@
  * dimension and in the objective. Because of the order, dimension 0 never
  * needs checking. One dimension needs only the best objective so far; two use
  * a staircase (Kung, Luccio and Preparata, "On finding the maxima of a set of
- * vectors", JACM 22(4), 1975); more keep one staircase per value of the
- * extra dimensions.
+ * vectors", JACM 22(4), 1975); more keep a staircase per value of the
+ * extra dimensions when those are counts, and otherwise scan blocks of kept
+ * states that carry their componentwise minimum.
  */
 import type { StateSet } from './state-set.ts'
 
@@ -92,12 +93,87 @@ function staircase(): DominanceFilter {
   }
 }
 
+/** States per block of `cornerBlocks`: small enough that a block whose corner passes is scanned quickly. */
+const blockSize = 16
+
 /**
- * Three or more dimensions: one staircase over (dimension 1, objective) per
- * distinct value of dimensions 2…, and a state is dominated when the
- * staircase of some bucket no larger in every one of those dimensions covers
- * it. Extra dimensions are usually small integers (tag counts, diversity
- * rows) or forgotten (−∞), so buckets are few.
+ * Three or more dimensions: every kept state as a point (dimensions 1…, then
+ * the objective) in insertion order, in blocks that record their
+ * componentwise minimum. A block whose minimum is not below the offered state
+ * in every coordinate cannot hold a dominating state, so most blocks are
+ * dismissed with one comparison; the rest are scanned. Unlike one staircase
+ * per distinct value of the extra dimensions, this does not degrade when
+ * those are real numbers (runtimes of a second scenario, parameter counts),
+ * where every state would be its own bucket. A 2-dimensional staircase over
+ * (dimension 1, objective) of all kept states answers first: when it does
+ * not cover a state, no kept state can dominate it.
+ */
+function cornerBlocks(dimensions: number): DominanceFilter {
+  const width = dimensions
+  let points = new Float64Array(1024 * width)
+  let corners = new Float64Array((1024 / blockSize) * width)
+  let size = 0
+  const shadow = staircase()
+  const probe = new Float64Array(width)
+  const load = (keys: Float64Array, q: number) => {
+    for (let d = 1; d < width; d++) probe[d - 1] = keys[d]!
+    probe[width - 1] = q
+  }
+  const dominated = (): boolean => {
+    const blocks = Math.ceil(size / blockSize)
+    for (let b = 0; b < blocks; b++) {
+      let below = true
+      for (let d = 0; d < width && below; d++) below = corners[b * width + d]! <= probe[d]!
+      if (!below) continue
+      const end = Math.min(size, (b + 1) * blockSize)
+      for (let i = b * blockSize; i < end; i++) {
+        let all = true
+        for (let d = 0; d < width && all; d++) all = points[i * width + d]! <= probe[d]!
+        if (all) return true
+      }
+    }
+    return false
+  }
+  const covers = (keys: Float64Array, q: number, kept: StateSet) => {
+    if (!shadow.covers(keys, q, kept)) return false
+    load(keys, q)
+    return dominated()
+  }
+  return {
+    reset: () => {
+      size = 0
+      shadow.reset()
+    },
+    covers,
+    admits: (keys, q, kept) => {
+      if (covers(keys, q, kept)) return false
+      shadow.admits(keys, q, kept)
+      load(keys, q)
+      if ((size + 1) * width > points.length) {
+        const wider = new Float64Array(points.length * 2)
+        wider.set(points)
+        points = wider
+        const widerCorners = new Float64Array(corners.length * 2)
+        widerCorners.set(corners)
+        corners = widerCorners
+      }
+      points.set(probe, size * width)
+      const b = Math.floor(size / blockSize)
+      const fresh = size % blockSize === 0
+      for (let d = 0; d < width; d++) corners[b * width + d] = fresh ? probe[d]! : Math.min(corners[b * width + d]!, probe[d]!)
+      size++
+      return true
+    },
+  }
+}
+
+
+/**
+ * Three or more dimensions whose extra ones (2…) are counts (tags, layers
+ * shared with an earlier solution): one staircase over (dimension 1,
+ * objective) per distinct value of the counts, and a state is dominated when
+ * the staircase of some bucket no larger in every count covers it. Counts
+ * take few values before they are forgotten (−∞), so buckets are few.
  */
 function bucketedStaircases(): DominanceFilter {
   const buckets: { readonly tail: Float64Array; readonly stairs: DominanceFilter }[] = []
@@ -130,8 +206,9 @@ function bucketedStaircases(): DominanceFilter {
   }
 }
 
-export function dominanceFilter(dimensions: number): DominanceFilter {
+/** The filter for `dimensions` dimensions; `countTail` says dimensions 2… are all counts (small integers). */
+export function dominanceFilter(dimensions: number, countTail = false): DominanceFilter {
   if (dimensions <= 1) return bestSoFar()
   if (dimensions === 2) return staircase()
-  return bucketedStaircases()
+  return countTail ? bucketedStaircases() : cornerBlocks(dimensions)
 }

@@ -1,5 +1,5 @@
 import type { CompiledProblem } from './compile.ts'
-import { nondominatedMenu } from './menu.ts'
+import { nondominatedAmong, nondominatedMenu } from './menu.ts'
 
 /** One layer as the dynamic program sees it: rows reordered into dimensions. */
 export interface DpLayer {
@@ -53,6 +53,29 @@ export function withMenus(input: DpInput, menus: readonly Int32Array[]): DpInput
   }
 }
 
+/**
+ * The same problem over a subset of its dimensions (`keep`, in the order
+ * given; the first becomes the one states are sorted by), for dimensions that
+ * no solution of interest can break. Menus stay within the current ones and
+ * lose the options that only the dropped dimensions kept nondominated.
+ */
+export function keepDimensions(input: DpInput, keep: readonly number[]): DpInput {
+  const zero = keep.length === 0
+  const layers = input.layers.map((layer): DpLayer => {
+    const a = zero ? [new Float64Array(layer.q.length)] : keep.map((d) => layer.a[d]!)
+    const menu = nondominatedAmong(layer.q, a, layer.menu)
+    return { q: layer.q, a, menu }
+  })
+  const bounds = zero ? Float64Array.of(Infinity) : Float64Array.from(keep, (d) => input.bounds[d]!)
+  const clampable = zero ? [false] : keep.map((d, i) => i > 0 && input.clampable[d] !== false)
+  return withMenus({ layers, bounds, minRest: [], maxRest: [], clampable }, layers.map((l) => l.menu))
+}
+
+/** Per dimension, the largest sum the current menus can reach. */
+export function largestSums(input: DpInput): Float64Array {
+  return Float64Array.from(input.bounds, (_, d) => input.maxRest[d]![0]!)
+}
+
 function largestSum(problem: CompiledProblem, row: number): number {
   let sum = 0
   for (const layer of problem.layers) sum += Math.max(...layer.a[row]!)
@@ -70,7 +93,7 @@ function largestSum(problem: CompiledProblem, row: number): number {
 export function dpInputOf(problem: CompiledProblem, rows: readonly number[], unclamped: readonly number[] = []): DpInput {
   // A row that even the largest choice in every layer meets constrains nothing;
   // tracking it would only split staircases and keep dominated options.
-  const dims = rows.filter((d, i) => i === 0 || unclamped.includes(d) || largestSum(problem, d) > problem.rows[d]!.bound)
+  const dims = rows.filter((d) => unclamped.includes(d) || largestSum(problem, d) > problem.rows[d]!.bound)
   const zero = dims.length === 0
   const layers = problem.layers.map((layer): DpLayer => {
     const a = zero ? [new Float64Array(layer.q.length)] : dims.map((d) => layer.a[d]!)
@@ -87,4 +110,16 @@ export function dpInputOf(problem: CompiledProblem, rows: readonly number[], unc
     },
     layers.map((layer) => layer.menu),
   )
+}
+
+/**
+ * Whether dimension `d` counts layers (tag counts, diversity rows): every
+ * coefficient on the menus is −1, 0 or 1, so its sums take at most L + 1
+ * values. (Whole numbers alone would not do: parameter counts are whole.)
+ */
+export function isCount(input: DpInput, d: number): boolean {
+  return input.layers.every((layer) => layer.menu.every((k) => {
+    const a = layer.a[d]![k]!
+    return a === 0 || a === 1 || a === -1
+  }))
 }

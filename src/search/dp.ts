@@ -14,11 +14,12 @@
  */
 import type { CompiledProblem } from './compile.ts'
 import type { CompiledOutcome, CompiledSolver } from './compiled-solver.ts'
-import { buildEnvelope, chooseMultipliers } from './completion-bound.ts'
-import { dpInputOf } from './dp-input.ts'
+import { buildEnvelope, chooseMultipliers, refineMultipliers } from './completion-bound.ts'
+import { dpInputOf, isCount, keepDimensions, largestSums, type DpInput } from './dp-input.ts'
 import { findIncumbent } from './incumbent.ts'
 import { improvementThreshold, runParetoDp, traceChoice } from './pareto-dp.ts'
-import { fixByReducedCost } from './reduced-cost.ts'
+import { fixByReducedCost, reducedCosts } from './reduced-cost.ts'
+import { largestWithinSlack } from './redundant-rows.ts'
 
 export interface DpSolverOptions {
   /**
@@ -28,6 +29,12 @@ export interface DpSolverOptions {
    * 300,000, and 3,000,000 take a few seconds, about HiGHS's own time.
    */
   readonly stateLimit?: number
+  /**
+   * Only solutions of objective strictly below this are of interest (the best
+   * child of another batch plan, say); none there is reported `Infeasible`.
+   * Default Infinity.
+   */
+  readonly upperBound?: number
 }
 
 export const defaultStateLimit = 3_000_000
@@ -36,28 +43,72 @@ export const defaultStateLimit = 3_000_000
 const targetShares = [1 / 8, 1 / 2, 1]
 
 /**
- * Row order for the program: budgets first (they bound real-valued sums, so
- * sorting by one of them is what keeps the state set small), then tag counts
- * and extra rows, which are small integers that clamp early.
+ * Row order for the program: budgets first, the one the least-loss choice
+ * (each layer's best variant) overshoots most, relative to its spread, ahead
+ * (it is the likeliest to bind, and dimension 0 is the one the completion
+ * bound treats exactly), then tag counts and extra rows, small integers that
+ * clamp early. Rows that no choice can break are left out by `dpInputOf`.
  */
 export function dimensionOrder(problem: CompiledProblem): number[] {
+  const overshoot = problem.rows.map((row, r) => {
+    let best = 0
+    let least = 0
+    let most = 0
+    for (const layer of problem.layers) {
+      const a = layer.a[r]!
+      let k = 0
+      for (let j = 1; j < layer.q.length; j++) if (layer.q[j]! < layer.q[k]!) k = j
+      best += a[k]!
+      least += Math.min(...a)
+      most += Math.max(...a)
+    }
+    return (best - row.bound) / (most - least || 1)
+  })
   const rows = problem.rows.map((row, i) => ({ i, budget: 'kind' in row.source }))
-  return [...rows.filter((r) => r.budget), ...rows.filter((r) => !r.budget)].map((r) => r.i)
+  const budgets = rows.filter((r) => r.budget).sort((x, y) => overshoot[y.i]! - overshoot[x.i]! || x.i - y.i)
+  return [...budgets, ...rows.filter((r) => !r.budget)].map((r) => r.i)
+}
+
+/**
+ * The dimensions worth tracking once reduced-cost fixing has cut the menus:
+ * those some remaining choice can still break, the most heavily priced
+ * (price times spread) first, so that the completion bound's exact dimension
+ * is the one that matters most. Counts go last, where the dominance filter
+ * buckets them (see dominance.ts).
+ */
+function trackedDimensions(input: DpInput, prices: Float64Array, target: number): number[] {
+  const largest = largestSums(input)
+  const weight = (d: number) => prices[d]! * (input.maxRest[d]![0]! - input.minRest[d]![0]!)
+  const { lagrangian, reduced } = reducedCosts(input, prices)
+  const slack = target - lagrangian
+  return Array.from(input.bounds, (_, d) => d)
+    .filter((d) => largest[d]! > input.bounds[d]! && !(slack >= 0 && Number.isFinite(slack) && largestWithinSlack(input, reduced, d, slack) <= input.bounds[d]!))
+    .sort((x, y) => Number(isCount(input, x)) - Number(isCount(input, y)) || weight(y) - weight(x) || x - y)
 }
 
 export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
   const stateLimit = options.stateLimit ?? defaultStateLimit
+  const cutoff = options.upperBound ?? Infinity
   return (problem): CompiledOutcome => {
     const full = dpInputOf(problem, dimensionOrder(problem))
-    const multipliers = chooseMultipliers(full)
-    const incumbent = findIncumbent(full, multipliers.roundings)
+    const first = chooseMultipliers(full)
+    const start = findIncumbent(full, first.roundings)
+    const multipliers = start === undefined ? first : refineMultipliers(full, first, start.objective)
+    const again = multipliers === first ? undefined : findIncumbent(full, multipliers.roundings.slice(first.roundings.length))
+    const found = again !== undefined && (start === undefined || again.objective < start.objective) ? again : start
+    const incumbent = found !== undefined && found.objective < improvementThreshold(cutoff) ? found : undefined
+    const ceiling = incumbent?.objective ?? cutoff
     const prices = Float64Array.from(multipliers.lambda)
     prices[0] = multipliers.mu
-    const targets = incumbent === undefined ? [Infinity] : targetShares.map((share) => (share === 1 ? incumbent.objective : multipliers.bound + share * (incumbent.objective - multipliers.bound)))
+    if (multipliers.bound >= improvementThreshold(ceiling) && incumbent === undefined) return { _tag: 'Infeasible' }
+    const targets = !Number.isFinite(ceiling) ? [Infinity] : targetShares.map((share) => (share === 1 ? ceiling : multipliers.bound + share * (ceiling - multipliers.bound)))
     for (const target of targets) {
-      const input = Number.isFinite(target) ? fixByReducedCost(full, prices, target) : full
-      if (input === undefined) continue
-      const outcome = runParetoDp(input, { envelope: buildEnvelope(input, multipliers.lambda), upperBound: target, stateLimit })
+      const fixed = Number.isFinite(target) ? fixByReducedCost(full, prices, target) : full
+      if (fixed === undefined) continue
+      const keep = trackedDimensions(fixed, prices, target)
+      const input = keep.length === fixed.bounds.length && keep.every((d, i) => d === i) ? fixed : keepDimensions(fixed, keep)
+      const lambda = keep.length === 0 ? new Float64Array(1) : Float64Array.from(keep, (d, i) => (i === 0 ? 0 : prices[d]!))
+      const outcome = runParetoDp(input, { envelope: buildEnvelope(input, lambda), upperBound: target, stateLimit })
       if (outcome._tag === 'TooLarge') {
         return { _tag: 'Failed', reason: `${outcome.states} states by layer ${outcome.layer} exceed the limit of ${stateLimit}` }
       }

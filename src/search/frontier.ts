@@ -75,7 +75,7 @@ export function paretoFrontier(
     const axisRow = budgetIndex >= 0 ? budgetIndex : compiled.rows.length - 1
     const others = compiled.rows.map((_, i) => i).filter((i) => i !== axisRow)
     const stateLimit = options.stateLimit ?? defaultFrontierStateLimit
-    const outcome = runParetoDp(dpInputOf(compiled, [axisRow, ...others]), { upperBound: Infinity, stateLimit })
+    const outcome = runParetoDp(dpInputOf(compiled, [axisRow, ...others], [axisRow]), { upperBound: Infinity, stateLimit })
     if (outcome._tag === 'TooLarge') {
       return yield* new SolverFailed({ method: 'dp', reason: `the frontier needs more than ${stateLimit} states by layer ${outcome.layer} (raise stateLimit)` })
     }

@@ -32,8 +32,12 @@ export function discardHighs(): void {
 }
 
 export interface HighsSolverOptions {
-  /** Seconds before HiGHS stops; the outcome is then `Failed`. Default: no limit. */
-  readonly timeLimit?: number
+  /**
+   * Branch-and-bound nodes before HiGHS stops; the outcome is then `Failed`.
+   * A count, never seconds, so that the same problem gets the same answer on
+   * an idle machine and under load. Default: no limit.
+   */
+  readonly nodeLimit?: number
 }
 
 /**
@@ -62,7 +66,7 @@ export function highsSolver(highs: Highs, options: HighsSolverOptions = {}): Com
     if (model === undefined) return { _tag: 'Infeasible' }
     try {
       return highs.withModel({ format: 'lp', data: model.text }, (m): CompiledOutcome => {
-        m.options.set(options.timeLimit === undefined ? exactOptions : { ...exactOptions, time_limit: options.timeLimit })
+        m.options.set(options.nodeLimit === undefined ? exactOptions : { ...exactOptions, mip_max_nodes: options.nodeLimit })
         const status = m.run().modelStatus
         if (status === infeasible) return { _tag: 'Infeasible' }
         if (status !== optimal) return { _tag: 'Failed', reason: `HiGHS stopped with model status ${status}` }

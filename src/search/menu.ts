@@ -9,15 +9,22 @@ import type { CompiledLayer } from './compile.ts'
  * first of `dims` and then by objective.
  */
 export function nondominatedMenu(layer: CompiledLayer, dims: readonly number[]): Int32Array {
-  const n = layer.q.length
-  const rows = dims.map((d) => layer.a[d]!)
+  return nondominatedAmong(
+    layer.q,
+    dims.map((d) => layer.a[d]!),
+    Int32Array.from({ length: layer.q.length }, (_, k) => k),
+  )
+}
+
+/** The nondominated options among `candidates` (positions) under objective `q` and the rows `rows`, sorted by the first row, then objective. */
+export function nondominatedAmong(q: Float64Array, rows: readonly Float64Array[], candidates: Int32Array): Int32Array {
   const first = rows[0]
-  const order = Array.from({ length: n }, (_, k) => k).sort(
-    (x, y) => (first === undefined ? 0 : first[x]! - first[y]!) || layer.q[x]! - layer.q[y]!,
+  const order = Array.from(candidates).sort(
+    (x, y) => (first === undefined ? 0 : first[x]! - first[y]!) || q[x]! - q[y]!,
   )
   const kept: number[] = []
   for (const k of order) {
-    const dominated = kept.some((j) => layer.q[j]! <= layer.q[k]! && rows.every((row) => row[j]! <= row[k]!))
+    const dominated = kept.some((j) => q[j]! <= q[k]! && rows.every((row) => row[j]! <= row[k]!))
     if (!dominated) kept.push(k)
   }
   return Int32Array.from(kept)

@@ -17,7 +17,7 @@
  * frontier's cost), states whose costs differ only by rounding merge too.
  */
 import { completionBound, type Envelope } from './completion-bound.ts'
-import type { DpInput, DpLayer } from './dp-input.ts'
+import { isCount, type DpInput, type DpLayer } from './dp-input.ts'
 import { dominanceFilter } from './dominance.ts'
 import { expandLayerByHeap, type LayerLimits } from './merge-many-dimensions.ts'
 import { mergeNearTies, mergeStaircases } from './merge-one-dimension.ts'
@@ -90,7 +90,8 @@ function expandLayerByStaircases(layer: DpLayer, previous: StateSet, out: StateS
 
 export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
   const D = input.bounds.length
-  const filter = dominanceFilter(D)
+  const countTail = D >= 3 && Array.from({ length: D - 2 }, (_, i) => i + 2).every((d) => isCount(input, d))
+  const filter = dominanceFilter(D, countTail)
   const threshold = improvementThreshold(options.upperBound)
   const envelope = Number.isFinite(options.upperBound) ? options.envelope : undefined
   const caps = new Float64Array(D)

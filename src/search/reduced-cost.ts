@@ -12,6 +12,33 @@ import type { DpInput } from './dp-input.ts'
 import { withMenus } from './dp-input.ts'
 import { improvementThreshold } from './pareto-dp.ts'
 
+/** The Lagrangian bound at some prices and each menu option's reduced cost (aligned with the layer's menu). */
+export interface ReducedCosts {
+  readonly lagrangian: number
+  readonly reduced: readonly Float64Array[]
+}
+
+export function reducedCosts(input: DpInput, prices: Float64Array): ReducedCosts {
+  let lagrangian = 0
+  prices.forEach((p, d) => {
+    if (p !== 0) lagrangian -= p * input.bounds[d]!
+  })
+  const reduced = input.layers.map((layer) => {
+    const values = Float64Array.from(layer.menu, (k) => {
+      let value = layer.q[k]!
+      prices.forEach((p, d) => {
+        if (p !== 0) value += p * layer.a[d]![k]!
+      })
+      return value
+    })
+    let floor = Infinity
+    for (const v of values) floor = Math.min(floor, v)
+    lagrangian += floor
+    return values.map((v) => v - floor)
+  })
+  return { lagrangian, reduced }
+}
+
 /**
  * The problem with every option removed that cannot lead below `upperBound`
  * under prices `prices` (one per dimension); undefined when some layer loses
@@ -19,25 +46,11 @@ import { improvementThreshold } from './pareto-dp.ts'
  */
 export function fixByReducedCost(input: DpInput, prices: Float64Array, upperBound: number): DpInput | undefined {
   const threshold = improvementThreshold(upperBound)
-  const priced = input.layers.map((layer) =>
-    Array.from(layer.menu, (k) => {
-      let value = layer.q[k]!
-      prices.forEach((p, d) => {
-        if (p !== 0) value += p * layer.a[d]![k]!
-      })
-      return value
-    }),
-  )
-  const floors = priced.map((values) => Math.min(...values))
-  let lagrangian = floors.reduce((sum, v) => sum + v, 0)
-  prices.forEach((p, d) => {
-    if (p !== 0) lagrangian -= p * input.bounds[d]!
-  })
+  const { lagrangian, reduced } = reducedCosts(input, prices)
   const menus: Int32Array[] = []
   for (const [l, layer] of input.layers.entries()) {
-    const values = priced[l]!
-    const floor = floors[l]!
-    const menu = Int32Array.from(Array.from(layer.menu).filter((_, i) => lagrangian + (values[i]! - floor) < threshold))
+    const rc = reduced[l]!
+    const menu = layer.menu.filter((_, i) => lagrangian + rc[i]! < threshold)
     if (menu.length === 0) return undefined
     menus.push(menu)
   }

@@ -104,6 +104,21 @@ export function settle(problem: SearchProblem, compiled: CompiledProblem, attemp
 }
 
 /**
+ * The optimal child of `problem` if its objective is below `upperBound`
+ * (the best child of another batch plan, say), else undefined: no feasible
+ * child beats the bound, which settles the problem without explaining why.
+ */
+export function solveBelow(problem: SearchProblem, upperBound: number, options: SolveOptions = {}): Effect.Effect<SearchSolution | undefined, SolveError> {
+  return Effect.gen(function* () {
+    const started = performance.now()
+    const compiled = yield* compile(problem)
+    const attempt = yield* solveCompiled(compiled, { ...options, dp: { ...options.dp, upperBound } })
+    if (attempt.outcome._tag === 'Infeasible' && Number.isFinite(upperBound)) return undefined
+    return yield* settle(problem, compiled, attempt, started)
+  })
+}
+
+/**
  * The optimal child of `problem`: the choice per layer with the least
  * objective that meets every budget and constraint, its totals, and the proof.
  * Fails with `SearchInfeasible` (naming the nearest achievable value of the

@@ -73,7 +73,16 @@ export interface SearchResult {
   readonly quality: { readonly metrics: readonly string[]; readonly source: QualitySourceInfo }
   readonly proof: OptimalityProof
   /** Each batch tried (for `batch: auto`) and what it gave: an objective, infeasibility, or no answer in time. */
-  readonly batchesTried: readonly { readonly batches: readonly number[]; readonly objective?: number; readonly infeasible?: string; readonly unsolved?: string }[]
+  readonly batchesTried: readonly {
+    readonly batches: readonly number[]
+    readonly objective?: number
+    /** The plan's Lagrangian lower bound on the objective, when it was computed. */
+    readonly bound?: number
+    /** Why the plan needs no search: no child there can beat the best (its bound, or a search below the best's objective, says so). */
+    readonly pruned?: string
+    readonly infeasible?: string
+    readonly unsolved?: string
+  }[]
   /** What limits the result's claims (batches left unsolved, alternatives not found); empty when none. */
   readonly notes: readonly string[]
   /** Diverse alternatives after the best, when asked for (`--top`). */

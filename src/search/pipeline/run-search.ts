@@ -14,7 +14,8 @@ import { SearchInfeasible, SolverFailed } from '../errors.ts'
 import type { SearchProblem } from '../problem.ts'
 import { qualitySourceOf } from '../quality/types.ts'
 import type { SearchSolution } from '../solution.ts'
-import { solve } from '../solve.ts'
+import { compile, solve, solveBelow } from '../solve.ts'
+import { planBound } from '../plan-bound.ts'
 import { diverseTopK } from '../top-k.ts'
 import { runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
 import { buildProblem, requestSummary } from './build-problem.ts'
@@ -24,11 +25,15 @@ import type { ScenarioSpec, SearchRequest } from './request.ts'
 export type SearchError = InfeasibleBudget | InvalidInput | InvalidSearchProblem | SolverFailed | SearchInfeasible
 
 /**
- * HiGHS gets this long per solve when the dynamic program outgrows its state
- * limit; a batch plan that neither method settles in time is reported as
+ * Branch-and-bound nodes HiGHS may use when the dynamic program outgrows its
+ * state limit. A count, not seconds, so that the answer never depends on the
+ * machine's load; a batch plan that neither method settles is reported as
  * unsolved, never silently dropped.
  */
-export const highsSecondsPerSolve = 20
+export const highsNodeLimit = 20_000
+
+/** Objectives closer than this are ties, broken by throughput (see `better`). */
+const tie = 1e-12
 
 /** Batches `auto` tries: powers of two up to 4096. */
 export const autoBatches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const
@@ -160,13 +165,39 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
     const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
     const plans = yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })
 
-    let best: { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[] } | undefined
+    type Best = { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[] }
+    let best: Best | undefined
     const tried: SearchResult['batchesTried'][number][] = []
     const failures: { batches: readonly number[]; error: SearchInfeasible }[] = []
+    const answeredByHighs: string[] = []
+    const better = (solution: SearchSolution, batches: readonly number[], than: Best | undefined) =>
+      than === undefined ||
+      solution.objective < than.solution.objective - tie ||
+      (Math.abs(solution.objective - than.solution.objective) <= tie && (solution.costs[runtimeDim(0)] ?? 0) / batches[0]! < (than.solution.costs[runtimeDim(0)] ?? 0) / than.scenarios[0]!.batch)
+    // Each plan's bound first: plans are then solved from the most promising
+    // on, and a plan whose bound reaches the best child so far is settled
+    // without a search (no child there can beat it).
+    const staged = []
     for (const batches of plans) {
       const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
       const problem = buildProblem(req, scored, scenarios, targets)
-      const outcome = yield* Effect.result(solve(problem, { highs: { timeLimit: highsSecondsPerSolve } }))
+      const bound = planBound(yield* compile(problem))
+      staged.push({ batches, scenarios, problem, bound })
+    }
+    const unmeetable = staged.filter((p) => p.bound._tag === 'Unmeetable')
+    const open = staged.flatMap((p) => (p.bound._tag === 'Bound' ? [{ ...p, lower: p.bound.value }] : [])).sort((x, y) => x.lower - y.lower)
+    for (const p of unmeetable) {
+      if (p.bound._tag !== 'Unmeetable') continue
+      const source = p.bound.row.source
+      tried.push({ batches: p.batches, infeasible: `${'name' in source ? source.name : 'label' in source ? source.label : source.tag} cannot be met: even the smallest choice in every layer exceeds its bound` })
+    }
+    for (const { batches, scenarios, problem, lower } of open) {
+      if (best !== undefined && lower > best.solution.objective + tie) {
+        tried.push({ batches, bound: lower, pruned: `its lower bound ${lower} exceeds the best objective ${best.solution.objective}` })
+        continue
+      }
+      const ceiling = best === undefined ? Infinity : best.solution.objective + 2 * tie + 1e-10 * Math.abs(best.solution.objective)
+      const outcome = yield* Effect.result(solveBelow(problem, ceiling, { highs: { nodeLimit: highsNodeLimit } }))
       if (outcome._tag === 'Failure') {
         const e = outcome.failure
         if (e._tag === 'SolverFailed' && plans.length > 1) {
@@ -179,16 +210,23 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
         continue
       }
       const solution = outcome.success
-      tried.push({ batches, objective: solution.objective })
-      const better =
-        best === undefined ||
-        solution.objective < best.solution.objective - 1e-12 ||
-        (Math.abs(solution.objective - best.solution.objective) <= 1e-12 && (solution.costs[runtimeDim(0)] ?? 0) / batches[0]! < (best.solution.costs[runtimeDim(0)] ?? 0) / best.scenarios[0]!.batch)
-      if (better) best = { solution, problem, scenarios }
+      if (solution === undefined) {
+        tried.push({ batches, bound: lower, pruned: `no child beats the best objective ${best!.solution.objective}` })
+        continue
+      }
+      if (solution.proof.method === 'highs') answeredByHighs.push(batches.join('/'))
+      tried.push({ batches, bound: lower, objective: solution.objective })
+      if (better(solution, batches, best)) best = { solution, problem, scenarios }
     }
+    tried.sort((x, y) => x.batches[0]! - y.batches[0]!)
     const unsolved = tried.filter((t) => t.unsolved !== undefined)
     if (best === undefined) {
-      if (failures.length === 0) return yield* Effect.fail(new SolverFailed({ method: 'dp+highs', reason: `no batch plan could be solved in time: ${unsolved.map((u) => u.unsolved).join('; ')}` }))
+      // Nothing is feasible anywhere: explain each plan the cheap check passed over.
+      for (const p of unmeetable) {
+        const outcome = yield* Effect.result(solve(p.problem))
+        if (outcome._tag === 'Failure' && outcome.failure instanceof SearchInfeasible) failures.push({ batches: p.batches, error: outcome.failure })
+      }
+      if (failures.length === 0) return yield* Effect.fail(new SolverFailed({ method: 'dp+highs', reason: `no batch plan could be solved within ${highsNodeLimit} HiGHS nodes: ${unsolved.map((u) => u.unsolved).join('; ')}` }))
       return yield* Effect.fail(nearestTarget(req, failures, targets))
     }
 
@@ -196,9 +234,11 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
     const alternatives: ChildArchitecture[] = []
     const notes: string[] = []
     if (unsolved.length > 0)
-      notes.push(`batch${unsolved.length === 1 ? '' : 'es'} ${unsolved.map((u) => u.batches.join('/')).join(', ')} could not be solved within ${highsSecondsPerSolve} s, so the child is optimal over the other batches only`)
+      notes.push(`batch${unsolved.length === 1 ? '' : 'es'} ${unsolved.map((u) => u.batches.join('/')).join(', ')} could not be solved within ${highsNodeLimit} HiGHS nodes, so the child is optimal over the other batches only`)
+    if (answeredByHighs.length > 0)
+      notes.push(`batch${answeredByHighs.length === 1 ? '' : 'es'} ${answeredByHighs.join(', ')} outgrew the dynamic program's state limit and ${answeredByHighs.length === 1 ? 'was' : 'were'} answered by HiGHS (its proof is HiGHS's gap)`)
     if (req.top !== undefined && req.top.k > 1) {
-      const more = yield* Effect.result(diverseTopK(best.problem, { k: req.top.k, minDifference: req.top.minDifference, solver: { highs: { timeLimit: highsSecondsPerSolve } } }))
+      const more = yield* Effect.result(diverseTopK(best.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'auto', solver: { highs: { nodeLimit: highsNodeLimit } } }))
       if (more._tag === 'Success') more.success.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets, i + 2)))
       else notes.push(`diverse alternatives not found: ${more.failure.message}`)
     }
