@@ -12,6 +12,7 @@
  *   Σ q(x) ≥ Σ (q + λ·a)(x) − λ·(bound − used) ≥ F^λ(bound_0 − used_0) − λ·(bound − used),
  * so the bound is valid whatever λ is; a good λ only makes it tighter.
  */
+import { buildCountBound, countCompletionBound, type CountBound } from './count-bound.ts'
 import type { DpInput, DpLayer } from './dp-input.ts'
 
 /** One step along a layer's hull: from vertex `from` to vertex `to` (option positions). */
@@ -89,9 +90,15 @@ export interface Envelope {
   /** λ-weighted largest remaining sums, used for dimensions a state no longer tracks. */
   readonly maxRest: readonly Float64Array[]
   readonly bounds: Float64Array
+  /** The bound for counting rows (see count-bound.ts), when the problem has any. */
+  readonly counts?: CountBound
 }
 
-export function buildEnvelope(input: DpInput, lambda: Float64Array): Envelope {
+/**
+ * `prices` (optional, one per dimension, dimension 0's included) are those
+ * of the count bound; without them it is left out.
+ */
+export function buildEnvelope(input: DpInput, lambda: Float64Array, prices?: Float64Array): Envelope {
   const L = input.layers.length
   const startA = new Float64Array(L + 1)
   const startQ = new Float64Array(L + 1)
@@ -115,7 +122,8 @@ export function buildEnvelope(input: DpInput, lambda: Float64Array): Envelope {
     cumA[l] = ca
     cumQ[l] = cq
   }
-  return { lambda, startA, startQ, cumA, cumQ, maxRest: input.maxRest, bounds: input.bounds }
+  const counts = prices === undefined ? undefined : buildCountBound(input, prices)
+  return { lambda, startA, startQ, cumA, cumQ, maxRest: input.maxRest, bounds: input.bounds, ...(counts === undefined ? {} : { counts }) }
 }
 
 function mergeSorted(a: readonly Segment[], b: readonly Segment[]): Segment[] {
@@ -161,7 +169,7 @@ export function completionBound(env: Envelope, next: number, keys: Float64Array)
     const k = keys[d]!
     bound -= l * (k === -Infinity ? env.maxRest[d]![next]! : env.bounds[d]! - k)
   }
-  return bound
+  return env.counts === undefined ? bound : Math.max(bound, countCompletionBound(env.counts, next, keys))
 }
 
 /** The LP relaxation at λ over all layers: its value, its use of each dimension, and an integral rounding. */
@@ -174,44 +182,135 @@ interface Relaxation {
   readonly rounded: Int32Array
 }
 
+/** Scratch space for `relax`, sized once per problem: it runs hundreds of times per solve. */
+interface RelaxScratch {
+  readonly value: Float64Array
+  readonly hull: Int32Array
+  readonly slope: Float64Array
+  readonly segLayer: Int32Array
+  readonly segFrom: Int32Array
+  readonly segTo: Int32Array
+  readonly order: Int32Array
+}
+
+const scratchCache = new WeakMap<DpInput, RelaxScratch>()
+
+function scratchFor(input: DpInput): RelaxScratch {
+  let scratch = scratchCache.get(input)
+  if (scratch === undefined) {
+    let widest = 1
+    let total = 1
+    for (const layer of input.layers) {
+      widest = Math.max(widest, layer.menu.length)
+      total += layer.menu.length
+    }
+    scratch = {
+      value: new Float64Array(widest),
+      hull: new Int32Array(widest),
+      slope: new Float64Array(total),
+      segLayer: new Int32Array(total),
+      segFrom: new Int32Array(total),
+      segTo: new Int32Array(total),
+      order: new Int32Array(total),
+    }
+    scratchCache.set(input, scratch)
+  }
+  return scratch
+}
+
+/**
+ * The LP relaxation at λ: per layer the lower convex hull of the menu in
+ * (a_0, q + λ·a) (the same hull as `layerHull`, in typed scratch arrays), its
+ * falling segments taken in order of slope until dimension 0's bound is used up.
+ */
 function relax(input: DpInput, lambda: Float64Array): Relaxation {
   const L = input.layers.length
   const D = input.bounds.length
   const rounded = new Int32Array(L)
-  const segments: Segment[] = []
-  input.layers.forEach((layer, l) => {
-    const hull = layerHull(layer, l, lambda)
-    rounded[l] = hull.start
-    for (const s of hull.segments) segments.push(s)
-  })
-  segments.sort(bySlope)
+  const { value, hull, slope, segLayer, segFrom, segTo, order } = scratchFor(input)
+  let segments = 0
+  for (let l = 0; l < L; l++) {
+    const layer = input.layers[l]!
+    const menu = layer.menu
+    const a0 = layer.a[0]!
+    const m = menu.length
+    for (let i = 0; i < m; i++) {
+      const k = menu[i]!
+      let v = layer.q[k]!
+      for (let d = 1; d < D; d++) {
+        const p = lambda[d]!
+        if (p !== 0) v += p * layer.a[d]![k]!
+      }
+      value[i] = v
+    }
+    // Monotone chain over menu positions (sorted by a_0); equal a_0 keeps the lower value.
+    let h = 0
+    for (let i = 0; i < m; i++) {
+      const x = a0[menu[i]!]!
+      const y = value[i]!
+      if (h > 0 && a0[menu[hull[h - 1]!]!] === x) {
+        if (y < value[hull[h - 1]!]!) h--
+        else continue
+      }
+      while (h >= 2) {
+        const o = hull[h - 2]!
+        const c = hull[h - 1]!
+        const ox = a0[menu[o]!]!
+        const oy = value[o]!
+        const cross = (a0[menu[c]!]! - ox) * (y - oy) - (value[c]! - oy) * (x - ox)
+        if (cross > 0) break
+        h--
+      }
+      hull[h++] = i
+    }
+    rounded[l] = menu[hull[0]!]!
+    for (let j = 1; j < h; j++) {
+      const from = hull[j - 1]!
+      const to = hull[j]!
+      const dq = value[to]! - value[from]!
+      if (dq >= 0) break
+      slope[segments] = dq / (a0[menu[to]!]! - a0[menu[from]!]!)
+      segLayer[segments] = l
+      segFrom[segments] = menu[from]!
+      segTo[segments] = menu[to]!
+      segments++
+    }
+  }
+  const sorted = order.subarray(0, segments)
+  for (let i = 0; i < segments; i++) sorted[i] = i
+  sorted.sort((x, y) => slope[x]! - slope[y]!)
   const used = new Float64Array(D)
-  let value = 0
-  input.layers.forEach((layer, l) => {
+  let total = 0
+  for (let l = 0; l < L; l++) {
+    const layer = input.layers[l]!
     const k = rounded[l]!
-    value += adjustedValue(layer, lambda, k)
+    let v = layer.q[k]!
+    for (let d = 1; d < D; d++) v += lambda[d]! * layer.a[d]![k]!
+    total += v
     for (let d = 0; d < D; d++) used[d]! += layer.a[d]![k]!
-  })
+  }
   let room = input.bounds[0]! - used[0]!
   let mu = 0
-  for (const s of segments) {
+  for (const s of sorted) {
     if (room <= 0) {
-      mu = -s.dq / s.da
+      mu = -slope[s]!
       break
     }
-    const layer = input.layers[s.layer]!
-    const from = rounded[s.layer]!
-    const share = Math.min(1, room / s.da)
-    value += share * s.dq
-    for (let d = 0; d < D; d++) used[d]! += share * (layer.a[d]![s.to]! - layer.a[d]![from]!)
-    room -= share * s.da
+    const layer = input.layers[segLayer[s]!]!
+    const from = segFrom[s]!
+    const to = segTo[s]!
+    const da = layer.a[0]![to]! - layer.a[0]![from]!
+    const share = Math.min(1, room / da)
+    total += share * slope[s]! * da
+    for (let d = 0; d < D; d++) used[d]! += share * (layer.a[d]![to]! - layer.a[d]![from]!)
+    room -= share * da
     if (share < 1) {
-      mu = -s.dq / s.da
+      mu = -slope[s]!
       break
     }
-    rounded[s.layer] = s.to
+    rounded[segLayer[s]!] = to
   }
-  let dual = value
+  let dual = total
   for (let d = 1; d < D; d++) dual -= lambda[d]! * input.bounds[d]!
   return { value: dual, mu, used, rounded }
 }
