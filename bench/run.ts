@@ -10,6 +10,7 @@ import { runCalibrateBench } from './calibrate.bench.ts'
 import { runCostBench } from './cost.bench.ts'
 import { runFrontierBench } from './frontier.bench.ts'
 import { runSearchBench } from './search.bench.ts'
+import { runSearchesBench } from './searches.bench.ts'
 import type { BenchRow } from './types.ts'
 
 function format(row: BenchRow): string {
@@ -24,6 +25,7 @@ console.log('| benchmark | figure | note |\n|---|---|---|')
 const sections: (() => BenchRow[] | Promise<BenchRow[]>)[] = [
   runCostBench,
   runSearchBench,
+  runSearchesBench,
   runFrontierBench,
   runCalibrateBench,
   ...(jobs > 0 ? [() => batchBenchRows(fileURLToPath(new URL('../src/cli/batch-job.ts', import.meta.url)), thousandJobSweep().slice(0, jobs))] : []),

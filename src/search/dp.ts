@@ -16,6 +16,7 @@ import type { CompiledProblem } from './compile.ts'
 import type { CompiledOutcome, CompiledSolver } from './compiled-solver.ts'
 import { buildEnvelope, chooseMultipliers, refineMultipliers } from './completion-bound.ts'
 import { dpInputOf, isCount, keepDimensions, largestSums, type DpInput } from './dp-input.ts'
+import { buildCountBound, countCompletionBound } from './count-bound.ts'
 import { findIncumbent } from './incumbent.ts'
 import { improvementThreshold, runParetoDp, traceChoice } from './pareto-dp.ts'
 import { fixByReducedCost, reducedCosts } from './reduced-cost.ts'
@@ -86,6 +87,12 @@ function trackedDimensions(input: DpInput, prices: Float64Array, target: number)
     .sort((x, y) => Number(isCount(input, x)) - Number(isCount(input, y)) || weight(y) - weight(x) || x - y)
 }
 
+/** The count bound (see count-bound.ts) of the empty partial solution: a lower bound on the optimum that the LP misses for counting rows. */
+function rootCountBound(input: DpInput, prices: Float64Array): number {
+  const counts = buildCountBound(input, prices)
+  return counts === undefined ? -Infinity : countCompletionBound(counts, 0, new Float64Array(input.bounds.length))
+}
+
 export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
   const stateLimit = options.stateLimit ?? defaultStateLimit
   const cutoff = options.upperBound ?? Infinity
@@ -100,8 +107,9 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
     const ceiling = incumbent?.objective ?? cutoff
     const prices = Float64Array.from(multipliers.lambda)
     prices[0] = multipliers.mu
-    if (multipliers.bound >= improvementThreshold(ceiling) && incumbent === undefined) return { _tag: 'Infeasible' }
-    const targets = !Number.isFinite(ceiling) ? [Infinity] : targetShares.map((share) => (share === 1 ? ceiling : multipliers.bound + share * (ceiling - multipliers.bound)))
+    const lower = Math.max(multipliers.bound, rootCountBound(full, prices))
+    if (lower >= improvementThreshold(ceiling) && incumbent === undefined) return { _tag: 'Infeasible' }
+    const targets = !Number.isFinite(ceiling) ? [Infinity] : targetShares.map((share) => (share === 1 ? ceiling : lower + share * (ceiling - lower)))
     for (const target of targets) {
       const fixed = Number.isFinite(target) ? fixByReducedCost(full, prices, target) : full
       if (fixed === undefined) continue

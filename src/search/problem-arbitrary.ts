@@ -1,6 +1,7 @@
 /**
  * fast-check arbitraries of search problems, for the property tests: small
- * random menus with two cost dimensions, two metrics, an `attention` tag,
+ * random menus with three cost dimensions (runtime, memory, parameters), two
+ * metrics, an `attention` tag,
  * and budgets placed anywhere from just below the cheapest child (infeasible)
  * to above the most expensive one. Costs are drawn partly as small integers
  * so that ties, the hard case for dominance, are common.
@@ -31,6 +32,7 @@ const layerArbitrary = (maxVariants: number): fc.Arbitrary<SearchLayer> =>
       fc.record({
         runtime: amount,
         memory: amount,
+        params: amount,
         kl: decimal(1),
         tool: decimal(1),
         attention: fc.boolean(),
@@ -40,7 +42,7 @@ const layerArbitrary = (maxVariants: number): fc.Arbitrary<SearchLayer> =>
     .map((draws) => ({
       variants: draws.map((d, i) => ({
         id: `v${i}`,
-        costs: { runtime: d.runtime, memory: d.memory },
+        costs: { runtime: d.runtime, memory: d.memory, params: d.params },
         metrics: { kl_div: d.kl, when2call: d.tool },
         tags: d.attention ? ['attention'] : [],
       })),
@@ -65,6 +67,7 @@ export function problemArbitrary(shape: ProblemShape): fc.Arbitrary<SearchProble
       const dimensions = [
         { kind: 'cost', name: 'runtime' },
         { kind: 'cost', name: 'memory' },
+        { kind: 'cost', name: 'params' },
         { kind: 'metric', name: 'when2call' },
       ] as const
       const budget = fc.record({ dimension: fc.constantFrom(...dimensions), share: fc.integer({ min: -10, max: 110 }).map((p) => p / 100) }).map(({ dimension, share }): Budget => {

@@ -52,4 +52,20 @@ describe('diverseTopK', () => {
       { numRuns: 150 },
     )
   })
+
+  it('stays exact with the dynamic program under parameter and metric budgets and at-least-n-attention constraints', async () => {
+    await fc.assert(
+      fc.asyncProperty(problemArbitrary({ maxLayers: 5, maxVariants: 4, constraints: true, maxBudgets: 3 }), fc.constantFrom(0.2, 0.4), async (problem, share) => {
+        fc.pre(bruteForce(problem) !== undefined)
+        const solutions = await Effect.runPromise(diverseTopK(problem, { k: 3, minDifference: share, method: 'dp' }))
+        const maxMatches = Math.floor((1 - share) * problem.layers.length + 1e-9)
+        solutions.forEach((s, i) => {
+          expect(violationsOf(problem, s.choices)).toEqual([])
+          expect(s.objective).toBeCloseTo(bestDiverse(problem, solutions.slice(0, i).map((e) => e.choices), maxMatches)!, 7)
+        })
+        if (solutions.length < 3) expect(bestDiverse(problem, solutions.map((s) => s.choices), maxMatches)).toBeUndefined()
+      }),
+      { numRuns: 100 },
+    )
+  })
 })

@@ -34,6 +34,22 @@ function diversityRow(solution: SearchSolution, index: number, maxMatches: numbe
  * first exists.
  */
 export function diverseTopK(problem: SearchProblem, options: TopKOptions): Effect.Effect<readonly SearchSolution[], SolveError> {
+  return Effect.map(diverseTopKUpTo(problem, options), (topK) => topK.solutions)
+}
+
+/** Top-k that stops at the first alternative its solver cannot settle (a state or node limit), keeping those before it. */
+export interface TopK {
+  readonly solutions: readonly SearchSolution[]
+  /** Why fewer than k came back although more may exist: the solver's reason for the next one. */
+  readonly stopped?: string
+}
+
+/**
+ * `diverseTopK`, except that a solver failure after the first solution ends
+ * the list instead of failing the whole: with a deterministic limit on the
+ * solver, the same problem then always gets the same alternatives.
+ */
+export function diverseTopKUpTo(problem: SearchProblem, options: TopKOptions): Effect.Effect<TopK, SolveError> {
   return Effect.gen(function* () {
     const maxMatches = Math.floor((1 - options.minDifference) * problem.layers.length + shareRounding)
     const solutions: SearchSolution[] = []
@@ -42,8 +58,9 @@ export function diverseTopK(problem: SearchProblem, options: TopKOptions): Effec
       const compiled = yield* compile(problem, solutions.map((s, i) => diversityRow(s, i, maxMatches)))
       const attempt = yield* solveCompiled(compiled, { ...options.solver, method: options.method ?? 'highs' })
       if (solutions.length > 0 && attempt.outcome._tag === 'Infeasible') break
+      if (solutions.length > 0 && attempt.outcome._tag === 'Failed') return { solutions, stopped: attempt.outcome.reason }
       solutions.push(yield* settle(problem, compiled, attempt, started))
     }
-    return solutions
+    return { solutions }
   })
 }

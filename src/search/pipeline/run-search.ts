@@ -16,7 +16,7 @@ import { qualitySourceOf } from '../quality/types.ts'
 import type { SearchSolution } from '../solution.ts'
 import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
-import { diverseTopK } from '../top-k.ts'
+import { diverseTopKUpTo } from '../top-k.ts'
 import { runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
 import { buildProblem, requestSummary } from './build-problem.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
@@ -31,6 +31,14 @@ export type SearchError = InfeasibleBudget | InvalidInput | InvalidSearchProblem
  * unsolved, never silently dropped.
  */
 export const highsNodeLimit = 20_000
+
+/**
+ * States the dynamic program may keep for one diverse alternative. Near-ties
+ * (alternatives within 1e-5 of each other, differing only in where the same
+ * cuts go) can need millions; the list then stops there, the same way on
+ * every machine.
+ */
+export const topKStateLimit = 400_000
 
 /** Objectives closer than this are ties, broken by throughput (see `better`). */
 const tie = 1e-12
@@ -238,9 +246,12 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
     if (answeredByHighs.length > 0)
       notes.push(`batch${answeredByHighs.length === 1 ? '' : 'es'} ${answeredByHighs.join(', ')} outgrew the dynamic program's state limit and ${answeredByHighs.length === 1 ? 'was' : 'were'} answered by HiGHS (its proof is HiGHS's gap)`)
     if (req.top !== undefined && req.top.k > 1) {
-      const more = yield* Effect.result(diverseTopK(best.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'auto', solver: { highs: { nodeLimit: highsNodeLimit } } }))
-      if (more._tag === 'Success') more.success.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets, i + 2)))
-      else notes.push(`diverse alternatives not found: ${more.failure.message}`)
+      const more = yield* Effect.result(diverseTopKUpTo(best.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'dp', solver: { dp: { stateLimit: topKStateLimit } } }))
+      if (more._tag === 'Success') {
+        more.success.solutions.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets, i + 2)))
+        if (more.success.stopped !== undefined)
+          notes.push(`only ${alternatives.length} of ${req.top.k - 1} diverse alternatives: the next could not be settled within ${topKStateLimit.toLocaleString('en-US')} dynamic-program states (${more.success.stopped})`)
+      } else notes.push(`diverse alternatives not found: ${more.failure.message}`)
     }
     const d = req.deployment
     return {
