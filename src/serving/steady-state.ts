@@ -69,15 +69,12 @@ export function steadyState(s: Scenario, limits: SchedulerLimits): SteadyState {
  * whole blocks of `blockTokens`.
  */
 export function meanPagedTokens(input: number, output: number, blockTokens: number): number {
-  let sum = 0
-  // Lengths input+1 … input+output, grouped by the block count they round up to.
-  let len = input + 1
-  const last = input + output
-  while (len <= last) {
-    const blocks = Math.ceil(len / blockTokens)
-    const blockEnd = Math.min(last, blocks * blockTokens)
-    sum += (blockEnd - len + 1) * blocks * blockTokens
-    len = blockEnd + 1
-  }
-  return sum / output
+  return (roundedUpSum(input + output, blockTokens) - roundedUpSum(input, blockTokens)) / output
+}
+
+/** Σ ⌈L / b⌉ · b over L = 1 … n, in closed form: q whole blocks of lengths, then r lengths in block q + 1. */
+function roundedUpSum(n: number, b: number): number {
+  const q = Math.floor(n / b)
+  const r = n - q * b
+  return (b * b * q * (q + 1)) / 2 + r * (q + 1) * b
 }
