@@ -58,7 +58,7 @@ describe('the datasheet GEMM time with tiles and waves', () => {
         (gpu, precision, m, n, k, grow, axis) => {
           if (gpu === 'a100' && precision === fp8) return
           const bigger = { m, n, k, [axis]: { m, n, k }[axis] + grow }
-          expect(gemmSeconds(gpu, bigger.m, bigger.n, bigger.k, precision)).toBeGreaterThanOrEqual(gemmSeconds(gpu, m, n, k, precision))
+          expect(gemmSeconds(gpu, bigger.m, bigger.n, bigger.k, precision)).toBeGreaterThanOrEqual(gemmSeconds(gpu, m, n, k, precision) * (1 - 1e-12))
         },
       ),
     )
