@@ -1,3 +1,4 @@
+import { engines } from '../../src/serving/engine.ts'
 /**
  * Puzzle (Bercovich et al., 2024, arXiv:2411.19146): Nemotron-51B against its
  * parent Llama-3.1-70B on H100 SXM in FP8 (weights, activations, KV cache),
@@ -8,9 +9,8 @@
  */
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { systems, type SystemSpec } from '../../src/cost-model/hardware/system.ts'
-import type { ServingEstimate, ServingQuery } from '../../src/cost-model/serving.ts'
+import type { ServingEstimate, ServingQuery } from '../../src/serving/best-setting.ts'
 import { datasheet } from './efficiency-models.ts'
-import { bestWithTrtLlmMemory } from './engine-memory.ts'
 import { fromConfig, preset } from './models.ts'
 import { nemotron51bConfig } from './nemotron-51b.ts'
 import { fp8Everywhere } from './precisions.ts'
@@ -75,7 +75,7 @@ function quantity(scenario: Scenario, policy: MemoryPolicy, label: Label): strin
 }
 
 function bestUnder(arch: Architecture, q: ServingQuery, policy: MemoryPolicy): ServingEstimate | undefined {
-  return policy === 'trt-llm' ? bestWithTrtLlmMemory(arch, q) : serve(arch, q).best
+  return policy === 'trt-llm' ? serve(arch, { ...q, engine: engines.trtllm }).best : serve(arch, q).best
 }
 
 function describeSetting(system: SystemSpec, e: ServingEstimate | undefined): string {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { bestServingSetting } from '../../cost-model/serving.ts'
+import { bestServingSetting } from '../../serving/best-setting.ts'
 import { findSystem } from '../../cost-model/hardware/lookup.ts'
 import { InvalidInput } from '../../errors.ts'
 import { addCalibrationOption, efficiencyFrom, efficiencyNote } from '../calibration-option.ts'

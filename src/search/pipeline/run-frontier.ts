@@ -5,7 +5,7 @@
  * point is beaten by a child at another batch.
  */
 import { Effect } from 'effect'
-import type { Scenario } from '../../cost-model/scenario.ts'
+import type { Scenario } from '../../serving/scenario.ts'
 import { InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem, SearchInfeasible, SolverFailed } from '../errors.ts'
 import { paretoFrontier } from '../frontier.ts'
@@ -36,7 +36,7 @@ export interface FrontierPointResult {
 
 export interface FrontierResult {
   readonly kind: 'nas-sim/frontier'
-  readonly version: 1
+  readonly version: 2
   readonly createdAt: string
   readonly request: RequestSummary & { readonly scenario: { readonly input: number; readonly output: number; readonly batch: number | 'auto' } }
   readonly parent: { readonly name: string; readonly serving: ServingOutcome | undefined }
@@ -152,7 +152,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     })
     return {
       kind: 'nas-sim/frontier',
-      version: 1,
+      version: 2,
       createdAt: new Date().toISOString(),
       request: { ...requestSummary(req), scenario: s },
       parent: { name: req.parent.name, serving: parent },
