@@ -10,7 +10,11 @@
 import { readFileSync } from 'node:fs'
 import { Result } from 'effect'
 import { resolveCalibration } from '../../src/cost-model/calibration/resolve.ts'
+import { allReduceSeconds } from '../../src/cost-model/all-reduce.ts'
+import { allReduceModelFor, plainNcclModelFor } from '../../src/cost-model/all-reduce-figures.ts'
+import { absolutePercentageError, summarizeErrors } from '../../src/cost-model/calibration/error-stats.ts'
 import { datasheetEfficiency } from '../../src/cost-model/efficiency.ts'
+import { gpus } from '../../src/cost-model/hardware/gpu.ts'
 import { fitAllReduceModel, heldOutAllReduce, heldOutAllReduceSummary } from '../../src/cost-model/tensor-parallel/all-reduce-fit.ts'
 import { fitTpGemm, heldOutTpBlocks, heldOutTpSummary } from '../../src/cost-model/tensor-parallel/block-fit.ts'
 import { parseAllReduceLine, parseLines, parseTpBlockLine } from '../../src/cost-model/tensor-parallel/measurements.ts'
@@ -25,14 +29,26 @@ async function main(): Promise<void> {
   if (allReducePath === undefined) fail('usage: fit-tp.ts ALLREDUCE.jsonl [TP-BLOCKS.jsonl]')
   const parsed = parseLines(readFileSync(allReducePath, 'utf8'), allReducePath, parseAllReduceLine)
   if (Result.isFailure(parsed)) fail(parsed.failure.message)
-  const lines: string[] = ['| mode | dtype | ranks | rows | held-out median | held-out p90 |', '| --- | --- | ---: | ---: | ---: | ---: |']
+  const lines: string[] = [
+    '| mode | dtype | ranks | rows | held-out median | held-out p90 | published model median | published model p90 |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
   for (const mode of ['graph', 'eager'] as const) {
     for (const dtype of ['bf16', 'fp8'] as const) {
       const rows = parsed.success.filter((r) => r.mode === mode && r.dtype === dtype)
       if (rows.length === 0) continue
       const s = heldOutAllReduceSummary(heldOutAllReduce(rows))
-      for (const [ranks, e] of s.byRanks) lines.push(`| ${mode} | ${dtype} | ${ranks} | ${e.rows} | ${e.medianApe}% | ${e.p90Ape}% |`)
-      lines.push(`| ${mode} | ${dtype} | all | ${s.all.rows} | ${s.all.medianApe}% | ${s.all.p90Ape}% |`)
+      // The published model these rows test: engines' in-graph curves for graph mode, plain NCCL for eager (all-reduce-figures.ts).
+      const nvlink = gpus[rows[0]!.gpu as keyof typeof gpus]?.nvlinkBandwidth ?? 0
+      const published = mode === 'graph' ? allReduceModelFor(nvlink) : plainNcclModelFor(nvlink)
+      const prior = (subset: typeof rows) =>
+        summarizeErrors(subset.map((r) => absolutePercentageError(allReduceSeconds(published, r.bytes, r.ranks) * 1e6, r.measuredUs)))
+      for (const [ranks, e] of s.byRanks) {
+        const p = prior(rows.filter((r) => r.ranks === ranks))
+        lines.push(`| ${mode} | ${dtype} | ${ranks} | ${e.rows} | ${e.medianApe}% | ${e.p90Ape}% | ${p.medianApe}% | ${p.p90Ape}% |`)
+      }
+      const p = prior(rows)
+      lines.push(`| ${mode} | ${dtype} | all | ${s.all.rows} | ${s.all.medianApe}% | ${s.all.p90Ape}% | ${p.medianApe}% | ${p.p90Ape}% |`)
     }
   }
   process.stdout.write(`All-reduce, leave-one-size-out (${allReducePath}):\n${lines.join('\n')}\n`)

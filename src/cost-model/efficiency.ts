@@ -70,6 +70,11 @@ function largeShapeCompute(k: Kernel): number {
  * (gemm-shape.ts): the large-GEMM fractions above were measured on shapes that fill whole waves, and a GEMM
  * narrowed by tensor parallelism or with few tokens does not. Without a GPU (a kernel priced in the abstract,
  * as the calibration's starting point does) there is no SM count and no shape effect.
+ * On the 1330 H200 attention, linear and FFN rows (experiments/calibration/accuracy.md) the tile and wave terms
+ * lower the datasheet roofline's median error from 24.7% to 22.0%. The calibrated model keeps its own smooth
+ * terms instead: with this SM-utilisation factor added to its GEMM compute fraction, the held-out median and p90
+ * rose from 4.5% and 12.9% to 5.0% and 16.1%, and with the tile efficiency in place of its M½ term to 5.7% and
+ * 16.9% (cuBLAS picks tile shapes and split-K per shape, which its fitted half-saturation points already absorb).
  */
 export const datasheetEfficiency = {
   name: 'datasheet',
