@@ -37,12 +37,14 @@ export function steadyState(s: Scenario, limits: SchedulerLimits): SteadyState {
   const decodeSequences = (C * decodeSteps) / steps
   // Contexts of running sequences are spread evenly over input + 1 … input + output − 1: their mean.
   const decodeContext = s.input + s.output / 2
-  const step: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: C / steps }] }
-
   // A newcomer's prompt gets what the step budget leaves beside the running decodes.
   const room = Math.max(1, limits.stepTokens - decodeSequences)
   const chunk = Math.min(s.input, room)
   const chunks = Math.ceil(s.input / chunk)
+  // C prompts a cycle, each in `chunks` steps: the share of steps that carry a prefill (at most all of them).
+  const prefillStepShare = Math.min(1, (C * chunks) / steps)
+  const step: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: C / steps }], prefillStepShare }
+
   const groups = Math.min(chunks, maxNewcomerEvaluations)
   const newcomerSteps: StepMix[] = []
   const newcomerWeights: number[] = []
