@@ -10,6 +10,7 @@ import { runCalibrateBench } from './calibrate.bench.ts'
 import { runCostBench } from './cost.bench.ts'
 import { runFrontierBench } from './frontier.bench.ts'
 import { runSearchBench } from './search.bench.ts'
+import { runSimulateBench } from './simulate.bench.ts'
 import type { BenchRow } from './types.ts'
 
 function format(row: BenchRow): string {
@@ -26,6 +27,7 @@ const sections: (() => BenchRow[] | Promise<BenchRow[]>)[] = [
   runSearchBench,
   runFrontierBench,
   runCalibrateBench,
+  runSimulateBench,
   ...(jobs > 0 ? [() => batchBenchRows(fileURLToPath(new URL('../src/cli/batch-job.ts', import.meta.url)), thousandJobSweep().slice(0, jobs))] : []),
 ]
 for (const section of sections) for (const row of await section()) console.log(format(row))
