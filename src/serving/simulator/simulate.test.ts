@@ -37,7 +37,6 @@ describe('simulate against the steady-state model (closed loop of C users)', () 
       const sim = simulate(s.arch, h100, workload)
       const model = architectureCost(s.arch, { batch: s.users, input: s.input, output: s.output }, h100)
       expect(sim.preemptions).toBe(0)
-      expect(sim.throughput.steadyOutputTokensPerSecondPerGpu / model.metrics.outputTokensPerSecondPerGpu).toBeCloseTo(1, 1)
       expect(Math.abs(sim.throughput.steadyOutputTokensPerSecondPerGpu / model.metrics.outputTokensPerSecondPerGpu - 1)).toBeLessThan(0.05)
     })
   }
@@ -126,6 +125,15 @@ describe('simulate', () => {
       ),
       { numRuns: 15 },
     )
+  })
+
+  it('serves hybrid models, whose sequences hold recurrent state and sliding-window caches', () => {
+    for (const id of ['nemotron-h-8b', 'hymba-1.5b'] as const) {
+      const r = simulate(preset(id), h100, { kind: 'poisson', rate: 40, count: 60, input: 3000, output: 100, seed: 2 })
+      expect(r.requests).toHaveLength(60)
+      expect(r.kv.peakUse).toBeGreaterThan(0)
+      expect(r.kv.peakUse).toBeLessThanOrEqual(1)
+    }
   })
 
   it('gives the same result for the same seed, and other arrivals for another', () => {
