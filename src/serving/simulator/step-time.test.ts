@@ -12,7 +12,8 @@ const mixes = fc.record({
   prefill: fc.array(fc.record({ tokens: fc.integer({ min: 1, max: 4096 }), prefix: fc.integer({ min: 0, max: 20000 }), count: fc.constant(1) }), { maxLength: 4 }),
 })
 
-const relativeError = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
+/** |a − b| / |b|, and 0 when both are 0 (an empty step takes no time by either route). */
+const relativeError = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b))
 
 describe('stepTimePredictor', () => {
   const cases = [
