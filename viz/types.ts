@@ -4,6 +4,7 @@
  * fixture) can be plotted. Units are part of every field's contract.
  */
 import type { Architecture } from '../src/blocks/architecture.ts'
+import type { TimelinePlotInput } from './timeline.ts'
 
 // ---------------------------------------------------------------- frontier
 
@@ -101,8 +102,8 @@ export interface ArchitectureMapInput {
 export type Phase = 'prefill' | 'decode'
 export const phases = ['prefill', 'decode'] as const satisfies readonly Phase[]
 
-/** Where time goes. `embeddings` covers the token embedding and the LM head. */
-export type TimeCategory = 'attention' | 'ffn' | 'mamba' | 'linear' | 'communication' | 'embeddings'
+/** Where time goes. `embeddings` covers the token embedding and the LM head; `host` the engine's per-step host time. */
+export type TimeCategory = 'attention' | 'ffn' | 'mamba' | 'linear' | 'communication' | 'embeddings' | 'host'
 export const timeCategories = [
   'attention',
   'ffn',
@@ -110,6 +111,7 @@ export const timeCategories = [
   'linear',
   'communication',
   'embeddings',
+  'host',
 ] as const satisfies readonly TimeCategory[]
 
 /** Where memory goes. */
@@ -135,6 +137,8 @@ export interface ModelCost {
   readonly role: 'parent' | 'child'
   readonly prefill: PhaseCost
   readonly decode: PhaseCost
+  /** What the engine holds on one GPU (weights, activations and its KV pool), bytes; for the memory limit line. */
+  readonly capacity?: number
 }
 
 export interface BreakdownInput {
@@ -174,5 +178,7 @@ export interface ReportInput {
   readonly frontier?: FrontierPlotInput
   readonly architectureMap?: ArchitectureMapInput
   readonly breakdown?: BreakdownInput
+  /** A simulated engine run over time (`nas-sim simulate`). */
+  readonly timeline?: TimelinePlotInput
   readonly tables: readonly ReportTable[]
 }
