@@ -11,8 +11,12 @@
 import type { StateSet } from './state-set.ts'
 
 export interface DominanceFilter {
-  /** Forgets everything offered so far. */
-  readonly reset: () => void
+  /**
+   * Forgets everything offered so far. `lo` and `hi` (optional) bracket the
+   * finite values dimension 2 will take until the next reset; filters that
+   * split states by that dimension use them to place their levels.
+   */
+  readonly reset: (lo?: number, hi?: number) => void
   /** True when no state kept so far (those in `kept`, offered in order) dominates (keys, q); remembers it if so. */
   readonly admits: (keys: Float64Array, q: number, kept: StateSet) => boolean
   /**
@@ -206,9 +210,92 @@ function bucketedStaircases(): DominanceFilter {
   }
 }
 
+/** Levels of dimension 2 in `levelledFilter`; level 0 holds the forgotten values (−∞). */
+const levels = 512
+
+/**
+ * Three or more dimensions with a real-valued dimension 2: a Fenwick tree
+ * over levels of dimension 2 (its values in `reset`'s range cut into equal
+ * slices), each node holding the states of a run of levels in a filter over
+ * the other dimensions. A state is dominated by one on a strictly lower level
+ * exactly when the filter of some prefix node covers it without looking at
+ * dimension 2, so log(levels) node queries answer for all lower levels; the
+ * states on its own level are compared in full. States offered in order of
+ * dimension 0 arrive at every node in that order too, as the node filters
+ * require.
+ */
+function levelledFilter(dimensions: number): DominanceFilter {
+  const nodes: (DominanceFilter | undefined)[] = Array.from({ length: levels + 1 }, () => undefined)
+  const touched: number[] = []
+  const own: Float64Array[][] = Array.from({ length: levels + 1 }, () => [])
+  const ownTouched: number[] = []
+  const reduced = new Float64Array(dimensions - 1)
+  let lo = 0
+  let scale = 0
+  const levelOf = (value: number) => {
+    if (value === -Infinity) return 0
+    const slice = Math.floor((value - lo) * scale)
+    return 1 + Math.min(levels - 1, Math.max(0, Number.isFinite(slice) ? slice : 0))
+  }
+  // The keys without dimension 2, for the node filters.
+  const reduce = (keys: Float64Array) => {
+    reduced[0] = keys[0]!
+    reduced[1] = keys[1]!
+    for (let d = 3; d < dimensions; d++) reduced[d - 1] = keys[d]!
+    return reduced
+  }
+  const sameLevelCovers = (level: number, keys: Float64Array, q: number) => {
+    for (const point of own[level]!) {
+      let all = point[dimensions]! <= q
+      for (let d = 1; d < dimensions && all; d++) all = point[d]! <= keys[d]!
+      if (all) return true
+    }
+    return false
+  }
+  const covers = (keys: Float64Array, q: number, kept: StateSet) => {
+    const level = levelOf(keys[2]!)
+    const probe = reduce(keys)
+    for (let i = level; i > 0; i -= i & -i) {
+      const node = nodes[i - 1]
+      if (node !== undefined && node.covers(probe, q, kept)) return true
+    }
+    return sameLevelCovers(level, keys, q)
+  }
+  return {
+    reset: (from?: number, to?: number) => {
+      for (const i of touched) nodes[i]!.reset()
+      for (const i of ownTouched) own[i] = []
+      ownTouched.length = 0
+      lo = from ?? 0
+      scale = to !== undefined && from !== undefined && to > from ? levels / (to - from) : 0
+    },
+    covers,
+    admits: (keys, q, kept) => {
+      if (covers(keys, q, kept)) return false
+      const level = levelOf(keys[2]!)
+      const probe = reduce(keys)
+      for (let i = level + 1; i <= levels + 1; i += i & -i) {
+        let node = nodes[i - 1]
+        if (node === undefined) {
+          node = dimensions - 1 === 2 ? staircase() : cornerBlocks(dimensions - 1)
+          nodes[i - 1] = node
+          touched.push(i - 1)
+        }
+        node.admits(probe, q, kept)
+      }
+      if (own[level]!.length === 0) ownTouched.push(level)
+      const point = new Float64Array(dimensions + 1)
+      point.set(keys)
+      point[dimensions] = q
+      own[level]!.push(point)
+      return true
+    },
+  }
+}
+
 /** The filter for `dimensions` dimensions; `countTail` says dimensions 2… are all counts (small integers). */
 export function dominanceFilter(dimensions: number, countTail = false): DominanceFilter {
   if (dimensions <= 1) return bestSoFar()
   if (dimensions === 2) return staircase()
-  return countTail ? bucketedStaircases() : cornerBlocks(dimensions)
+  return countTail ? bucketedStaircases() : levelledFilter(dimensions)
 }

@@ -111,7 +111,17 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
   const gap = limits.nearCosts === true ? sameCostGap : 0
   let anchor = -Infinity
   out.size = 0
-  filter.reset()
+  if (D >= 3) {
+    // Dimension 2's finite values this layer lie between the least finite previous sum plus the least coefficient, and the cap.
+    let least = Infinity
+    for (let j = 0; j < previous.size; j++) {
+      const k = previous.keys[2]![j]!
+      if (k !== -Infinity && k < least) least = k
+    }
+    let step = Infinity
+    for (const k of menu) step = Math.min(step, layer.a[2]![k]!)
+    filter.reset(Number.isFinite(least + step) ? least + step : 0, caps[2]!)
+  } else filter.reset()
   for (let s = 0; s < m; s++) if (advance(s)) heap[heapSize++] = s
   for (let i = (heapSize >> 1) - 1; i >= 0; i--) siftDown(i)
   while (heapSize > 0) {
