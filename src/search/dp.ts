@@ -97,7 +97,6 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
   const stateLimit = options.stateLimit ?? defaultStateLimit
   const cutoff = options.upperBound ?? Infinity
   return (problem): CompiledOutcome => {
-    const tp = performance.now()
     const full = dpInputOf(problem, dimensionOrder(problem))
     const first = chooseMultipliers(full)
     const start = findIncumbent(full, first.roundings)
@@ -108,7 +107,6 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
     const ceiling = incumbent?.objective ?? cutoff
     const prices = Float64Array.from(multipliers.lambda)
     prices[0] = multipliers.mu
-    if (process.env.DPDEBUG) console.error('preamble', (performance.now() - tp).toFixed(0), 'ms', 'dims', full.bounds.length)
     const lower = Math.max(multipliers.bound, rootCountBound(full, prices))
     if (lower >= improvementThreshold(ceiling) && incumbent === undefined) return { _tag: 'Infeasible' }
     const targets = !Number.isFinite(ceiling) ? [Infinity] : targetShares.map((share) => (share === 1 ? ceiling : lower + share * (ceiling - lower)))
@@ -118,9 +116,7 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
       const keep = trackedDimensions(fixed, prices, target)
       const input = keep.length === fixed.bounds.length && keep.every((d, i) => d === i) ? fixed : keepDimensions(fixed, keep)
       const lambda = keep.length === 0 ? new Float64Array(1) : Float64Array.from(keep, (d, i) => (i === 0 ? 0 : prices[d]!))
-      const t0 = performance.now()
       const outcome = runParetoDp(input, { envelope: buildEnvelope(input, lambda, keep.length === 0 ? undefined : Float64Array.from(keep, (d) => prices[d]!)), upperBound: target, stateLimit })
-      if (process.env.DPDEBUG) console.error('target', target.toFixed(6), 'lower', lower.toFixed(6), 'inc', incumbent?.objective.toFixed(6), 'keep', keep, 'menus', input.layers.reduce((a, l) => a + l.menu.length, 0), outcome._tag === 'Done' ? outcome.run.totalStates + ' peak ' + outcome.run.peakStates : outcome, (performance.now() - t0).toFixed(0), 'ms')
       if (outcome._tag === 'TooLarge') {
         return { _tag: 'Failed', reason: `${outcome.states} states by layer ${outcome.layer} exceed the limit of ${stateLimit}` }
       }
