@@ -35,10 +35,13 @@ export interface HighsSolverOptions {
   /**
    * Branch-and-bound nodes before HiGHS stops; the outcome is then `Failed`.
    * A count, never seconds, so that the same problem gets the same answer on
-   * an idle machine and under load. Default: no limit.
+   * an idle machine and under load. Default `defaultNodeLimit`.
    */
   readonly nodeLimit?: number
 }
+
+/** A bound on the work of every call, so that none runs unbounded; far above what the tests' and benchmarks' problems take. */
+export const defaultNodeLimit = 200_000
 
 /**
  * Gaps and tolerances tight enough that HiGHS's answer matches an exact
@@ -66,7 +69,7 @@ export function highsSolver(highs: Highs, options: HighsSolverOptions = {}): Com
     if (model === undefined) return { _tag: 'Infeasible' }
     try {
       return highs.withModel({ format: 'lp', data: model.text }, (m): CompiledOutcome => {
-        m.options.set(options.nodeLimit === undefined ? exactOptions : { ...exactOptions, mip_max_nodes: options.nodeLimit })
+        m.options.set({ ...exactOptions, mip_max_nodes: options.nodeLimit ?? defaultNodeLimit })
         const status = m.run().modelStatus
         if (status === infeasible) return { _tag: 'Infeasible' }
         if (status !== optimal) return { _tag: 'Failed', reason: `HiGHS stopped with model status ${status}` }

@@ -108,10 +108,16 @@ export function settle(problem: SearchProblem, compiled: CompiledProblem, attemp
  * (the best child of another batch plan, say), else undefined: no feasible
  * child beats the bound, which settles the problem without explaining why.
  */
-export function solveBelow(problem: SearchProblem, upperBound: number, options: SolveOptions = {}): Effect.Effect<SearchSolution | undefined, SolveError> {
+export function solveBelow(
+  problem: SearchProblem,
+  upperBound: number,
+  options: SolveOptions = {},
+  /** `problem` already compiled without extra rows, when the caller has it. */
+  precompiled?: CompiledProblem,
+): Effect.Effect<SearchSolution | undefined, SolveError> {
   return Effect.gen(function* () {
     const started = performance.now()
-    const compiled = yield* compile(problem)
+    const compiled = precompiled ?? (yield* compile(problem))
     const attempt = yield* solveCompiled(compiled, { ...options, dp: { ...options.dp, upperBound } })
     if (attempt.outcome._tag === 'Infeasible' && Number.isFinite(upperBound)) return undefined
     return yield* settle(problem, compiled, attempt, started)

@@ -191,8 +191,8 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
     for (const batches of plans) {
       const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
       const problem = buildProblem(req, scored, scenarios, targets)
-      const bound = planBound(yield* compile(problem))
-      staged.push({ batches, scenarios, problem, bound })
+      const compiled = yield* compile(problem)
+      staged.push({ batches, scenarios, problem, compiled, bound: planBound(compiled) })
     }
     const unmeetable = staged.filter((p) => p.bound._tag === 'Unmeetable')
     const open = staged.flatMap((p) => (p.bound._tag === 'Bound' ? [{ ...p, lower: p.bound.value }] : [])).sort((x, y) => x.lower - y.lower)
@@ -201,13 +201,13 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
       const source = p.bound.row.source
       tried.push({ batches: p.batches, infeasible: `${'name' in source ? source.name : 'label' in source ? source.label : source.tag} cannot be met: even the smallest choice in every layer exceeds its bound` })
     }
-    for (const { batches, scenarios, problem, lower } of open) {
+    for (const { batches, scenarios, problem, compiled, lower } of open) {
       if (best !== undefined && lower > best.solution.objective + tie) {
         tried.push({ batches, bound: lower, pruned: `its lower bound ${lower} exceeds the best objective ${best.solution.objective}` })
         continue
       }
       const ceiling = best === undefined ? Infinity : best.solution.objective + 2 * tie + 1e-10 * Math.abs(best.solution.objective)
-      const outcome = yield* Effect.result(solveBelow(problem, ceiling, { highs: { nodeLimit: highsNodeLimit } }))
+      const outcome = yield* Effect.result(solveBelow(problem, ceiling, { highs: { nodeLimit: highsNodeLimit } }, compiled))
       if (outcome._tag === 'Failure') {
         const e = outcome.failure
         if (e._tag === 'SolverFailed' && plans.length > 1) {
