@@ -36,6 +36,12 @@ export interface DpSolverOptions {
    * Default Infinity.
    */
   readonly upperBound?: number
+  /**
+   * Choices (a position per layer) to start the incumbent search from besides
+   * the LP's roundings, e.g. the earlier children of a top-k list, which
+   * repair turns into a child that differs enough. Only speed depends on them.
+   */
+  readonly hints?: readonly Int32Array[]
 }
 
 export const defaultStateLimit = 3_000_000
@@ -99,7 +105,7 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
   return (problem): CompiledOutcome => {
     const full = dpInputOf(problem, dimensionOrder(problem))
     const first = chooseMultipliers(full)
-    const start = findIncumbent(full, first.roundings)
+    const start = findIncumbent(full, [...first.roundings, ...(options.hints ?? [])])
     const multipliers = start === undefined ? first : refineMultipliers(full, first, start.objective)
     const again = multipliers === first ? undefined : findIncumbent(full, multipliers.roundings.slice(first.roundings.length))
     const found = again !== undefined && (start === undefined || again.objective < start.objective) ? again : start

@@ -56,7 +56,8 @@ export function diverseTopKUpTo(problem: SearchProblem, options: TopKOptions): E
     while (solutions.length < options.k) {
       const started = performance.now()
       const compiled = yield* compile(problem, solutions.map((s, i) => diversityRow(s, i, maxMatches)))
-      const attempt = yield* solveCompiled(compiled, { ...options.solver, method: options.method ?? 'highs' })
+      const hints = solutions.map((s) => Int32Array.from(compiled.layers, (layer, l) => Math.max(0, layer.options.indexOf(s.choices[l]!))))
+      const attempt = yield* solveCompiled(compiled, { ...options.solver, dp: { ...options.solver?.dp, hints }, method: options.method ?? 'highs' })
       if (solutions.length > 0 && attempt.outcome._tag === 'Infeasible') break
       if (solutions.length > 0 && attempt.outcome._tag === 'Failed') return { solutions, stopped: attempt.outcome.reason }
       solutions.push(yield* settle(problem, compiled, attempt, started))
