@@ -8,7 +8,7 @@ import { kernelTiming } from '../cost-model/roofline.ts'
 import { stepKernels, type PhaseWork, type StepMix } from './engine-step.ts'
 import { decodeSegments, scenarioKey, type Scenario } from './scenario.ts'
 import type { ServingDeployment } from './serving-deployment.ts'
-import { meanPagedTokens, steadyState, type SteadyState } from './steady-state.ts'
+import { heldKvTokens, steadyState, type SteadyState } from './steady-state.ts'
 
 /**
  * Everything a search needs about one block in one scenario, on one GPU of the
@@ -35,7 +35,7 @@ export interface BlockScenarioCost {
   readonly params: number
   /** Weight bytes on one GPU. */
   readonly weightBytes: number
-  /** KV cache one sequence holds on one GPU: at its final length (static), or its mean paged length (in flight). */
+  /** KV cache one sequence holds on one GPU: at its final length (static), or what the engine's admission rule holds in flight. */
   readonly kvBytesPerSequence: number
   /** Recurrent state of one sequence, bytes on one GPU. */
   readonly stateBytesPerSequence: number
@@ -142,7 +142,7 @@ function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: ServingDeploy
     decodeSeconds: run.decode,
     prefillCommunicationSeconds: run.prefillCommunication,
     decodeCommunicationSeconds: run.decodeCommunication,
-    kvBytesPerSequence: model.kvCacheBytes(spec, exec, meanPagedTokens(s.input, s.output, d.engine.kvBlockTokens)),
+    kvBytesPerSequence: model.kvCacheBytes(spec, exec, heldKvTokens(s.input, s.output, d.engine)),
     workspaceBytes: widestGemmBytes(work, limits.stepTokens, a),
   }
 }

@@ -5,7 +5,7 @@
  * output and leave, so every per-cycle quantity is linear in the per-block
  * costs of two representative steps: the average step and a newcomer's.
  */
-import type { SchedulerLimits } from './engine.ts'
+import type { EngineProfile, SchedulerLimits } from './engine.ts'
 import type { PrefillChunk, StepMix } from './engine-step.ts'
 import type { Scenario } from './scenario.ts'
 
@@ -78,4 +78,13 @@ export function meanPagedTokens(input: number, output: number, blockTokens: numb
     len = blockEnd + 1
   }
   return sum / output
+}
+
+/**
+ * KV-cache tokens one running sequence holds on average under the engine's admission rule: its mean paged length
+ * (`current`), or its prompt plus output rounded up to whole blocks, reserved from admission to the end (`final`).
+ */
+export function heldKvTokens(input: number, output: number, engine: Pick<EngineProfile, 'kvAdmission' | 'kvBlockTokens'>): number {
+  const block = engine.kvBlockTokens
+  return engine.kvAdmission === 'final' ? Math.ceil((input + output) / block) * block : meanPagedTokens(input, output, block)
 }
