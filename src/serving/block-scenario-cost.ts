@@ -1,7 +1,7 @@
 import { blockModel } from '../blocks/registry.ts'
 import type { BlockSpec } from '../blocks/spec.ts'
 import { bytesPerElement } from '../blocks/precision.ts'
-import type { PhaseShape } from '../blocks/work.ts'
+import type { ExecutionConfig, PhaseShape } from '../blocks/work.ts'
 import { timeKernels } from '../cost-model/block-cost.ts'
 import { executionOf, type Deployment } from '../cost-model/deployment.ts'
 import { kernelTiming } from '../cost-model/roofline.ts'
@@ -59,13 +59,16 @@ interface StepTime {
   readonly decodeCommunication: number
 }
 
-/** Time of one engine step's kernels for one block (or the embedding). */
-export function stepTime(work: PhaseWork, mix: StepMix, d: Deployment): StepTime {
+/**
+ * Time of one engine step's kernels for one block (or the embedding). `exec` gives the formats in which merged GEMMs
+ * are rebuilt: the deployment's, except for the embedding and LM head (see `embeddingPrecision`).
+ */
+export function stepTime(work: PhaseWork, mix: StepMix, d: Deployment, exec: ExecutionConfig = executionOf(d)): StepTime {
   let prefill = 0
   let decode = 0
   let prefillCommunication = 0
   let decodeCommunication = 0
-  for (const sk of stepKernels(work, mix, executionOf(d))) {
+  for (const sk of stepKernels(work, mix, exec)) {
     const t = kernelTiming(sk.kernel, d).seconds
     const p = t * sk.prefillShare
     prefill += p
@@ -92,10 +95,15 @@ export function staticTimes(work: PhaseWork, s: Scenario, d: Deployment): StepTi
 }
 
 /** Cycle and TTFT times of in-flight batching in steady state. */
-export function inflightTimes(work: PhaseWork, st: SteadyState, d: Deployment): { readonly run: StepTime; readonly ttftSeconds: number } {
-  const step = stepTime(work, st.step, d)
+export function inflightTimes(
+  work: PhaseWork,
+  st: SteadyState,
+  d: Deployment,
+  exec: ExecutionConfig = executionOf(d),
+): { readonly run: StepTime; readonly ttftSeconds: number } {
+  const step = stepTime(work, st.step, d, exec)
   let ttftSeconds = step.seconds / 2 // a newcomer waits on average half a step for the next to start
-  st.newcomerSteps.forEach((mix, i) => (ttftSeconds += st.newcomerWeights[i]! * stepTime(work, mix, d).seconds))
+  st.newcomerSteps.forEach((mix, i) => (ttftSeconds += st.newcomerWeights[i]! * stepTime(work, mix, d, exec).seconds))
   const n = st.steps
   const run = {
     seconds: n * step.seconds,
