@@ -153,7 +153,7 @@ function computeEmbeddingCost(arch: Architecture, s: Scenario, d: ServingDeploym
     const t = staticTimes(work, s, d)
     return { ...common, times: { runSeconds: t.seconds, ttftSeconds: t.prefill, ...phaseTimes(t) } }
   }
-  const { run, ttftSeconds } = inflightTimes(work, steadyState(s, d.engine.limits(d.system.gpu)), d, exec)
+  const { run, ttftSeconds } = inflightTimes(work, steadyState(s, d.engine.limits(d.system.gpu), d.engine.chunkedPrefill), d, exec)
   return { ...common, times: { runSeconds: run.seconds, ttftSeconds, ...phaseTimes(run) } }
 }
 
@@ -169,7 +169,7 @@ function phaseTimes(t: { prefill: number; decode: number; prefillCommunication: 
 export function hostOverhead(s: Scenario, d: ServingDeployment): { readonly runSeconds: number; readonly ttftSeconds: number; readonly steps: number } {
   const o = d.engine.stepOverheadSeconds
   if (d.batching === 'static') return { runSeconds: o * s.output, ttftSeconds: o, steps: s.output }
-  const st = steadyState(s, d.engine.limits(d.system.gpu))
+  const st = steadyState(s, d.engine.limits(d.system.gpu), d.engine.chunkedPrefill)
   const newcomerSteps = st.newcomerWeights.reduce((a, b) => a + b, 0)
   return { runSeconds: o * st.steps, ttftSeconds: o * (newcomerSteps + 0.5), steps: st.steps }
 }

@@ -101,17 +101,17 @@ export function inflightTimes(
   d: Deployment,
   exec: ExecutionConfig = executionOf(d),
 ): { readonly run: StepTime; readonly ttftSeconds: number } {
-  const step = stepTime(work, st.step, d, exec)
-  let ttftSeconds = step.seconds / 2 // a newcomer waits on average half a step for the next to start
-  st.newcomerSteps.forEach((mix, i) => (ttftSeconds += st.newcomerWeights[i]! * stepTime(work, mix, d, exec).seconds))
-  const n = st.steps
-  const run = {
-    seconds: n * step.seconds,
-    prefill: n * step.prefill,
-    decode: n * step.decode,
-    prefillCommunication: n * step.prefillCommunication,
-    decodeCommunication: n * step.decodeCommunication,
+  const run = { seconds: 0, prefill: 0, decode: 0, prefillCommunication: 0, decodeCommunication: 0 }
+  for (const { mix, count } of st.mixes) {
+    const t = stepTime(work, mix, d, exec)
+    run.seconds += count * t.seconds
+    run.prefill += count * t.prefill
+    run.decode += count * t.decode
+    run.prefillCommunication += count * t.prefillCommunication
+    run.decodeCommunication += count * t.decodeCommunication
   }
+  let ttftSeconds = run.seconds / st.steps / 2 // a newcomer waits on average half a step for the next to start
+  st.newcomerSteps.forEach((mix, i) => (ttftSeconds += st.newcomerWeights[i]! * stepTime(work, mix, d, exec).seconds))
   return { run, ttftSeconds }
 }
 
@@ -141,7 +141,7 @@ function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: ServingDeploy
     }
   }
   const limits = d.engine.limits(d.system.gpu)
-  const { run, ttftSeconds } = inflightTimes(work, steadyState(s, limits), d)
+  const { run, ttftSeconds } = inflightTimes(work, steadyState(s, limits, d.engine.chunkedPrefill), d)
   return {
     ...common,
     runSeconds: run.seconds,

@@ -42,6 +42,11 @@ export interface EngineProfile {
    *   request is ever evicted (TensorRT-LLM's default capacity scheduler, GUARANTEED_NO_EVICT).
    */
   readonly kvAdmission: 'current' | 'final'
+  /**
+   * Whether prompts are split into chunks that fill each step's token budget beside the decodes (chunked prefill),
+   * or prefilled whole in one step each.
+   */
+  readonly chunkedPrefill: boolean
   readonly limits: (gpu: GpuSpec) => SchedulerLimits
   /** Whether decode steps replay CUDA graphs, so that kernel launches cost no host time. */
   readonly cudaGraphsOnDecode: boolean
@@ -64,6 +69,7 @@ const GiB = 2 ** 30
  * - On GPUs of 70 GiB or more other than the A100, the server defaults to `max_num_seqs` 1024 and
  *   `max_num_batched_tokens` 8192; elsewhere to 256 and 2048 (`EngineArgs._set_default_args`, vllm/engine/arg_utils.py).
  * - Decode runs in captured CUDA graphs (V1 `cudagraph_capture_sizes`, on by default).
+ * - Chunked prefill is always on in the V1 engine (vLLM blog, "vLLM V1", Jan 2025).
  * - Step overhead 0.3 ms: an assumption. V1 overlaps scheduling with the GPU (vLLM blog, "vLLM V1", Jan 2025), but its
  *   input preparation and sampler bookkeeping remain on the critical path; we take a few hundred microseconds.
  */
@@ -74,6 +80,7 @@ const vllm: EngineProfile = {
   memory: { kind: 'share-of-total', fraction: 0.9, setting: 'gpu_memory_utilization' },
   kvBlockTokens: 16,
   kvAdmission: 'current',
+  chunkedPrefill: true,
   limits: (gpu) =>
     gpu.memoryBytes >= 70 * GiB && !gpu.id.startsWith('a100') ? { maxSequences: 1024, stepTokens: 8192 } : { maxSequences: 256, stepTokens: 2048 },
   cudaGraphsOnDecode: true,
@@ -91,6 +98,8 @@ const vllm: EngineProfile = {
  *   performance tuning guide; `SchedulerConfig.capacity_scheduler_policy` in the LLM API reference).
  * - `max_batch_size` 2048 and `max_num_tokens` 8192: the LLM API's build defaults ("Tuning Max Batch Size and Max
  *   Num Tokens", TensorRT-LLM performance tuning guide).
+ * - Chunked prefill ("chunked context") is off unless `enable_chunked_prefill` is set ("Long Sequences", TensorRT-LLM
+ *   docs): each prompt is prefilled whole in one step, beside the running decodes.
  * - The runtime is C++ with in-flight batching and CUDA graphs; step overhead 0.2 ms is an assumption, below vLLM's
  *   because scheduling runs in C++ (TensorRT-LLM executor docs).
  */
@@ -101,17 +110,19 @@ const trtllm: EngineProfile = {
   memory: { kind: 'share-of-free', fraction: 0.9, setting: 'kv_cache_free_gpu_mem_fraction' },
   kvBlockTokens: 32,
   kvAdmission: 'final',
+  chunkedPrefill: false,
   limits: () => ({ maxSequences: 2048, stepTokens: 8192 }),
   cudaGraphsOnDecode: true,
   stepOverheadSeconds: 0.2e-3,
-  sources: ['nvidia.github.io/TensorRT-LLM KvCacheConfig', 'TensorRT-LLM performance tuning guide', 'TensorRT-LLM SchedulerConfig'],
+  sources: ['nvidia.github.io/TensorRT-LLM KvCacheConfig', 'TensorRT-LLM performance tuning guide', 'TensorRT-LLM SchedulerConfig', 'TensorRT-LLM docs, Long Sequences'],
 }
 
 /**
  * SGLang, `sglang.launch_server`.
  * - `mem_fraction_static` by TP degree: 0.88 at TP1, 0.87 at TP2, 0.85 at TP4, 0.81 at TP8 (python/sglang/srt/server_args.py,
  *   v0.4 `__post_init__`).
- * - `page_size` 1 (server_args.py), `chunked_prefill_size` 8192 (server_args.py, GPUs of 80 GB and more).
+ * - `page_size` 1 (server_args.py), `chunked_prefill_size` 8192 (server_args.py, GPUs of 80 GB and more): chunked
+ *   prefill on.
  * - Admission on current length: the scheduler admits against an estimate of future tokens and retracts running
  *   requests when the pool runs out (`retract_decode`, python/sglang/srt/managers/schedule_batch.py), so the pool holds current lengths.
  * - `max_running_requests` has no fixed default: the KV token pool bounds it (server_args.py). We cap it at 4096,
@@ -126,6 +137,7 @@ const sglang: EngineProfile = {
   memory: { kind: 'static-share', fraction: (tp) => (tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88), setting: 'mem_fraction_static' },
   kvBlockTokens: 1,
   kvAdmission: 'current',
+  chunkedPrefill: true,
   limits: () => ({ maxSequences: 4096, stepTokens: 8192 }),
   cudaGraphsOnDecode: true,
   stepOverheadSeconds: 0.1e-3,

@@ -7,7 +7,7 @@ import { Result } from 'effect'
 import { architectureCost } from './architecture-cost.ts'
 import { engines, type EngineProfile } from './engine.ts'
 import { servingDeployment } from './serving-deployment.ts'
-import { heldKvTokens, meanPagedTokens } from './steady-state.ts'
+import { heldKvTokens, meanPagedTokens, steadyState } from './steady-state.ts'
 
 describe('heldKvTokens', () => {
   it('holds the mean paged length when the engine admits on current length, the whole reservation when on final length', () => {
@@ -52,5 +52,53 @@ describe('TensorRT-LLM admission (GUARANTEED_NO_EVICT)', () => {
     // A short output barely changes a long prompt's length, so the two rules nearly agree.
     const [reserving, holding] = maxBatches(2048, 128)
     expect(reserving).toBeLessThanOrEqual(holding!)
+  })
+})
+
+describe('steadyState', () => {
+  const limits = { maxSequences: 2048, stepTokens: 8192 }
+  const scenarios = fc.record({ batch: fc.integer({ min: 1, max: 1024 }), input: fc.integer({ min: 1, max: 70_000 }), output: fc.integer({ min: 2, max: 4096 }) })
+
+  it('serves every prompt token and every decode of a cycle exactly once, with or without chunked prefill', () => {
+    fc.assert(
+      fc.property(scenarios, fc.boolean(), (s, chunked) => {
+        const st = steadyState(s, limits, chunked)
+        let steps = 0
+        let prompt = 0
+        let decodes = 0
+        for (const { mix, count } of st.mixes) {
+          steps += count
+          decodes += count * mix.decodeSequences
+          for (const c of mix.prefill) prompt += count * c.count * c.tokens
+        }
+        expect(steps).toBeCloseTo(st.steps, 6)
+        expect(prompt / (s.batch * s.input)).toBeCloseTo(1, 9)
+        expect(decodes / (s.batch * (s.output - 1))).toBeCloseTo(1, 9)
+        expect(st.steps).toBeGreaterThanOrEqual(s.output - 1)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('without chunked prefill puts whole prompts into some steps and leaves the others to decode', () => {
+    // Puzzle's summarization setting, 2048 in / 128 out, 31 in flight (Llama-3.1-70B on one H100 under TensorRT-LLM).
+    const st = steadyState({ batch: 31, input: 2048, output: 128 }, limits, false)
+    expect(st.steps).toBe(127)
+    // Three whole prompts fit beside 31 decodes in 8,192 tokens: 11 steps carry the 31 prompts.
+    expect(st.mixes.map((m) => m.count)).toEqual([11, 116])
+    expect(st.mixes[1]!.mix.prefill).toEqual([])
+  })
+})
+
+describe('TensorRT-LLM without chunked prefill', () => {
+  const llama = Result.getOrThrow(presetArchitecture('llama-3.1-70b'))
+  const fp8 = { weights: 'fp8', activations: 'fp8', kv: 'fp8' } as const
+  const d = (chunkedPrefill: boolean) => servingDeployment(deployment(systems['h100-sxm'], fp8, { tp: 1 }), { engine: { ...engines.trtllm, chunkedPrefill } })
+
+  it('takes longer than chunked prefill when weight-bound decodes and compute-bound prompts no longer share steps', () => {
+    const s = { batch: 31, input: 2048, output: 128 }
+    const whole = architectureCost(llama, s, d(false)).metrics.runSeconds
+    const chunked = architectureCost(llama, s, d(true)).metrics.runSeconds
+    expect(whole).toBeGreaterThan(chunked * 1.1)
   })
 })

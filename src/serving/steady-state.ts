@@ -14,6 +14,13 @@ export interface SteadyState {
   readonly steps: number
   /** The average step. */
   readonly step: StepMix
+  /**
+   * The cycle's steps by kind, with how many of each (the counts add up to `steps`). With chunked prefill every step
+   * is the average one; without it, prompts go whole into some steps and the others only decode, and because a
+   * step's time is not linear in its tokens (a GEMM turns from weight-bound to compute-bound), the kinds are costed
+   * apart.
+   */
+  readonly mixes: readonly { readonly mix: StepMix; readonly count: number }[]
   /** The steps that carry one newcomer's prompt, beside the running decodes; its TTFT is their sum plus half a step. */
   readonly newcomerSteps: readonly StepMix[]
   /** How many steps each entry of `newcomerSteps` stands for (chunks are grouped when a prompt needs many). */
@@ -27,16 +34,19 @@ const maxNewcomerEvaluations = 8
  * The steady state of `s.batch` concurrent sequences of `s.input` prompt and
  * `s.output` generated tokens. Each request needs output − 1 decode steps (the
  * first token comes from its prefill); a cycle has at least that many steps,
- * and more when the decode and prompt tokens of a cycle exceed the step budget.
+ * and more when the decode and prompt tokens of a cycle exceed the step budget
+ * (chunked) or when its prompts need more steps than that (whole prompts, as
+ * many per step as the budget holds beside the decodes, at least one).
  */
-export function steadyState(s: Scenario, limits: SchedulerLimits): SteadyState {
+export function steadyState(s: Scenario, limits: SchedulerLimits, chunkedPrefill = true): SteadyState {
   const C = s.batch
   const decodeSteps = s.output - 1
+  // Contexts of running sequences are spread evenly over input + 1 … input + output − 1: their mean.
+  const decodeContext = s.input + s.output / 2
+  if (!chunkedPrefill) return wholePromptState(s, limits, decodeSteps, decodeContext)
   const tokensPerCycle = C * decodeSteps + C * s.input
   const steps = Math.max(decodeSteps, tokensPerCycle / limits.stepTokens, 1)
   const decodeSequences = (C * decodeSteps) / steps
-  // Contexts of running sequences are spread evenly over input + 1 … input + output − 1: their mean.
-  const decodeContext = s.input + s.output / 2
   const step: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: C / steps }] }
 
   // A newcomer's prompt gets what the step budget leaves beside the running decodes.
@@ -58,7 +68,32 @@ export function steadyState(s: Scenario, limits: SchedulerLimits): SteadyState {
     newcomerWeights.push(n)
     done = end
   }
-  return { steps, step, newcomerSteps, newcomerWeights }
+  return { steps, step, mixes: [{ mix: step, count: steps }], newcomerSteps, newcomerWeights }
+}
+
+/**
+ * Without chunked prefill each prompt is prefilled whole in one step, beside the running decodes; a step takes as
+ * many whole prompts as the budget leaves room for (at least one, however long). The steps that carry prompts carry
+ * the cycle's prompts evenly; the rest only decode.
+ */
+function wholePromptState(s: Scenario, limits: SchedulerLimits, decodeSteps: number, decodeContext: number): SteadyState {
+  const C = s.batch
+  const promptSteps = (perStep: number) => Math.max(1, Math.ceil(C / perStep))
+  // Decodes per step depend on the step count, which depends on how many prompts fit beside them: iterate to a fixed point.
+  let steps = Math.max(decodeSteps, 1)
+  let withPrompts = promptSteps(1)
+  for (let i = 0; i < 4; i++) {
+    const decodes = (C * decodeSteps) / steps
+    withPrompts = promptSteps(Math.max(1, Math.floor((limits.stepTokens - decodes) / s.input)))
+    steps = Math.max(decodeSteps, withPrompts, 1)
+  }
+  const decodeSequences = (C * decodeSteps) / steps
+  const prompted: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: C / withPrompts }] }
+  const decodeOnly: StepMix = { decodeSequences, decodeContext, prefill: [] }
+  const mixes = steps > withPrompts ? [{ mix: prompted, count: withPrompts }, { mix: decodeOnly, count: steps - withPrompts }] : [{ mix: prompted, count: steps }]
+  const step: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: C / steps }] }
+  const own: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: 1 }] }
+  return { steps, step, mixes, newcomerSteps: [own], newcomerWeights: [1] }
 }
 
 /**
