@@ -187,6 +187,7 @@ export const FrontierResultSchema = Schema.Struct({
   quality: QualitySchema,
   completeness: Schema.Literals(['exact', 'sampled']),
   note: Schema.optionalKey(Schema.String),
+  cut: Schema.Struct({ maxSpeedup: Positive, minParams: NonNegative, dropped: NonNegativeInt }),
   states: NonNegativeInt,
   seconds: NonNegative,
 })

@@ -5,6 +5,7 @@
  * point is beaten by a child at another batch.
  */
 import { Effect } from 'effect'
+import { architectureCost } from '../../serving/architecture-cost.ts'
 import type { Scenario } from '../../serving/scenario.ts'
 import { InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem, SearchInfeasible, SolverFailed } from '../errors.ts'
@@ -13,8 +14,8 @@ import type { SearchProblem } from '../problem.ts'
 import type { SearchSolution } from '../solution.ts'
 import { solve } from '../solve.ts'
 import { qualitySourceOf } from '../quality/types.ts'
-import { paramsDim, runtimeDim, scoreSpace } from './candidates.ts'
-import { buildProblem, requestSummary } from './build-problem.ts'
+import { paramsDim, runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
+import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import { autoBatches, parentServing, type SearchError } from './run-search.ts'
 import type { QualitySourceInfo } from '../quality/types.ts'
@@ -52,6 +53,8 @@ export interface FrontierResult {
   readonly completeness: 'exact' | 'sampled'
   /** Why the frontier is sampled, when it is. */
   readonly note?: string
+  /** Where the frontier was cut: points faster than `maxSpeedup` × the parent or smaller than `minParams` are left out. */
+  readonly cut: FrontierCut & { readonly dropped: number }
   /** Dynamic-program states kept, summed over batches. */
   readonly states: number
   readonly seconds: number
@@ -59,11 +62,30 @@ export interface FrontierResult {
 
 type FrontierError = SearchError | SearchInfeasible | InvalidSearchProblem | SolverFailed
 
+/** Where a frontier stops, so that it ends in children a user would consider, not in embeddings alone. */
+export interface FrontierCut {
+  /** Largest speedup over the parent kept; default {@link defaultMaxSpeedup}. */
+  readonly maxSpeedup: number
+  /** Fewest parameters a child may keep; default the embeddings plus {@link defaultMinLayerShare} of the parent's layers. */
+  readonly minParams: number
+}
+
+/**
+ * Published NAS children serve at 1.5–5× their parent (Puzzle's 51B: 2.17× on a DGX, 5.08× on one H100,
+ * arXiv:2411.19146); a child ten times faster has lost most of its layers.
+ */
+export const defaultMaxSpeedup = 10
+
+/** A child keeps at least a tenth of the parent's layer parameters by default; below that it is mostly embeddings. */
+export const defaultMinLayerShare = 0.1
+
 export interface FrontierRunOptions {
   /** Most DP states one layer may keep before the frontier is sampled instead; default the solver's. */
   readonly stateLimit?: number
   /** Throughput targets per batch when sampling; default 32. */
   readonly samples?: number
+  readonly maxSpeedup?: number
+  readonly minParams?: number
 }
 
 interface Candidate {
@@ -83,7 +105,7 @@ function sampledFrontier(problem: SearchProblem, batch: number, output: number, 
     const dim = runtimeDim(0)
     // The fastest conceivable child takes each layer's fastest variant; targets below what the
     // other constraints allow come back infeasible and are skipped.
-    const fastest = problem.layers.reduce((t, l) => t + Math.min(...l.variants.map((v) => v.costs[dim] ?? 0)), problem.baseCosts?.[dim] ?? 0)
+    const fastest = fastestRuntime(problem)
     const slowest = yield* Effect.result(solve(problem))
     if (slowest._tag === 'Failure') return []
     const hi = slowest.success.costs[dim]!
@@ -103,6 +125,64 @@ function sampledFrontier(problem: SearchProblem, batch: number, output: number, 
   })
 }
 
+/** Rounds of batch refinement between grid points, each halving the gaps in log batch. */
+const maxRefinements = 4
+
+/** A throughput gap between consecutive frontier points wider than this ratio is worth a batch between theirs. */
+const gapRatio = 1.1
+
+/** Merge over batches: keep a point only if no point of lower (or equal) objective has higher throughput. */
+function mergedFrontier(candidates: readonly Candidate[]): Candidate[] {
+  const sorted = [...candidates].sort((a, b) => a.objective - b.objective || b.throughput - a.throughput)
+  const kept: Candidate[] = []
+  for (const c of sorted) if (kept.length === 0 || c.throughput > kept[kept.length - 1]!.throughput) kept.push(c)
+  return kept
+}
+
+/** Untraced batches between consecutive frontier points of different batches that leave a throughput gap. */
+function batchGaps(frontier: readonly Candidate[], traced: ReadonlySet<number>): number[] {
+  const out = new Set<number>()
+  for (let i = 1; i < frontier.length; i++) {
+    const a = frontier[i - 1]!
+    const b = frontier[i]!
+    if (b.throughput <= gapRatio * a.throughput) continue
+    const [lo, hi] = a.batch < b.batch ? [a.batch, b.batch] : [b.batch, a.batch]
+    if (hi - lo < 2) continue
+    const mid = Math.round(Math.sqrt(lo * hi))
+    if (mid > lo && mid < hi && !traced.has(mid)) out.add(mid)
+  }
+  return [...out].sort((x, y) => x - y)
+}
+
+/** The parent's own objective: the sum of its variants' weighted scores (0 with the prior and with replace-1-block scores). */
+function parentObjectiveOf(req: SearchRequest, scored: readonly LayerOptions[]): number {
+  const weights = objectiveOf(req)
+  let total = 0
+  scored.forEach(({ options, scores }, l) => {
+    const p = req.space.layers[l]!.parent
+    const v = options.findIndex((o) => o.mixer.id === p.mixer && o.ffn.id === p.ffn)
+    for (const [metric, w] of Object.entries(weights)) total += w * (scores[v]?.metrics[metric] ?? 0)
+  })
+  return total
+}
+
+/** The fastest conceivable child's runtime: each layer's fastest variant, whatever the other budgets. */
+function fastestRuntime(problem: SearchProblem): number {
+  const dim = runtimeDim(0)
+  return problem.layers.reduce((t, l) => t + Math.min(...l.variants.map((v) => v.costs[dim] ?? 0)), problem.baseCosts?.[dim] ?? 0)
+}
+
+/** The request's cut, with the defaults filled in from the parent. */
+export function frontierCut(req: SearchRequest, options: FrontierRunOptions): FrontierCut {
+  const empty = { ...req.parent, layers: [] }
+  const embeddings = architectureCost(empty, { batch: 1, input: 1, output: 1 }, req.deployment).params
+  const whole = architectureCost(req.parent, { batch: 1, input: 1, output: 1 }, req.deployment).params
+  return {
+    maxSpeedup: options.maxSpeedup ?? defaultMaxSpeedup,
+    minParams: options.minParams ?? embeddings + defaultMinLayerShare * (whole - embeddings),
+  }
+}
+
 export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}): Effect.Effect<FrontierResult, FrontierError> {
   return Effect.gen(function* () {
     const started = performance.now()
@@ -110,37 +190,66 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const s = req.scenarios[0]!
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parent = parentServing(req, s)
-    const batches = s.batch === 'auto' ? [...autoBatches] : [s.batch]
+    // With auto, the parent's own best batch is tried too, so the frontier starts at the parent.
+    const batches = s.batch === 'auto' ? [...new Set([...autoBatches, ...(parent === undefined ? [] : [parent.batch])])].sort((a, b) => a - b) : [s.batch]
     const tp = req.deployment.tp
+    const parentThroughput = parent?.metrics.outputTokensPerSecondPerGpu
 
+    const cut = frontierCut(req, options)
     const candidates: Candidate[] = []
     let states = 0
     const sampledAt: number[] = []
-    for (const batch of batches) {
-      const scenario: Scenario = { input: s.input, output: s.output, batch }
-      const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [scenario], [undefined])
-      const outcome = yield* Effect.result(paretoFrontier(problem, { cost: runtimeDim(0), ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }) }))
-      if (outcome._tag === 'Failure') {
-        if (outcome.failure._tag === 'SearchInfeasible') continue
-        if (outcome.failure._tag !== 'SolverFailed') return yield* Effect.fail(outcome.failure)
-        sampledAt.push(batch)
-        candidates.push(...(yield* sampledFrontier(problem, batch, s.output, tp, options.samples ?? 32)))
-        continue
+    const traced = new Set<number>()
+    const skipped: number[] = []
+    const parentObjective = parentObjectiveOf(req, scored)
+    const traceBatch = (batch: number) =>
+      Effect.gen(function* () {
+        traced.add(batch)
+        const scenario: Scenario = { input: s.input, output: s.output, batch }
+        const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [scenario], [undefined])
+        if (s.batch === 'auto' && parentThroughput !== undefined) {
+          const throughputOf = (runtime: number) => (batch * s.output) / (runtime * tp)
+          // Every child at this batch is beaten by the parent (no child scores better than it) unless the batch's fastest
+          // conceivable child is faster.
+          if (parentObjective <= 0 && throughputOf(fastestRuntime(problem)) <= parentThroughput) return skipped.push(batch)
+          // The batch's best-quality fitting child is its frontier's slowest point: past the cut, the whole batch is.
+          const best = yield* Effect.result(solve(problem))
+          if (best._tag === 'Failure') {
+            if (best.failure._tag === 'SearchInfeasible') return skipped.push(batch)
+          } else if (throughputOf(best.success.costs[runtimeDim(0)]!) > cut.maxSpeedup * parentThroughput) return skipped.push(batch)
+        }
+        const outcome = yield* Effect.result(paretoFrontier(problem, { cost: runtimeDim(0), ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }) }))
+        if (outcome._tag === 'Failure') {
+          if (outcome.failure._tag === 'SearchInfeasible') return skipped.push(batch)
+          if (outcome.failure._tag !== 'SolverFailed') return yield* Effect.fail(outcome.failure)
+          sampledAt.push(batch)
+          candidates.push(...(yield* sampledFrontier(problem, batch, s.output, tp, options.samples ?? 32)))
+          return candidates.length
+        }
+        const frontier = outcome.success
+        states += frontier.states
+        frontier.points.forEach((p, index) =>
+          candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => frontier.solutionAt(index) }),
+        )
+        return candidates.length
+      })
+    for (const batch of batches) yield* traceBatch(batch)
+    // The batch axis between grid points: where consecutive frontier points come from batches far apart and leave a
+    // gap in throughput, the batches between them may hold better children; trace their geometric middle, repeatedly.
+    if (s.batch === 'auto') {
+      for (let round = 0; round < maxRefinements; round++) {
+        const gaps = batchGaps(mergedFrontier(candidates), traced)
+        if (gaps.length === 0) break
+        for (const batch of gaps) yield* traceBatch(batch)
       }
-      const frontier = outcome.success
-      states += frontier.states
-      frontier.points.forEach((p, index) =>
-        candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => frontier.solutionAt(index) }),
-      )
     }
-    // Merge over batches: keep a point only if no point of lower objective has higher throughput.
-    candidates.sort((a, b) => a.objective - b.objective || b.throughput - a.throughput)
-    const kept: typeof candidates = []
-    for (const c of candidates) if (kept.length === 0 || c.throughput > kept[kept.length - 1]!.throughput) kept.push(c)
-
-    const points: FrontierPointResult[] = kept.map((c) => {
+    const kept = mergedFrontier(candidates)
+    const inCut = kept.filter((c) => parentThroughput === undefined || c.throughput <= cut.maxSpeedup * parentThroughput)
+    const points: FrontierPointResult[] = []
+    for (const c of inCut) {
       const solution = c.solution()
-      return {
+      if (solution.costs[paramsDim]! < cut.minParams) continue
+      points.push({
         tokensPerSecondPerGpu: c.throughput,
         speedup: parent === undefined ? undefined : c.throughput / parent.metrics.outputTokensPerSecondPerGpu,
         objective: c.objective,
@@ -148,8 +257,8 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         batch: c.batch,
         params: solution.costs[paramsDim]!,
         variants: solution.variants,
-      }
-    })
+      })
+    }
     return {
       kind: 'nas-sim/frontier',
       version: 2,
@@ -164,6 +273,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         : {
             note: `the whole frontier at batch ${sampledAt.join(', ')} needs more dynamic-program states than the limit; there the points are exact optima at ${options.samples ?? 32} throughput targets spaced evenly in log throughput (raise --state-limit for the whole frontier)`,
           }),
+      cut: { ...cut, dropped: kept.length - points.length },
       states,
       seconds: (performance.now() - started) / 1000,
     } satisfies FrontierResult
