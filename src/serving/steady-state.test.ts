@@ -84,8 +84,9 @@ describe('steadyState', () => {
     // Puzzle's summarization setting, 2048 in / 128 out, 31 in flight (Llama-3.1-70B on one H100 under TensorRT-LLM).
     const st = steadyState({ batch: 31, input: 2048, output: 128 }, limits, false)
     expect(st.steps).toBe(127)
-    // Three whole prompts fit beside 31 decodes in 8,192 tokens: 11 steps carry the 31 prompts.
-    expect(st.mixes.map((m) => m.count)).toEqual([11, 116])
+    // Arrivals spread over the cycle: each of 31 steps takes one freed slot's whole prompt, 96 steps only decode.
+    expect(st.mixes.map((m) => m.count)).toEqual([31, 96])
+    expect(st.mixes[0]!.mix.prefill).toEqual([{ tokens: 2048, prefix: 0, count: 1 }])
     expect(st.mixes[1]!.mix.prefill).toEqual([])
   })
 })

@@ -72,21 +72,20 @@ export function steadyState(s: Scenario, limits: SchedulerLimits, chunkedPrefill
 }
 
 /**
- * Without chunked prefill each prompt is prefilled whole in one step, beside the running decodes; a step takes as
- * many whole prompts as the budget leaves room for (at least one, however long). The steps that carry prompts carry
- * the cycle's prompts evenly; the rest only decode.
+ * Without chunked prefill each prompt is prefilled whole in one step, beside the running decodes. Arrivals are
+ * spread over the cycle as in the chunked case, so a freed slot is refilled in the next step: while there are fewer
+ * requests per cycle than steps, C steps carry one prompt each and the rest only decode; beyond that every step
+ * carries C / steps prompts, up to as many whole prompts as the step budget holds beside the decodes (at least one,
+ * however long), and the cycle stretches when even that is not enough.
  */
 function wholePromptState(s: Scenario, limits: SchedulerLimits, decodeSteps: number, decodeContext: number): SteadyState {
   const C = s.batch
-  const promptSteps = (perStep: number) => Math.max(1, Math.ceil(C / perStep))
-  // Decodes per step depend on the step count, which depends on how many prompts fit beside them: iterate to a fixed point.
+  // Whole prompts a step can hold beside its decodes; the decodes per step depend on the step count, so the count is
+  // stretched from the decode-bound one until the prompts fit (a few rounds settle it).
+  const perStep = (steps: number) => Math.max(1, Math.floor((limits.stepTokens - (C * decodeSteps) / steps) / s.input))
   let steps = Math.max(decodeSteps, 1)
-  let withPrompts = promptSteps(1)
-  for (let i = 0; i < 4; i++) {
-    const decodes = (C * decodeSteps) / steps
-    withPrompts = promptSteps(Math.max(1, Math.floor((limits.stepTokens - decodes) / s.input)))
-    steps = Math.max(decodeSteps, withPrompts, 1)
-  }
+  for (let round = 0; round < 4; round++) steps = Math.max(decodeSteps, 1, C / perStep(steps))
+  const withPrompts = Math.min(steps, C)
   const decodeSequences = (C * decodeSteps) / steps
   const prompted: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: C / withPrompts }] }
   const decodeOnly: StepMix = { decodeSequences, decodeContext, prefill: [] }
