@@ -348,7 +348,12 @@ function onePoolGap(e: ServingEstimate, published: number): string {
     mine < implied
       ? ' nas-sim leaves out the CUDA context and library workspaces (several hundred MB that TensorRT-LLM’s free-memory measurement excludes, hence a few sequences fewer) and prices weight streaming at 55% of HBM bandwidth, the middle of the cited 40–70%, which only a measured H100 calibration can pin down.'
       : ' nas-sim prices weight streaming at 55% of HBM bandwidth, the middle of the cited 40–70%; a measured H100 calibration would say whether the engine streams faster.'
-  return setting + why
+  const { input, output } = e.cost.scenario
+  const cohorts =
+    input > output
+      ? ` TensorRT-LLM prefills each prompt whole (chunked context is off by default), and nas-sim spreads arrivals over the cycle, so each prompt rides alone beside the decodes; a benchmark of identical requests keeps them in cohorts that finish together and are admitted several to a step, and then the weight-bound decode steps no longer carry prefill work alongside.`
+      : ''
+  return setting + why + cohorts
 }
 
 /** Why the ratio at the paper's settings misses: the two rates' misses, divided. */
