@@ -19,7 +19,7 @@ import { datasheet } from './efficiency-models.ts'
 import { fromConfig, preset } from './models.ts'
 import { nemotron51bConfig } from './nemotron-51b.ts'
 import { fp8Everywhere } from './precisions.ts'
-import { reproductionRow, type Reproduction, type ReproductionRow } from './row.ts'
+import { discussedGap, reproductionRow, type Reproduction, type ReproductionRow } from './row.ts'
 import { gb, meanStepSeconds, serve, settingLabel, stepSummary, withMaxSequences } from './serve.ts'
 
 const experiment = 'Puzzle: Nemotron-51B vs Llama-3.1-70B (H100, FP8, TensorRT-LLM)'
@@ -136,7 +136,7 @@ function row(fields: Parameters<typeof reproductionRow>[0], explanation?: string
  * bandwidth) and the GEMM efficiency (wave quantisation, small M) are being reworked in src/cost-model.
  */
 const pendingModels =
-  'This row depends on the all-reduce model (message format, size-dependent NCCL latency and bandwidth) and on the GEMM efficiency at a few hundred rows per GPU (wave quantisation of output tiles, small M), both being reworked in src/cost-model; rerun `npm run experiments` when they change.'
+  'This row depends on the all-reduce model (message format, size-dependent NCCL latency and bandwidth; src/cost-model/all-reduce.ts) and on the GEMM efficiency at a few hundred rows per GPU (wave quantisation of output tiles, small M; src/cost-model/efficiency.ts).'
 
 /** nccl-tests all-reduce bus bandwidth at 4 MB on 8× H100 with NVSwitch: about 130 GB/s (../shared/reference/README.md). */
 const ncclBusBandwidthAt4MB = 130e9
@@ -161,7 +161,7 @@ function multiGpuGap(e: ServingEstimate, hidden: number, published: number, what
   const comm = ((e.cost.breakdown.decode.communication + e.cost.breakdown.prefill.communication) / steps) * 1e3
   const rows = e.batch + (e.batch * e.cost.scenario.input) / steps
   const direction = implied > mine ? `${(implied - mine).toFixed(1)} ms more than nas-sim’s ${mine.toFixed(1)} ms` : `${(mine - implied).toFixed(1)} ms less than nas-sim’s ${mine.toFixed(1)} ms`
-  return `${what}: at ${settingLabel(e)} the published figure implies a mean engine step of ${implied.toFixed(1)} ms, ${direction} (its split is in the row’s note). The GEMMs run about ${Math.round(rows)} rows per step (the running sequences plus the prompt tokens prefilled beside them) and are priced at the roofline with one efficiency for every shape (68% of the FP8 peak, 55% of HBM bandwidth); the step’s ${allReduces} all-reduces take ${comm.toFixed(1)} ms (${((comm / allReduces) * 1e3).toFixed(0)} µs each). ${allReduceScale(rows, e.tp, hidden, allReduces, comm)} ${e.batch >= cap ? `The memory rule is not the cause: the concurrency is the paper’s cap of ${cap} and the KV pool would admit ${admitted ?? 'no more'} under the engine’s default cap.` : `Memory admits only ${e.batch} of the paper’s ${cap} sequences.`} ${pendingModels}`
+  return `${what}: at ${settingLabel(e)} the published figure implies a mean engine step of ${implied.toFixed(1)} ms, ${direction} (its split is in the row’s note). The GEMMs run about ${Math.round(rows)} rows per step (the running sequences plus the prompt tokens prefilled beside them) at the efficiency the datasheet model gives that shape; the step’s ${allReduces} all-reduces take ${comm.toFixed(1)} ms (${((comm / allReduces) * 1e3).toFixed(0)} µs each). ${allReduceScale(rows, e.tp, hidden, allReduces, comm)} ${e.batch >= cap ? `The memory rule is not the cause: the concurrency is the paper’s cap of ${cap} and the KV pool would admit ${admitted ?? 'no more'} under the engine’s default cap.` : `Memory admits only ${e.batch} of the paper’s ${cap} sequences.`} ${pendingModels}`
 }
 
 /** The rows of one scenario. */
@@ -361,7 +361,16 @@ function ratioGap(s: Scenario, n51: ServingEstimate | undefined, l70: ServingEst
   if (n51 === undefined || l70 === undefined) return 'One of the two settings does not fit; see its row.'
   const n = n51.tokensPerSecondPerGpu / s.nemotron51b
   const l = l70.tokensPerSecondPerGpu / s.llama70b
-  return `The ratio is the quotient of two rates, the 51B’s at ${pct(n)} of its published figure and the 70B’s at ${pct(l)}: ${(n / l).toFixed(2)}× of the published ratio. The miss is the 70B’s multi-GPU step (see its row); the 51B on one GPU is ${Math.abs(n - 1) <= 0.15 ? 'within 15%' : 'itself off'}.`
+  const off = (x: number) => Math.abs(x - 1) > discussedGap
+  const blame =
+    off(n) && off(l)
+      ? 'Both rates miss; see their rows.'
+      : off(l)
+        ? `The miss is the 70B’s (${settingLabel(l70)}; see its row); the 51B is within ${pct(discussedGap)}.`
+        : off(n)
+          ? `The miss is the 51B’s (${settingLabel(n51)}; see its row); the 70B is within ${pct(discussedGap)}.`
+          : `Each rate is within ${pct(discussedGap)}, but their errors go opposite ways.`
+  return `The ratio is the quotient of two rates, the 51B’s at ${pct(n)} of its published figure and the 70B’s at ${pct(l)}. ${blame}`
 }
 
 /** nas-sim's best TP against the paper's, with what TP1 (or the paper's TP) would need. */
@@ -375,11 +384,12 @@ function bestTpGap(name: string, byTp: ReadonlyMap<number, ServingEstimate>, pap
     paper === undefined || paper === best
       ? ''
       : ` For TP${paperTp} to come out best, as in the paper, every other TP’s step would have to be at least ${pct(best.tokensPerSecondPerGpu / paper.tokensPerSecondPerGpu - 1)} longer than nas-sim prices it (or TP${paperTp}’s that much shorter).`
+  const commShare = (e: ServingEstimate) => (e.cost.breakdown.decode.communication + e.cost.breakdown.prefill.communication) / e.cost.metrics.runSeconds
   const why =
     best.tp > 1 && (paperTp ?? 1) < best.tp
-      ? ' Splitting the weights frees memory for the KV cache, so each GPU runs more sequences and its GEMMs move from weight streaming towards the compute bound, while the all-reduces that TP adds stay a small share of the step in nas-sim.'
-      : best.tp < (paperTp ?? best.tp)
-        ? ' nas-sim charges the wider TP its all-reduces and a smaller share of weights per GPU but no loss of GEMM efficiency for the narrower per-GPU shapes, and the concurrency that memory admits at the smaller TP already makes its GEMMs compute-bound.'
+      ? ` Splitting the weights frees memory for the KV cache, so each GPU runs more sequences and its GEMMs move from weight streaming towards the compute bound; at TP${best.tp} the all-reduces take ${pct(commShare(best))} of the step.`
+      : paperTp !== undefined && best.tp < paperTp
+        ? ` At TP${paperTp} the all-reduces take ${pct(commShare(byTp.get(paperTp) ?? best))} of the step, and the concurrency memory admits at TP${best.tp} already keeps its GEMMs near the compute bound, so the wider split buys nas-sim little.`
         : ''
   return `${name}: nas-sim’s tokens/s/GPU by TP on a DGX H100 are ${list.join('; ')}.${why}${need} ${pendingModels}`
 }
