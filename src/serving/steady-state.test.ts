@@ -103,3 +103,14 @@ describe('TensorRT-LLM without chunked prefill', () => {
     expect(whole).toBeGreaterThan(chunked * 1.1)
   })
 })
+
+describe('engine profiles’ admission and prefill defaults', () => {
+  it('TensorRT-LLM reserves final lengths and prefills whole prompts; vLLM and SGLang hold current lengths and chunk', () => {
+    // TensorRT-LLM: GUARANTEED_NO_EVICT is the default capacity scheduler policy ("Useful Runtime Options"), and
+    // chunked context needs enable_chunked_prefill=True ("Long Sequences"). vLLM V1 always chunks and preempts;
+    // SGLang chunks at chunked_prefill_size 8192 and retracts requests when its pool runs out.
+    expect([engines.trtllm.kvAdmission, engines.trtllm.chunkedPrefill]).toEqual(['final', false])
+    expect([engines.vllm.kvAdmission, engines.vllm.chunkedPrefill]).toEqual(['current', true])
+    expect([engines.sglang.kvAdmission, engines.sglang.chunkedPrefill]).toEqual(['current', true])
+  })
+})
