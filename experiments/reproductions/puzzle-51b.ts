@@ -136,7 +136,7 @@ function row(fields: Parameters<typeof reproductionRow>[0], explanation?: string
  * bandwidth) and the GEMM efficiency (wave quantisation, small M) are being reworked in src/cost-model.
  */
 const pendingModels =
-  'This row depends on the all-reduce model (message format, size-dependent NCCL latency and bandwidth; src/cost-model/all-reduce.ts) and on the GEMM efficiency at a few hundred rows per GPU (wave quantisation of output tiles, small M; src/cost-model/efficiency.ts).'
+  'This row depends on the all-reduce model (bf16 messages timed by size from published figures; src/cost-model/all-reduce.ts, all-reduce-figures.ts) and on the GEMM efficiency at a few hundred rows per GPU (tiles and waves on the SMs; src/cost-model/gemm-shape.ts), neither of them measured on H100s.'
 
 /** nccl-tests all-reduce bus bandwidth at 4 MB on 8× H100 with NVSwitch: about 130 GB/s (../shared/reference/README.md). */
 const ncclBusBandwidthAt4MB = 130e9

@@ -68,8 +68,11 @@ export function stepTime(work: PhaseWork, mix: StepMix, d: Deployment, exec: Exe
   let decode = 0
   let prefillCommunication = 0
   let decodeCommunication = 0
+  const launchShare = mix.prefillStepShare ?? 1
   for (const sk of stepKernels(work, mix, exec)) {
-    const t = kernelTiming(sk.kernel, d).seconds
+    const timing = kernelTiming(sk.kernel, d)
+    // A prefill-only kernel of an average step is launched only in the steps that carry prefill.
+    const t = sk.phase === 'prefill' ? timing.seconds - (1 - launchShare) * timing.overheadSeconds : timing.seconds
     const p = t * sk.prefillShare
     prefill += p
     decode += t - p

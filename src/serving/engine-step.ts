@@ -30,6 +30,11 @@ export interface StepMix {
   /** Their mean context: the tokens a new token attends over, itself included. */
   readonly decodeContext: number
   readonly prefill: readonly PrefillChunk[]
+  /**
+   * For an average step: the share of steps that carry any prefill, so that the prefill-only kernels' launch
+   * overheads are paid that often, not in every step. Default 1 (a real step that carries its chunks).
+   */
+  readonly prefillStepShare?: number
 }
 
 /** Tokens the step processes: one per decoding sequence plus every prefilled prompt token. */

@@ -3,7 +3,7 @@
  * decodes the running ones and prefills newcomers under the engine's token
  * budget. Over one cycle, C requests arrive, are prefilled, decode their
  * output and leave, so every per-cycle quantity is linear in the per-block
- * costs of two representative steps: the average step and a newcomer's.
+ * costs of a few representative steps: the kinds of step in a cycle and a newcomer's.
  */
 import type { EngineProfile, SchedulerLimits } from './engine.ts'
 import type { PrefillChunk, StepMix } from './engine-step.ts'
@@ -47,12 +47,14 @@ export function steadyState(s: Scenario, limits: SchedulerLimits, chunkedPrefill
   const tokensPerCycle = C * decodeSteps + C * s.input
   const steps = Math.max(decodeSteps, tokensPerCycle / limits.stepTokens, 1)
   const decodeSequences = (C * decodeSteps) / steps
-  const step: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: C / steps }] }
-
   // A newcomer's prompt gets what the step budget leaves beside the running decodes.
   const room = Math.max(1, limits.stepTokens - decodeSequences)
   const chunk = Math.min(s.input, room)
   const chunks = Math.ceil(s.input / chunk)
+  // C prompts a cycle, each in `chunks` steps: the share of steps that carry a prefill (at most all of them).
+  const prefillStepShare = Math.min(1, (C * chunks) / steps)
+  const step: StepMix = { decodeSequences, decodeContext, prefill: [{ tokens: s.input, prefix: 0, count: C / steps }], prefillStepShare }
+
   const groups = Math.min(chunks, maxNewcomerEvaluations)
   const newcomerSteps: StepMix[] = []
   const newcomerWeights: number[] = []
@@ -101,17 +103,14 @@ function wholePromptState(s: Scenario, limits: SchedulerLimits, decodeSteps: num
  * whole blocks of `blockTokens`.
  */
 export function meanPagedTokens(input: number, output: number, blockTokens: number): number {
-  let sum = 0
-  // Lengths input+1 … input+output, grouped by the block count they round up to.
-  let len = input + 1
-  const last = input + output
-  while (len <= last) {
-    const blocks = Math.ceil(len / blockTokens)
-    const blockEnd = Math.min(last, blocks * blockTokens)
-    sum += (blockEnd - len + 1) * blocks * blockTokens
-    len = blockEnd + 1
-  }
-  return sum / output
+  return (roundedUpSum(input + output, blockTokens) - roundedUpSum(input, blockTokens)) / output
+}
+
+/** Σ ⌈L / b⌉ · b over L = 1 … n, in closed form: q whole blocks of lengths, then r lengths in block q + 1. */
+function roundedUpSum(n: number, b: number): number {
+  const q = Math.floor(n / b)
+  const r = n - q * b
+  return (b * b * q * (q + 1)) / 2 + r * (q + 1) * b
 }
 
 /**

@@ -15,6 +15,7 @@ import { architectureMapSvg, frontierSvg, reportHtml, svgToPng } from '../../../
 import { writeFileAtomic, writeJson, writeSteps } from '../outputs.ts'
 import { frontierPlot, searchReport } from '../report-data.ts'
 import { action } from '../run-action.ts'
+import { frontierProgressLine } from '../frontier-progress.ts'
 import { frontierCsv, frontierSeriesName } from './pareto.ts'
 import { renderSearch, runOrThrow, writeSearchOutputs } from './search.ts'
 
@@ -48,7 +49,11 @@ export function registerDemo(program: Command): void {
         writeSearchOutputs(join(out, 'search'), result, req, demoOptions, written)
 
         process.stdout.write(`tracing the frontier over every concurrency, up to ${demoFrontierMaxSpeedup}× the parent…\n`)
-        const frontier = await Effect.runPromise(Effect.result(runFrontier({ ...req, target: { kind: 'none' } }, { maxSpeedup: demoFrontierMaxSpeedup })))
+        const frontier = await Effect.runPromise(
+          Effect.result(
+            runFrontier({ ...req, target: { kind: 'none' } }, { maxSpeedup: demoFrontierMaxSpeedup, onBatch: (p) => void process.stdout.write(`  ${frontierProgressLine(p)}\n`) }),
+          ),
+        )
         if (frontier._tag === 'Failure') {
           process.stdout.write(`frontier not traced: ${frontier.failure.message}\n`)
         } else {

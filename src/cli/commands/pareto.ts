@@ -11,6 +11,12 @@ import { positiveInt, positiveNumber } from '../parse.ts'
 import { action } from '../run-action.ts'
 import { addSearchFlags, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
 import { runOrThrow } from './search.ts'
+import { frontierProgress } from '../frontier-progress.ts'
+
+function progressOption() {
+  const onBatch = frontierProgress()
+  return onBatch === undefined ? {} : { onBatch }
+}
 
 interface ParetoFlags extends SearchFlags {
   readonly stateLimit: string
@@ -78,6 +84,7 @@ export function registerPareto(program: Command): void {
         const frontier = await runOrThrow(
           runFrontier(req, {
             stateLimit: positiveInt('--state-limit', flags.stateLimit),
+            ...progressOption(),
             ...(flags.maxSpeedup === undefined ? {} : { maxSpeedup: positiveNumber('--max-speedup', flags.maxSpeedup) }),
             ...(flags.minParams === undefined ? {} : { minParams: positiveNumber('--min-params', flags.minParams) * 1e9 }),
           }),

@@ -14,7 +14,8 @@ import type { SearchProblem } from '../problem.ts'
 import type { SearchSolution } from '../solution.ts'
 import { solve } from '../solve.ts'
 import { qualitySourceOf } from '../quality/types.ts'
-import { paramsDim, runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
+import { memoryRuleOf, paramsDim, runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
+import { blockScenarioCost } from '../../serving/block-scenario-cost.ts'
 import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import { autoBatches, parentServing, type SearchError } from './run-search.ts'
@@ -86,6 +87,17 @@ export interface FrontierRunOptions {
   readonly samples?: number
   readonly maxSpeedup?: number
   readonly minParams?: number
+  /** Called once per concurrency, traced or skipped, so that long runs can show progress. */
+  readonly onBatch?: (progress: BatchProgress) => void
+}
+
+/** What one concurrency gave. */
+export interface BatchProgress {
+  readonly batch: number
+  /** `traced` with its frontier's points, or why it was skipped. */
+  readonly outcome: 'traced' | 'sampled' | 'beaten by the parent' | 'past the cut' | 'nothing fits'
+  readonly points: number
+  readonly seconds: number
 }
 
 interface Candidate {
@@ -126,7 +138,7 @@ function sampledFrontier(problem: SearchProblem, batch: number, output: number, 
 }
 
 /** Rounds of batch refinement between grid points, each halving the gaps in log batch. */
-const maxRefinements = 4
+const maxRefinements = 2
 
 /** A throughput gap between consecutive frontier points wider than this ratio is worth a batch between theirs. */
 const gapRatio = 1.1
@@ -152,6 +164,48 @@ function batchGaps(frontier: readonly Candidate[], traced: ReadonlySet<number>):
     if (mid > lo && mid < hi && !traced.has(mid)) out.add(mid)
   }
   return [...out].sort((x, y) => x - y)
+}
+
+/**
+ * The largest concurrency at which every child of the space fits the engine's memory (0 when not even one
+ * sequence of the largest child fits): each layer's most memory-hungry variant, weights and cache together.
+ */
+function largestBatchEveryChildFits(req: SearchRequest, scored: readonly LayerOptions[], s: { readonly input: number; readonly output: number }): number {
+  const d = req.deployment
+  const rule = memoryRuleOf(d)
+  const probe = { input: s.input, output: s.output, batch: 1 }
+  let weights = 0
+  let perSequence = 0
+  for (const { options } of scored) {
+    let heaviest = { weights: 0, cache: 0 }
+    for (const o of options) {
+      const m = blockScenarioCost(o.mixer.spec, probe, d)
+      const f = blockScenarioCost(o.ffn.spec, probe, d)
+      const w = m.weightBytes + f.weightBytes
+      const c = m.kvBytesPerSequence + m.stateBytesPerSequence + f.kvBytesPerSequence + f.stateBytesPerSequence
+      // The heaviest at any concurrency ≥ 1 dominates in both terms or is chosen by its total at one sequence; take both maxima (an upper bound).
+      heaviest = { weights: Math.max(heaviest.weights, w), cache: Math.max(heaviest.cache, c) }
+    }
+    weights += heaviest.weights
+    perSequence += heaviest.cache
+  }
+  const empty = { ...req.parent, layers: [] }
+  const embeddingWeights = architectureCost(empty, probe, d).memory.weights
+  const fits = (batch: number) => {
+    // The activations of the parent's widest block, as the search's base costs charge every child.
+    const activations = architectureCost(req.parent, { ...probe, batch }, d).memory.activations
+    return embeddingWeights + (rule.countsActivations ? activations : 0) + weights + rule.kvScale * batch * perSequence <= rule.capacity
+  }
+  if (!fits(1)) return 0
+  let lo = 1
+  let hi = d.engine.limits(d.system.gpu).maxSequences
+  if (fits(hi)) return hi
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (fits(mid)) lo = mid
+    else hi = mid
+  }
+  return lo
 }
 
 /** The parent's own objective: the sum of its variants' weighted scores (0 with the prior and with replace-1-block scores). */
@@ -191,7 +245,11 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parent = parentServing(req, s)
     // With auto, the parent's own best batch is tried too, so the frontier starts at the parent.
-    const batches = s.batch === 'auto' ? [...new Set([...autoBatches, ...(parent === undefined ? [] : [parent.batch])])].sort((a, b) => a - b) : [s.batch]
+    // In flight, throughput per GPU never falls as a child's concurrency rises, so below the largest concurrency at
+    // which every child fits, each child is beaten by itself at that concurrency: those batches add nothing.
+    const everyChildFits = req.deployment.batching === 'inflight' ? largestBatchEveryChildFits(req, scored, s) : 0
+    const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : [])]
+    const batches = s.batch === 'auto' ? [...new Set(grid.filter((b) => b >= everyChildFits))].sort((a, b) => a - b) : [s.batch]
     const tp = req.deployment.tp
     const parentThroughput = parent?.metrics.outputTokensPerSecondPerGpu
 
@@ -200,9 +258,15 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     let states = 0
     const sampledAt: number[] = []
     const traced = new Set<number>()
-    const skipped: number[] = []
     const parentObjective = parentObjectiveOf(req, scored)
     const traceBatch = (batch: number) =>
+      Effect.gen(function* () {
+        const begun = performance.now()
+        const before = candidates.length
+        const outcome = yield* traceOne(batch)
+        options.onBatch?.({ batch, outcome, points: candidates.length - before, seconds: (performance.now() - begun) / 1000 })
+      })
+    const traceOne = (batch: number) =>
       Effect.gen(function* () {
         traced.add(batch)
         const scenario: Scenario = { input: s.input, output: s.output, batch }
@@ -211,27 +275,27 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
           const throughputOf = (runtime: number) => (batch * s.output) / (runtime * tp)
           // Every child at this batch is beaten by the parent (no child scores better than it) unless the batch's fastest
           // conceivable child is faster.
-          if (parentObjective <= 0 && throughputOf(fastestRuntime(problem)) <= parentThroughput) return skipped.push(batch)
+          if (parentObjective <= 0 && throughputOf(fastestRuntime(problem)) <= parentThroughput) return 'beaten by the parent' as const
           // The batch's best-quality fitting child is its frontier's slowest point: past the cut, the whole batch is.
           const best = yield* Effect.result(solve(problem))
           if (best._tag === 'Failure') {
-            if (best.failure._tag === 'SearchInfeasible') return skipped.push(batch)
-          } else if (throughputOf(best.success.costs[runtimeDim(0)]!) > cut.maxSpeedup * parentThroughput) return skipped.push(batch)
+            if (best.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
+          } else if (throughputOf(best.success.costs[runtimeDim(0)]!) > cut.maxSpeedup * parentThroughput) return 'past the cut' as const
         }
         const outcome = yield* Effect.result(paretoFrontier(problem, { cost: runtimeDim(0), ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }) }))
         if (outcome._tag === 'Failure') {
-          if (outcome.failure._tag === 'SearchInfeasible') return skipped.push(batch)
+          if (outcome.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
           if (outcome.failure._tag !== 'SolverFailed') return yield* Effect.fail(outcome.failure)
           sampledAt.push(batch)
           candidates.push(...(yield* sampledFrontier(problem, batch, s.output, tp, options.samples ?? 32)))
-          return candidates.length
+          return 'sampled' as const
         }
         const frontier = outcome.success
         states += frontier.states
         frontier.points.forEach((p, index) =>
           candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => frontier.solutionAt(index) }),
         )
-        return candidates.length
+        return 'traced' as const
       })
     for (const batch of batches) yield* traceBatch(batch)
     // The batch axis between grid points: where consecutive frontier points come from batches far apart and leave a
