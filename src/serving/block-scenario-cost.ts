@@ -104,17 +104,24 @@ export function inflightTimes(
   d: Deployment,
   exec: ExecutionConfig = executionOf(d),
 ): { readonly run: StepTime; readonly ttftSeconds: number } {
-  const run = { seconds: 0, prefill: 0, decode: 0, prefillCommunication: 0, decodeCommunication: 0 }
-  for (const { mix, count } of st.mixes) {
-    const t = stepTime(work, mix, d, exec)
-    run.seconds += count * t.seconds
-    run.prefill += count * t.prefill
-    run.decode += count * t.decode
-    run.prefillCommunication += count * t.prefillCommunication
-    run.decodeCommunication += count * t.decodeCommunication
+  // The cycle's prefill steps are the newcomer's own (the same mix objects): each is timed once.
+  const timed = new Map<StepMix, StepTime>()
+  const timeOf = (mix: StepMix) => {
+    let t = timed.get(mix)
+    if (t === undefined) timed.set(mix, (t = stepTime(work, mix, d, exec)))
+    return t
   }
-  let ttftSeconds = run.seconds / st.steps / 2 // a newcomer waits on average half a step for the next to start
-  st.newcomerSteps.forEach((mix, i) => (ttftSeconds += st.newcomerWeights[i]! * stepTime(work, mix, d, exec).seconds))
+  const run = { seconds: 0, prefill: 0, decode: 0, prefillCommunication: 0, decodeCommunication: 0 }
+  for (const { mix, steps: n } of st.cycle) {
+    const step = timeOf(mix)
+    run.seconds += n * step.seconds
+    run.prefill += n * step.prefill
+    run.decode += n * step.decode
+    run.prefillCommunication += n * step.prefillCommunication
+    run.decodeCommunication += n * step.decodeCommunication
+  }
+  let ttftSeconds = run.seconds / st.steps / 2 // a newcomer waits on average half a (mean) step for the next to start
+  st.newcomerSteps.forEach((mix, i) => (ttftSeconds += st.newcomerWeights[i]! * timeOf(mix).seconds))
   return { run, ttftSeconds }
 }
 

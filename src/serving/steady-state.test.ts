@@ -66,7 +66,7 @@ describe('steadyState', () => {
         let steps = 0
         let prompt = 0
         let decodes = 0
-        for (const { mix, count } of st.mixes) {
+        for (const { mix, steps: count } of st.cycle) {
           steps += count
           decodes += count * mix.decodeSequences
           for (const c of mix.prefill) prompt += count * c.count * c.tokens
@@ -85,22 +85,27 @@ describe('steadyState', () => {
     const st = steadyState({ batch: 31, input: 2048, output: 128 }, limits, false)
     expect(st.steps).toBe(127)
     // Arrivals spread over the cycle: each of 31 steps takes one freed slot's whole prompt, 96 steps only decode.
-    expect(st.mixes.map((m) => m.count)).toEqual([31, 96])
-    expect(st.mixes[0]!.mix.prefill).toEqual([{ tokens: 2048, prefix: 0, count: 1 }])
-    expect(st.mixes[1]!.mix.prefill).toEqual([])
+    expect(st.cycle.map((k) => k.steps)).toEqual([31, 96])
+    expect(st.cycle[0]!.mix.prefill).toEqual([{ tokens: 2048, prefix: 0, count: 1 }])
+    expect(st.cycle[1]!.mix.prefill).toEqual([])
   })
 })
 
-describe('TensorRT-LLM without chunked prefill', () => {
-  const llama = Result.getOrThrow(presetArchitecture('llama-3.1-70b'))
-  const fp8 = { weights: 'fp8', activations: 'fp8', kv: 'fp8' } as const
-  const d = (chunkedPrefill: boolean) => servingDeployment(deployment(systems['h100-sxm'], fp8, { tp: 1 }), { engine: { ...engines.trtllm, chunkedPrefill } })
+describe('steadyState without chunked prefill', () => {
+  const limits = { maxSequences: 2048, stepTokens: 8192 }
 
-  it('takes longer than chunked prefill when weight-bound decodes and compute-bound prompts no longer share steps', () => {
-    const s = { batch: 31, input: 2048, output: 128 }
-    const whole = architectureCost(llama, s, d(false)).metrics.runSeconds
-    const chunked = architectureCost(llama, s, d(true)).metrics.runSeconds
-    expect(whole).toBeGreaterThan(chunked * 1.1)
+  it('prefills a prompt longer than the step budget whole, in one step, where a chunking engine splits it', () => {
+    const s = { batch: 4, input: 16_384, output: 128 }
+    const whole = steadyState(s, limits, false)
+    const chunked = steadyState(s, limits, true)
+    expect(whole.newcomerSteps.map((m) => m.prefill[0]!.tokens)).toEqual([16_384])
+    expect(chunked.newcomerSteps.length).toBe(3)
+    // Either way the cycle prefills every prompt token once.
+    for (const st of [whole, chunked]) {
+      let prompt = 0
+      for (const { mix, steps } of st.cycle) for (const c of mix.prefill) prompt += steps * c.count * c.tokens
+      expect(prompt).toBeCloseTo(s.batch * s.input, 6)
+    }
   })
 })
 

@@ -6,7 +6,6 @@
  */
 import { Effect } from 'effect'
 import { architectureCost } from '../../serving/architecture-cost.ts'
-import type { Scenario } from '../../serving/scenario.ts'
 import { InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem, SearchInfeasible, SolverFailed } from '../errors.ts'
 import { paretoFrontier } from '../frontier.ts'
@@ -72,10 +71,11 @@ export interface FrontierCut {
 }
 
 /**
- * Published NAS children serve at 1.5–5× their parent (Puzzle's 51B: 2.17× on a DGX, 5.08× on one H100,
- * arXiv:2411.19146); a child ten times faster has lost most of its layers.
+ * Published NAS children serve at 1.5–5× their parent; the largest is Puzzle's 51B at 5.08× on one H100
+ * (arXiv:2411.19146). Past that a child has lost most of its layers, and the concurrencies that reach it are the
+ * costliest to trace.
  */
-export const defaultMaxSpeedup = 10
+export const defaultMaxSpeedup = 5
 
 /** A child keeps at least a tenth of the parent's layer parameters by default; below that it is mostly embeddings. */
 export const defaultMinLayerShare = 0.1
@@ -95,7 +95,7 @@ export interface FrontierRunOptions {
 export interface BatchProgress {
   readonly batch: number
   /** `traced` with its frontier's points, or why it was skipped. */
-  readonly outcome: 'traced' | 'sampled' | 'beaten by the parent' | 'past the cut' | 'nothing fits'
+  readonly outcome: 'traced' | 'sampled' | 'beaten by the parent' | 'beaten at a larger concurrency' | 'past the cut' | 'nothing fits'
   readonly points: number
   readonly seconds: number
 }
@@ -208,6 +208,18 @@ function largestBatchEveryChildFits(req: SearchRequest, scored: readonly LayerOp
   return lo
 }
 
+/**
+ * Whether every child, which fits at `larger` too, serves at least as many tokens/s there as at `batch`: true when
+ * each variant's runtime (and the base's) grows by no more than the batch does, since throughput is
+ * batch × output / Σ runtime. Wave quantisation can break this for some shapes, so it is checked, not assumed.
+ */
+function fasterEverywhere(problem: SearchProblem, batch: number, largerProblem: SearchProblem, larger: number): boolean {
+  const dim = runtimeDim(0)
+  const grows = (small: number, big: number) => big * batch <= small * larger
+  if (!grows(problem.baseCosts?.[dim] ?? 0, largerProblem.baseCosts?.[dim] ?? 0)) return false
+  return problem.layers.every((layer, l) => layer.variants.every((v, i) => grows(v.costs[dim] ?? 0, largerProblem.layers[l]!.variants[i]!.costs[dim] ?? 0)))
+}
+
 /** The parent's own objective: the sum of its variants' weighted scores (0 with the prior and with replace-1-block scores). */
 function parentObjectiveOf(req: SearchRequest, scored: readonly LayerOptions[]): number {
   const weights = objectiveOf(req)
@@ -218,6 +230,19 @@ function parentObjectiveOf(req: SearchRequest, scored: readonly LayerOptions[]):
     for (const [metric, w] of Object.entries(weights)) total += w * (scores[v]?.metrics[metric] ?? 0)
   })
   return total
+}
+
+/**
+ * The middle of the untraced stretch between the largest concurrency with a frontier and the smallest one past the
+ * cut: concurrencies there may hold the best children just below the cut.
+ */
+function gapBeforeCut(withFrontier: readonly number[], pastCut: readonly number[], traced: ReadonlySet<number>): number[] {
+  if (pastCut.length === 0 || withFrontier.length === 0) return []
+  const upper = Math.min(...pastCut)
+  const lower = Math.max(...withFrontier.filter((b) => b < upper))
+  if (!Number.isFinite(lower) || upper - lower < 2) return []
+  const mid = Math.round(Math.sqrt(lower * upper))
+  return mid > lower && mid < upper && !traced.has(mid) ? [mid] : []
 }
 
 /** The fastest conceivable child's runtime: each layer's fastest variant, whatever the other budgets. */
@@ -244,12 +269,15 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const s = req.scenarios[0]!
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parent = parentServing(req, s)
-    // With auto, the parent's own best batch is tried too, so the frontier starts at the parent.
-    // In flight, throughput per GPU never falls as a child's concurrency rises, so below the largest concurrency at
-    // which every child fits, each child is beaten by itself at that concurrency: those batches add nothing.
-    const everyChildFits = req.deployment.batching === 'inflight' ? largestBatchEveryChildFits(req, scored, s) : 0
+    // With auto, the parent's own best batch is tried too, so the frontier starts at the parent, and so is the largest
+    // concurrency at which every child fits: below it, a batch whose every block gains throughput at that
+    // concurrency cannot add a point (each child is faster there), which is checked block by block before skipping.
+    const everyChildFits = s.batch === 'auto' ? largestBatchEveryChildFits(req, scored, s) : 0
     const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : [])]
-    const batches = s.batch === 'auto' ? [...new Set(grid.filter((b) => b >= everyChildFits))].sort((a, b) => a - b) : [s.batch]
+    const batches = s.batch === 'auto' ? [...new Set(grid)].sort((a, b) => (a >= everyChildFits) === (b >= everyChildFits) ? a - b : a >= everyChildFits ? -1 : 1) : [s.batch]
+    const problemAt = (batch: number) =>
+      buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [{ input: s.input, output: s.output, batch }], [undefined])
+    const everyChildFitsProblem = everyChildFits > 0 ? problemAt(everyChildFits) : undefined
     const tp = req.deployment.tp
     const parentThroughput = parent?.metrics.outputTokensPerSecondPerGpu
 
@@ -258,6 +286,8 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     let states = 0
     const sampledAt: number[] = []
     const traced = new Set<number>()
+    const pastCut: number[] = []
+    const withFrontier: number[] = []
     const parentObjective = parentObjectiveOf(req, scored)
     const traceBatch = (batch: number) =>
       Effect.gen(function* () {
@@ -269,8 +299,9 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const traceOne = (batch: number) =>
       Effect.gen(function* () {
         traced.add(batch)
-        const scenario: Scenario = { input: s.input, output: s.output, batch }
-        const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [scenario], [undefined])
+        const problem = problemAt(batch)
+        if (everyChildFitsProblem !== undefined && batch < everyChildFits && fasterEverywhere(problem, batch, everyChildFitsProblem, everyChildFits))
+          return 'beaten at a larger concurrency' as const
         if (s.batch === 'auto' && parentThroughput !== undefined) {
           const throughputOf = (runtime: number) => (batch * s.output) / (runtime * tp)
           // Every child at this batch is beaten by the parent (no child scores better than it) unless the batch's fastest
@@ -280,9 +311,20 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
           const best = yield* Effect.result(solve(problem))
           if (best._tag === 'Failure') {
             if (best.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
-          } else if (throughputOf(best.success.costs[runtimeDim(0)]!) > cut.maxSpeedup * parentThroughput) return 'past the cut' as const
+          } else if (throughputOf(best.success.costs[runtimeDim(0)]!) > cut.maxSpeedup * parentThroughput) {
+            pastCut.push(batch)
+            return 'past the cut' as const
+          }
         }
-        const outcome = yield* Effect.result(paretoFrontier(problem, { cost: runtimeDim(0), ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }) }))
+        // Children faster than the cut are not traced: the frontier's cheapest runtime is the cut's throughput.
+        const minCost = parentThroughput === undefined ? undefined : (batch * s.output) / (cut.maxSpeedup * parentThroughput * tp)
+        const outcome = yield* Effect.result(
+          paretoFrontier(problem, {
+            cost: runtimeDim(0),
+            ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }),
+            ...(minCost === undefined ? {} : { minCost }),
+          }),
+        )
         if (outcome._tag === 'Failure') {
           if (outcome.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
           if (outcome.failure._tag !== 'SolverFailed') return yield* Effect.fail(outcome.failure)
@@ -295,6 +337,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         frontier.points.forEach((p, index) =>
           candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => frontier.solutionAt(index) }),
         )
+        withFrontier.push(batch)
         return 'traced' as const
       })
     for (const batch of batches) yield* traceBatch(batch)
@@ -302,7 +345,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     // gap in throughput, the batches between them may hold better children; trace their geometric middle, repeatedly.
     if (s.batch === 'auto') {
       for (let round = 0; round < maxRefinements; round++) {
-        const gaps = batchGaps(mergedFrontier(candidates), traced)
+        const gaps = [...new Set([...batchGaps(mergedFrontier(candidates), traced), ...gapBeforeCut(withFrontier, pastCut, traced)])].sort((a, b) => a - b)
         if (gaps.length === 0) break
         for (const batch of gaps) yield* traceBatch(batch)
       }
