@@ -17,7 +17,7 @@ import type { SearchSolution } from '../solution.ts'
 import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
-import { runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
+import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
 import { buildProblem, requestSummary } from './build-problem.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
@@ -243,6 +243,8 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
     const child = describeChild(req, scored, best.solution, best.scenarios, parents, targets)
     const alternatives: ChildArchitecture[] = []
     const notes: string[] = []
+    const unusedScores = unusedScoresNote(req.quality)
+    if (unusedScores !== undefined) notes.push(unusedScores)
     if (unsolved.length > 0)
       notes.push(`batch${unsolved.length === 1 ? '' : 'es'} ${unsolved.map((u) => u.batches.join('/')).join(', ')} could not be solved within ${highsNodeLimit} HiGHS nodes, so the child is optimal over the other batches only`)
     if (answeredByHighs.length > 0)
