@@ -43,9 +43,9 @@ function bestSoFar(): DominanceFilter {
 }
 
 /** Points (k1, q) with k1 ascending and q strictly descending: the minima of everything kept, in typed arrays shifted with copyWithin. */
-function staircase(): DominanceFilter {
-  let k1 = new Float64Array(1024)
-  let qs = new Float64Array(1024)
+function staircase(capacity = 1024): DominanceFilter {
+  let k1 = new Float64Array(capacity)
+  let qs = new Float64Array(capacity)
   let size = 0
   // Index just past the last step with k1 ≤ key; that step holds the smallest q among those.
   const stepAfter = (key: number) => {
@@ -211,7 +211,7 @@ function bucketedStaircases(): DominanceFilter {
 }
 
 /** Levels of dimension 2 in `levelledFilter`; level 0 holds the forgotten values (−∞). */
-const levels = 512
+const levels = 4096
 
 /**
  * Three or more dimensions with a real-valued dimension 2: a Fenwick tree
@@ -277,7 +277,7 @@ function levelledFilter(dimensions: number): DominanceFilter {
       for (let i = level + 1; i <= levels + 1; i += i & -i) {
         let node = nodes[i - 1]
         if (node === undefined) {
-          node = dimensions - 1 === 2 ? staircase() : cornerBlocks(dimensions - 1)
+          node = dimensions - 1 === 2 ? staircase(16) : cornerBlocks(dimensions - 1)
           nodes[i - 1] = node
           touched.push(i - 1)
         }
