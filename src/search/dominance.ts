@@ -252,6 +252,8 @@ function levelledFilter(dimensions: number): DominanceFilter {
     }
     return false
   }
+  // States that forgot dimension 2 all share level 0 and tie there, so a filter over the other dimensions decides among them.
+  const forgotten = dimensions - 1 === 2 ? staircase(16) : cornerBlocks(dimensions - 1)
   const covers = (keys: Float64Array, q: number, kept: StateSet) => {
     const level = levelOf(keys[2]!)
     const probe = reduce(keys)
@@ -259,11 +261,12 @@ function levelledFilter(dimensions: number): DominanceFilter {
       const node = nodes[i - 1]
       if (node !== undefined && node.covers(probe, q, kept)) return true
     }
-    return sameLevelCovers(level, keys, q)
+    return level === 0 ? forgotten.covers(probe, q, kept) : sameLevelCovers(level, keys, q)
   }
   return {
     reset: (from?: number, to?: number) => {
       for (const i of touched) nodes[i]!.reset()
+      forgotten.reset()
       for (const i of ownTouched) own[i] = []
       ownTouched.length = 0
       lo = from ?? 0
@@ -282,6 +285,10 @@ function levelledFilter(dimensions: number): DominanceFilter {
           touched.push(i - 1)
         }
         node.admits(probe, q, kept)
+      }
+      if (level === 0) {
+        forgotten.admits(probe, q, kept)
+        return true
       }
       if (own[level]!.length === 0) ownTouched.push(level)
       const point = new Float64Array(dimensions + 1)

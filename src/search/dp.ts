@@ -122,7 +122,13 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
       const keep = trackedDimensions(fixed, prices, target)
       const input = keep.length === fixed.bounds.length && keep.every((d, i) => d === i) ? fixed : keepDimensions(fixed, keep)
       const lambda = keep.length === 0 ? new Float64Array(1) : Float64Array.from(keep, (d, i) => (i === 0 ? 0 : prices[d]!))
-      const outcome = runParetoDp(input, { envelope: buildEnvelope(input, lambda, keep.length === 0 ? undefined : Float64Array.from(keep, (d) => prices[d]!)), upperBound: target, stateLimit })
+      const keptPrices = keep.length === 0 ? undefined : Float64Array.from(keep, (d) => prices[d]!)
+      const outcome = runParetoDp(input, {
+        envelope: buildEnvelope(input, lambda, keptPrices),
+        upperBound: target,
+        stateLimit,
+        ...(keptPrices === undefined ? {} : { forgettingPrices: keptPrices }),
+      })
       if (outcome._tag === 'TooLarge') {
         return { _tag: 'Failed', reason: `${outcome.states} states by layer ${outcome.layer} exceed the limit of ${stateLimit}` }
       }

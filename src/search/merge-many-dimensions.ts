@@ -11,6 +11,7 @@ import { completionBound, type Envelope } from './completion-bound.ts'
 import type { DpLayer } from './dp-input.ts'
 import type { DominanceFilter } from './dominance.ts'
 import { sameCostGap } from './merge-one-dimension.ts'
+import { forgetSafeDimensions, type SlackClamp } from './slack-clamp.ts'
 import { pushState, type StateSet } from './state-set.ts'
 
 export interface LayerLimits {
@@ -22,6 +23,8 @@ export interface LayerLimits {
   readonly nearCosts?: boolean
   /** Completion bound and the objective it must stay below; absent: no pruning by bound. */
   readonly pruning?: { readonly envelope: Envelope; readonly next: number; readonly threshold: number }
+  /** Reduced-cost tables that let a state forget a dimension no completion below the threshold can break. */
+  readonly forgetting?: SlackClamp
 }
 
 /**
@@ -55,7 +58,7 @@ function dropDominatedNearKey(out: StateSet, keys: Float64Array, q: number, anch
 
 export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: StateSet, limits: LayerLimits, filter: DominanceFilter): void {
   const D = limits.caps.length
-  const { caps, clampAt, pruning } = limits
+  const { caps, clampAt, pruning, forgetting } = limits
   const menu = layer.menu
   const m = menu.length
   const cursor = new Int32Array(m)
@@ -82,6 +85,7 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
       }
       if (!fits) continue
       const value = previous.q[j]! + q0
+      if (forgetting !== undefined && pruning !== undefined) forgetSafeDimensions(forgetting, pruning.next, probe, value, pruning.threshold)
       if (filter.covers(probe, value, out)) continue
       if (pruning !== undefined && value + completionBound(pruning.envelope, pruning.next, probe) >= pruning.threshold) continue
       cursor[s] = j

@@ -21,6 +21,7 @@ import { isCount, type DpInput, type DpLayer } from './dp-input.ts'
 import { dominanceFilter } from './dominance.ts'
 import { expandLayerByHeap, type LayerLimits } from './merge-many-dimensions.ts'
 import { mergeNearTies, mergeStaircases } from './merge-one-dimension.ts'
+import { buildSlackClamp } from './slack-clamp.ts'
 import { emptyStates, pushState, type StateSet } from './state-set.ts'
 
 export interface DpOptions {
@@ -33,6 +34,8 @@ export interface DpOptions {
    * bounds both the time and the back-pointer memory (8 bytes per state).
    */
   readonly stateLimit: number
+  /** Prices (one per dimension) for forgetting dimensions by reduced-cost slack (see slack-clamp.ts); used with `upperBound`. */
+  readonly forgettingPrices?: Float64Array
   /**
    * States whose dimension-0 sum cannot reach this even with the costliest remaining layers are dropped after each
    * layer (a frontier that ends at a cost: its cheaper children are past the cut). Default −∞.
@@ -99,6 +102,7 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
   const filter = dominanceFilter(D, countTail)
   const threshold = improvementThreshold(options.upperBound)
   const envelope = Number.isFinite(options.upperBound) ? options.envelope : undefined
+  const forgetting = D >= 2 && envelope !== undefined && options.forgettingPrices !== undefined ? buildSlackClamp(input, options.forgettingPrices) : undefined
   const caps = new Float64Array(D)
   const clampAt = new Float64Array(D)
   let previous = emptyStates(D, 1)
@@ -121,7 +125,13 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
       caps[d] = input.bounds[d]! - input.minRest[d]![next]!
       clampAt[d] = input.clampable[d] ? input.bounds[d]! - input.maxRest[d]![next]! : -Infinity
     }
-    const limits: LayerLimits = { caps, clampAt, nearCosts, ...(envelope === undefined ? {} : { pruning: { envelope, next, threshold } }) }
+    const limits: LayerLimits = {
+      caps,
+      clampAt,
+      nearCosts,
+      ...(envelope === undefined ? {} : { pruning: { envelope, next, threshold } }),
+      ...(forgetting === undefined ? {} : { forgetting }),
+    }
     const layer = input.layers[l]!
     if (D === 1) {
       const result = expandLayerByStaircases(layer, previous, current, scratch, limits)
