@@ -6,6 +6,7 @@ import { timeKernels } from './block-cost.ts'
 import { blockScenarioCost, memoTable, scenarioCostTable, type BlockScenarioCost, type CostCache } from './block-scenario-cost.ts'
 import { executionOf, type Deployment } from './deployment.ts'
 import { decodeSegments, scenarioKey, type Scenario } from './scenario.ts'
+import { stepOverheadSeconds } from './step-overhead.ts'
 
 /** Where time goes: categories of the cost breakdown. */
 export type TimeCategory = 'attention' | 'ffn' | 'mamba' | 'linear' | 'communication' | 'embeddings'
@@ -65,6 +66,8 @@ export interface ArchitectureCost {
   readonly layers: readonly LayerCost[]
   /** Which efficiency model produced the times. */
   readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+  /** Launch latency of each step's CUDA graph (step-overhead.ts), seconds, in the metrics but not in `breakdown`: the prefill's, and all decode steps' together. */
+  readonly launch: { readonly prefill: number; readonly decode: number }
 }
 
 const timeCategories: readonly TimeCategory[] = ['attention', 'ffn', 'mamba', 'linear', 'communication', 'embeddings']
@@ -172,8 +175,11 @@ export function architectureCost(arch: Architecture, s: Scenario, d: Deployment)
   weights += emb.weightBytes
   params += emb.params
 
-  const ttftSeconds = sum(prefill)
-  const decodeSeconds = sum(decode)
+  // Serving engines launch each step as a CUDA graph: one launch latency per step.
+  const launchPerStep = stepOverheadSeconds(true, 0, 0, d.efficiency.step)
+  const launch = { prefill: launchPerStep, decode: Math.max(0, s.output - 1) * launchPerStep }
+  const ttftSeconds = sum(prefill) + launch.prefill
+  const decodeSeconds = sum(decode) + launch.decode
   const e2eSeconds = ttftSeconds + decodeSeconds
   const tpotSeconds = s.output > 1 ? decodeSeconds / (s.output - 1) : undefined
   const outputTokensPerSecond = (s.batch * s.output) / e2eSeconds
@@ -206,6 +212,7 @@ export function architectureCost(arch: Architecture, s: Scenario, d: Deployment)
     breakdown: { prefill, decode },
     layers,
     efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+    launch,
   }
 }
 

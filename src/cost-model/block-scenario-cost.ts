@@ -1,11 +1,20 @@
+import { layerGlueWork } from '../blocks/layer-glue.ts'
 import { blockModel } from '../blocks/registry.ts'
+import type { PhaseShape } from '../blocks/work.ts'
 import type { BlockSpec } from '../blocks/spec.ts'
 import { bytesPerElement } from '../blocks/precision.ts'
-import { blockTiming } from './block-cost.ts'
+import { blockTiming, timeKernels } from './block-cost.ts'
 import { executionOf, type Deployment } from './deployment.ts'
 import { decodeSegments, scenarioKey, type Scenario } from './scenario.ts'
 
-/** Everything a search needs about one block in one scenario, on one GPU of the deployment. */
+/** A block's time in one phase inside a model: the block itself, plus the work its layer does next to it (RoPE, prefill cache writes). */
+function inModelTiming(spec: BlockSpec, shape: PhaseShape, d: Deployment) {
+  const block = blockTiming(spec, shape, d)
+  const glue = layerGlueWork(spec, shape, executionOf(d))
+  return glue.length === 0 ? block : { seconds: block.seconds + timeKernels(glue, d).seconds, communicationSeconds: block.communicationSeconds }
+}
+
+/** Everything a search needs about one block in one scenario, on one GPU of the deployment (its layer's RoPE and cache writes included). */
 export interface BlockScenarioCost {
   /** Prefill of the whole batch, seconds. */
   readonly prefillSeconds: number
@@ -29,11 +38,11 @@ export interface BlockScenarioCost {
 function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: Deployment): BlockScenarioCost {
   const model = blockModel(spec)
   const exec = executionOf(d)
-  const prefill = blockTiming(spec, { phase: 'prefill', batch: s.batch, seqLen: s.input }, d)
+  const prefill = inModelTiming(spec, { phase: 'prefill', batch: s.batch, seqLen: s.input }, d)
   let decodeSeconds = 0
   let decodeCommunicationSeconds = 0
   for (const seg of decodeSegments(s)) {
-    const t = blockTiming(spec, { phase: 'decode', batch: s.batch, contextLen: seg.contextLen }, d)
+    const t = inModelTiming(spec, { phase: 'decode', batch: s.batch, contextLen: seg.contextLen }, d)
     decodeSeconds += seg.steps * t.seconds
     decodeCommunicationSeconds += seg.steps * t.communicationSeconds
   }

@@ -1,4 +1,5 @@
 import type { Kernel, KernelKind } from '../blocks/work.ts'
+import { datasheetStepOverhead, type StepOverheadParameters } from './step-overhead.ts'
 
 /**
  * How close each kernel gets to the GPU's peaks. The datasheet roofline uses the
@@ -15,6 +16,8 @@ export interface EfficiencyModel {
   readonly bandwidthFraction: (kernel: Kernel) => number
   /** Fixed time per kernel launch, seconds. */
   readonly overheadSeconds: (kernel: Kernel) => number
+  /** Launch costs of a whole step (step-overhead.ts). */
+  readonly step: StepOverheadParameters
 }
 
 export interface KindFractions {
@@ -61,4 +64,5 @@ export const datasheetEfficiency: EfficiencyModel = {
   computeFraction: (k) => (k.kind === 'gemm' && (k.math === 'fp8' || k.math === 'fp4') ? fp8GemmCompute : datasheetFractions[k.kind].compute),
   bandwidthFraction: (k) => datasheetFractions[k.kind].bandwidth,
   overheadSeconds: (k) => datasheetFractions[k.kind].overheadSeconds,
+  step: datasheetStepOverhead,
 }
