@@ -65,7 +65,7 @@ export interface ArchitectureCost {
   readonly breakdown: { readonly prefill: Readonly<Record<TimeCategory, number>>; readonly decode: Readonly<Record<TimeCategory, number>> }
   readonly layers: readonly LayerCost[]
   /** Which efficiency model produced the times. */
-  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated'; readonly derivedFrom?: string }
   /** Launch latency of each step's CUDA graph (step-overhead.ts), seconds, in the metrics but not in `breakdown`: the prefill's, and all decode steps' together. */
   readonly launch: { readonly prefill: number; readonly decode: number }
 }
@@ -211,7 +211,7 @@ export function architectureCost(arch: Architecture, s: Scenario, d: Deployment)
     params,
     breakdown: { prefill, decode },
     layers,
-    efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+    efficiency: { name: d.efficiency.name, source: d.efficiency.source, ...(d.efficiency.derivedFrom === undefined ? {} : { derivedFrom: d.efficiency.derivedFrom }) },
     launch,
   }
 }

@@ -18,6 +18,8 @@ export interface EfficiencyModel {
   readonly overheadSeconds: (kernel: Kernel) => number
   /** Launch costs of a whole step (step-overhead.ts). */
   readonly step: StepOverheadParameters
+  /** For a calibration carried over from another GPU, where from (e.g. "derived from h200-pytorch"). */
+  readonly derivedFrom?: string
 }
 
 export interface KindFractions {

@@ -94,12 +94,18 @@ function parametersFor(name: string, parameters: CalibrationParameters, math: Pr
 }
 
 /** An efficiency model from fitted parameters; `name` is shown in every output. Step launch costs default to the datasheet's when the calibration has none. */
-export function calibratedEfficiency(cal: { readonly name: string; readonly parameters: CalibrationParameters; readonly step?: StepOverheadParameters }): EfficiencyModel {
+export function calibratedEfficiency(cal: {
+  readonly name: string
+  readonly parameters: CalibrationParameters
+  readonly step?: StepOverheadParameters
+  readonly derivedFrom?: string
+}): EfficiencyModel {
   const of = (k: Kernel) => parametersFor(cal.name, cal.parameters, k.math)
   return {
     name: cal.name,
     source: 'calibrated',
     step: cal.step ?? datasheetStepOverhead,
+    ...(cal.derivedFrom === undefined ? {} : { derivedFrom: cal.derivedFrom }),
     computeFraction: (k) => {
       switch (k.kind) {
         case 'gemm': {
