@@ -23,7 +23,7 @@ export function requestSummary(req: SearchRequest): RequestSummary {
     precision: d.precision,
     space: req.space.name,
     objective: objectiveOf(req),
-    efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+    efficiency: { name: d.efficiency.name, source: d.efficiency.source, ...(d.efficiency.derivedFrom === undefined ? {} : { derivedFrom: d.efficiency.derivedFrom }) },
   }
 }
 

@@ -51,7 +51,7 @@ export interface RequestSummary {
   readonly precision: PrecisionConfig
   readonly space: string
   readonly objective: Readonly<Record<string, number>>
-  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated'; readonly derivedFrom?: string }
 }
 
 /** The document `nas-sim search` writes; `kind` and `version` make it a file format. */
