@@ -17,6 +17,7 @@ import argparse
 import collections
 import json
 import sys
+import time
 
 import torch
 import torch.nn.functional as F
@@ -69,7 +70,7 @@ def main(argv):
             batch, seq_len = (int(v) for v in shape.split("x"))
             runner = model_impl.ModelRunner(arch, batch, seq_len + 1, None)
             runner.backend = profile_model.pick_backend(runner, seq_len)
-            row = {"model": model_id, "batch": batch, "seqLen": seq_len, "full": time_graph(runner.prefill_step(seq_len))}
+            row = {"model": model_id, "batch": batch, "seqLen": seq_len, "startUnix": time.time(), "full": time_graph(runner.prefill_step(seq_len))}
             real_rope = model_impl.rope_inplace
             model_impl.rope_inplace = lambda *a, **k: None
             row["noRope"] = time_graph(runner.prefill_step(seq_len))
@@ -106,7 +107,9 @@ def main(argv):
             import gc
             gc.collect()
             torch.cuda.empty_cache()
+            row["blocksAloneStartUnix"] = time.time()
             row["blocksAlone"], row["blockParts"] = blocks_alone(arch, batch, seq_len, options)
+            row["endUnix"] = time.time()
             print(json.dumps({k: v for k, v in row.items() if k != "blockParts"}), flush=True)
             results.append(row)
     with open(args.out, "w") as f:
