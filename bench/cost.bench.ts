@@ -4,7 +4,8 @@
  * variants (memoised per variant) rather than one repeated block.
  */
 import type { Architecture, AttentionSpec, FfnSpec, LayerChoice, MixerSpec, FfnSlotSpec } from '../src/blocks/index.ts'
-import { architectureCost, deployment, systems } from '../src/cost-model/index.ts'
+import { deployment, systems } from '../src/cost-model/index.ts'
+import { architectureCost, servingDeployment } from '../src/serving/index.ts'
 import { callsPerSecond, type BenchRow } from './types.ts'
 
 // Llama-3.3-70B shapes (../shared/reference/models/llama3.3_70b.json).
@@ -25,7 +26,7 @@ function randomChild(seed: number): Architecture {
 }
 
 export function runCostBench(): BenchRow[] {
-  const d = deployment(systems['h100-sxm'], { weights: 'fp8', activations: 'fp8', kv: 'fp8' })
+  const d = servingDeployment(deployment(systems['h100-sxm'], { weights: 'fp8', activations: 'fp8', kv: 'fp8' }))
   const scenario = { batch: 64, input: 128, output: 1024 }
   const children = Array.from({ length: 64 }, (_, i) => randomChild(i + 1))
   let i = 0

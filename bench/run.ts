@@ -10,6 +10,7 @@ import { runCalibrateBench } from './calibrate.bench.ts'
 import { runCostBench } from './cost.bench.ts'
 import { runFrontierBench } from './frontier.bench.ts'
 import { runSearchBench } from './search.bench.ts'
+import { runServingBench } from './serving.bench.ts'
 import type { BenchRow } from './types.ts'
 
 function format(row: BenchRow): string {
@@ -25,6 +26,7 @@ const sections: (() => BenchRow[] | Promise<BenchRow[]>)[] = [
   runCostBench,
   runSearchBench,
   runFrontierBench,
+  runServingBench,
   runCalibrateBench,
   ...(jobs > 0 ? [() => batchBenchRows(fileURLToPath(new URL('../src/cli/batch-job.ts', import.meta.url)), thousandJobSweep().slice(0, jobs))] : []),
 ]

@@ -59,6 +59,7 @@ export const timeColours = {
   linear: '#9a9a9a',
   communication: okabeIto.reddishPurple,
   embeddings: okabeIto.yellow,
+  host: '#4d4d4d',
 } as const satisfies Record<TimeCategory, string>
 
 export const timeLabels = {
@@ -68,6 +69,7 @@ export const timeLabels = {
   linear: 'Linear replacements',
   communication: 'Communication',
   embeddings: 'Embeddings & LM head',
+  host: 'Engine host time',
 } as const satisfies Record<TimeCategory, string>
 
 /** KV cache shares attention's orange and SSM state Mamba's green, so the two panels read together. */

@@ -101,8 +101,8 @@ export interface ArchitectureMapInput {
 export type Phase = 'prefill' | 'decode'
 export const phases = ['prefill', 'decode'] as const satisfies readonly Phase[]
 
-/** Where time goes. `embeddings` covers the token embedding and the LM head. */
-export type TimeCategory = 'attention' | 'ffn' | 'mamba' | 'linear' | 'communication' | 'embeddings'
+/** Where time goes. `embeddings` covers the token embedding and the LM head; `host` the engine's per-step host time. */
+export type TimeCategory = 'attention' | 'ffn' | 'mamba' | 'linear' | 'communication' | 'embeddings' | 'host'
 export const timeCategories = [
   'attention',
   'ffn',
@@ -110,6 +110,7 @@ export const timeCategories = [
   'linear',
   'communication',
   'embeddings',
+  'host',
 ] as const satisfies readonly TimeCategory[]
 
 /** Where memory goes. */
@@ -135,6 +136,8 @@ export interface ModelCost {
   readonly role: 'parent' | 'child'
   readonly prefill: PhaseCost
   readonly decode: PhaseCost
+  /** What the engine holds on one GPU (weights, activations and its KV pool), bytes; for the memory limit line. */
+  readonly capacity?: number
 }
 
 export interface BreakdownInput {

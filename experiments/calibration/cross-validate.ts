@@ -14,16 +14,17 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Result } from 'effect'
 import { bf16Everywhere } from '../../src/blocks/precision.ts'
-import { architectureCost, type ScenarioMetrics } from '../../src/cost-model/architecture-cost.ts'
 import { calibratedEfficiency } from '../../src/cost-model/calibration/calibrated-efficiency.ts'
 import { absolutePercentageError, quantileSorted, summarizeErrors } from '../../src/cost-model/calibration/error-stats.ts'
 import { defaultFolds, runCalibration, type RowPredictions, type StepPredictions } from '../../src/cost-model/calibration/fit-calibration.ts'
 import type { GroupError } from '../../src/cost-model/calibration/format.ts'
 import { parseMeasurements } from '../../src/cost-model/calibration/measurements.ts'
 import { parseModelCases, parseModelSteps, prepareStepRows, type ModelCase, type ModelStepRow } from '../../src/cost-model/calibration/model-steps.ts'
-import { deployment } from '../../src/cost-model/deployment.ts'
+import { deployment, type Deployment } from '../../src/cost-model/deployment.ts'
 import { datasheetEfficiency, type EfficiencyModel } from '../../src/cost-model/efficiency.ts'
 import { findSystem } from '../../src/cost-model/hardware/lookup.ts'
+import { datasheetStepOverhead } from '../../src/cost-model/step-overhead.ts'
+import { architectureCost, defaultEngine, servingDeployment, type ScenarioMetrics, type ServingDeployment } from '../../src/serving/index.ts'
 
 const defaultMeasurements = 'experiments/data/h200-blocks.jsonl'
 const defaultSteps = 'experiments/data/h200-model-steps.jsonl'
@@ -75,6 +76,16 @@ function measuredMetrics(rows: readonly ModelStepRow[], output: number): Measure
   const ttft = prefill.noSleepUs * 1e-6
   const tpot = ((decode[0]!.noSleepUs + 4 * decode[1]!.noSleepUs + decode[2]!.noSleepUs) / 6) * 1e-6
   return { ttft, tpot, e2e: ttft + (output - 1) * tpot }
+}
+
+/**
+ * The serving setting the profiler ran: one static batch, every step a CUDA graph launched by a host that waits for
+ * its tokens. Its per-step host time is the graph launch, from the efficiency model's step launch costs (fitted on
+ * the training folds' steps); the memory policy is the default engine's, which the metrics do not depend on.
+ */
+function profiled(d: Deployment): ServingDeployment {
+  const launch = (d.efficiency.step ?? datasheetStepOverhead).graphLaunchUs * 1e-6
+  return servingDeployment(d, { batching: 'static', engine: { ...defaultEngine, id: defaultEngine.id, name: 'PyTorch, CUDA graphs (profile_model.py)', stepOverheadSeconds: launch } })
 }
 
 interface ScenarioResult {
@@ -151,7 +162,7 @@ function main(): void {
         sc.output,
       )
       if (measured === undefined) continue
-      const cost = (efficiency: EfficiencyModel) => architectureCost(model.architecture, sc, deployment(system, bf16Everywhere, { efficiency })).metrics
+      const cost = (efficiency: EfficiencyModel) => architectureCost(model.architecture, sc, profiled(deployment(system, bf16Everywhere, { efficiency }))).metrics
       results.push({ model, scenario: sc.id, measured, datasheet: cost(datasheetEfficiency), heldOut: cost(efficiencies[fold]!) })
     }
   }

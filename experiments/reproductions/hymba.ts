@@ -8,9 +8,10 @@
  * (a generation-throughput test); a second reading prefills 4,000 and
  * generates 4,000.
  */
+import { servingDeployment } from '../../src/serving/serving-deployment.ts'
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { blockModel } from '../../src/blocks/registry.ts'
-import { architectureCost } from '../../src/cost-model/architecture-cost.ts'
+import { architectureCost } from '../../src/serving/architecture-cost.ts'
 import { deployment, executionOf } from '../../src/cost-model/deployment.ts'
 import { systems } from '../../src/cost-model/hardware/system.ts'
 import { datasheet } from './efficiency-models.ts'
@@ -43,7 +44,7 @@ function kvCacheBytes(arch: Architecture, tokens: number): number {
 
 /** The paper's rule: batch 128, halved until the whole scenario fits on the GPU. */
 function fittingBatch(arch: Architecture, input: number, output: number): number {
-  const { maxBatch } = architectureCost(arch, { batch: 1, input, output }, deployment(a100, fp16All, { efficiency: datasheet.model })).memory
+  const { maxBatch } = architectureCost(arch, { batch: 1, input, output }, servingDeployment(deployment(a100, fp16All, { efficiency: datasheet.model }), { batching: 'static' })).memory
   let batch = startBatch
   while (batch > 1 && batch > maxBatch) batch /= 2
   return batch

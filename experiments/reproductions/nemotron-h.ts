@@ -8,7 +8,7 @@
  */
 import type { PrecisionConfig } from '../../src/blocks/precision.ts'
 import { systems } from '../../src/cost-model/hardware/system.ts'
-import type { ServingEstimate } from '../../src/cost-model/serving.ts'
+import type { ServingEstimate } from '../../src/serving/best-setting.ts'
 import type { PresetId } from '../../src/io/presets.ts'
 import { datasheet } from './efficiency-models.ts'
 import { preset } from './models.ts'

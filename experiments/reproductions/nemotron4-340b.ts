@@ -9,8 +9,9 @@
  * case is arithmetic on nas-sim's TP8 memory figures: two pipeline stages of
  * TP8 each hold half the layers, half the weights and half the cache per GPU.
  */
+import { servingDeployment } from '../../src/serving/serving-deployment.ts'
 import type { PrecisionConfig } from '../../src/blocks/precision.ts'
-import { architectureCost, type MemoryUse } from '../../src/cost-model/architecture-cost.ts'
+import { architectureCost, type MemoryUse } from '../../src/serving/architecture-cost.ts'
 import { deployment } from '../../src/cost-model/deployment.ts'
 import { systems, type SystemSpec } from '../../src/cost-model/hardware/system.ts'
 import { datasheet } from './efficiency-models.ts'
@@ -29,7 +30,7 @@ const stagesFor16Gpus = 2
 
 /** Memory per GPU at TP8 with one full-context sequence (one token generated after a 4,095-token prompt). */
 function memoryAt(system: SystemSpec, precision: PrecisionConfig): MemoryUse {
-  const d = deployment(system, precision, { tp, efficiency: datasheet.model })
+  const d = servingDeployment(deployment(system, precision, { tp, efficiency: datasheet.model }))
   return architectureCost(preset('nemotron-4-340b'), { batch: 1, input: fullContext - 1, output: 1 }, d).memory
 }
 

@@ -1,3 +1,4 @@
+import { engines } from '../../src/serving/engine.ts'
 /**
  * Puzzle (Bercovich et al., 2024, arXiv:2411.19146): Nemotron-51B against its
  * parent Llama-3.1-70B on H100 SXM in FP8 (weights, activations, KV cache),
@@ -8,9 +9,8 @@
  */
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { systems, type SystemSpec } from '../../src/cost-model/hardware/system.ts'
-import type { ServingEstimate, ServingQuery } from '../../src/cost-model/serving.ts'
+import type { ServingEstimate, ServingQuery } from '../../src/serving/best-setting.ts'
 import { datasheet } from './efficiency-models.ts'
-import { bestWithTrtLlmMemory } from './engine-memory.ts'
 import { fromConfig, preset } from './models.ts'
 import { nemotron51bConfig } from './nemotron-51b.ts'
 import { fp8Everywhere } from './precisions.ts'
@@ -75,7 +75,7 @@ function quantity(scenario: Scenario, policy: MemoryPolicy, label: Label): strin
 }
 
 function bestUnder(arch: Architecture, q: ServingQuery, policy: MemoryPolicy): ServingEstimate | undefined {
-  return policy === 'trt-llm' ? bestWithTrtLlmMemory(arch, q) : serve(arch, q).best
+  return policy === 'trt-llm' ? serve(arch, { ...q, engine: engines.trtllm }).best : serve(arch, q).best
 }
 
 function describeSetting(system: SystemSpec, e: ServingEstimate | undefined): string {
@@ -192,7 +192,7 @@ const mechanisms = {
   pagedCache:
     'Paged KV cache and continuous batching. nas-sim reserves every sequence’s cache at its final length (prompt + output) for the whole run, so the 51B on one H100 holds fewer sequences than the paper’s batch of 256 (even with TensorRT-LLM’s memory share); the engine’s paged cache holds only the tokens produced so far, and with requests arriving and finishing at different times the average sequence holds about half its final length. A smaller batch means fewer tokens per pass over the weights, hence the lower single-GPU figure.',
   largeBatch:
-    'nas-sim is optimistic for large batches spread over several GPUs, and the ratio of the best settings inherits that optimism, which is stronger for the 70B than for the 51B (compare their rows). nas-sim runs one static batch whose sequences start and finish together and charges every compute-bound decode GEMM 68% of the FP8 peak; the paper’s TensorRT-LLM run serves a stream of requests with in-flight batching (prefills interleaved with decode steps, the batch draining at the end, host work for sampling and scheduling each step), and FP8 GEMMs with a few hundred rows and TP-narrowed widths fall short of large-GEMM efficiency. At the paper’s own TP4, batch 384 the 70B is still well above its published figure (its note compares nas-sim’s decode step with the one the figure implies), so the choice of TP is not the cause. nas-sim’s best TP is 2 for both models where the paper found TP1 (51B) and TP4 (70B), which points at per-GPU costs of tensor parallelism that nas-sim leaves out (it charges 8 µs per all-reduce inside CUDA graphs and nothing for narrower GEMMs) and that would cut the 70B, spread over more GPUs, more than the 51B. nas-sim has neither a scheduler nor a shape-dependent GEMM efficiency for the H100 (the calibrated, shape-dependent model exists for the H200 only), so it cannot say how the gap splits between these.',
+    'nas-sim is optimistic for large batches spread over several GPUs, and the ratio of the best settings inherits that optimism, which is stronger for the 70B than for the 51B (compare their rows). Tensor parallelism is charged as engines pay it: all-reduces of the bf16 residual stream (also under FP8) timed by message size from published Hopper figures (src/cost-model/all-reduce-figures.ts), and GEMMs that pay for their tiles and waves on the GPU’s SMs (src/cost-model/gemm-shape.ts). With these, the 70B at the paper’s own TP4, batch 384 comes close to its published figure (its note compares nas-sim’s decode step with the one the figure implies). The best settings still miss: nas-sim’s best TP is 2 for both models where the paper found TP1 (51B) and TP4 (70B). nas-sim runs one static batch whose sequences start and finish together, with no host work per step; the paper’s TensorRT-LLM run serves a stream of requests with in-flight batching (prefills interleaved with decode steps, the batch draining at the end, host work for sampling and scheduling each step). nas-sim has no measured multi-GPU rows and no calibration for the H100 (the calibrated, shape-dependent model exists for one H200 only), so it cannot say how the remaining gap splits between these.',
 } as const
 
 function explainPuzzleGap(row: ReproductionRow): string {

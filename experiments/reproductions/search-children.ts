@@ -17,6 +17,7 @@
  * the budget and the prior's block scales. The rows set the observed agreement
  * beside the agreement that the same counts placed at random would reach.
  */
+import { servingDeployment } from '../../src/serving/serving-deployment.ts'
 import { Effect } from 'effect'
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { architectureParams } from '../../src/blocks/architecture-params.ts'
@@ -58,7 +59,7 @@ type SearchKind = 'Puzzle constraints' | 'matched cost'
 function request(parent: Architecture, batch: number, tokensPerSecondPerGpu: number): SearchRequest {
   return {
     parent,
-    deployment: deployment(systems['h100-sxm'], fp8Everywhere, { tp: 1, efficiency: datasheet.model }),
+    deployment: servingDeployment(deployment(systems['h100-sxm'], fp8Everywhere, { tp: 1, efficiency: datasheet.model }), { batching: 'static' }),
     scenarios: [{ input, output, batch }],
     target: { kind: 'throughput', tokensPerSecondPerGpu },
     space: puzzleSpace(parent),

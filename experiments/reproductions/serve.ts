@@ -1,5 +1,5 @@
 import type { Architecture } from '../../src/blocks/architecture.ts'
-import { bestServingSetting, type ServingEstimate, type ServingQuery } from '../../src/cost-model/serving.ts'
+import { bestServingSetting, type ServingEstimate, type ServingQuery } from '../../src/serving/best-setting.ts'
 
 /** The best (or the fixed) setting, or the reasons none fits, joined into one line. */
 export function serve(arch: Architecture, q: ServingQuery): { readonly best?: ServingEstimate; readonly why: string } {

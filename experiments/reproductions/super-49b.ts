@@ -1,3 +1,4 @@
+import { engines } from '../../src/serving/engine.ts'
 /**
  * Llama-3.3-Nemotron-Super-49B (the shipped preset, its published DeciLM
  * config) against its parent Llama-3.3-70B on one H100 and one H200.
@@ -16,9 +17,8 @@
  */
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { systems, type SystemSpec } from '../../src/cost-model/hardware/system.ts'
-import type { ServingEstimate } from '../../src/cost-model/serving.ts'
+import type { ServingEstimate } from '../../src/serving/best-setting.ts'
 import { calibratedH200, datasheet, type LabelledEfficiency } from './efficiency-models.ts'
-import { bestWithTrtLlmMemory } from './engine-memory.ts'
 import { preset } from './models.ts'
 import { fp8Everywhere } from './precisions.ts'
 import { reproductionRow, type Reproduction, type ReproductionRow } from './row.ts'
@@ -35,7 +35,7 @@ type Policy = 'nas-sim default memory' | 'TRT-LLM memory'
 
 function best(arch: Architecture, system: SystemSpec, input: number, output: number, policy: Policy, efficiency: LabelledEfficiency): ServingEstimate | undefined {
   const q = { system, precision: fp8Everywhere, input, output, efficiency: efficiency.model }
-  return policy === 'TRT-LLM memory' ? bestWithTrtLlmMemory(arch, q) : serve(arch, q).best
+  return policy === 'TRT-LLM memory' ? serve(arch, { ...q, engine: engines.trtllm }).best : serve(arch, q).best
 }
 
 /** The efficiency models to run on a GPU: the datasheet everywhere, the calibrated model on the H200 when it loads. */

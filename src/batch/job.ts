@@ -34,7 +34,7 @@ export const JobFields = Schema.Struct({
   activations: Schema.optionalKey(Schema.Literals(['bf16', 'fp16', 'fp8', 'fp4'] satisfies readonly Precision[])),
   /** Format of the KV cache and recurrent state; default bf16. */
   kv: PrecisionField,
-  /** Sequences per batch, or `auto` to let the search try the batch sizes that fit; default `auto`. */
+  /** Concurrent sequences (in flight) or sequences per static batch, or `auto` to try those that fit; default `auto`. */
   batch: Schema.Union([PositiveInt, Schema.Literal('auto')]).pipe(
     Schema.withDecodingDefaultKey(Effect.succeed('auto' as const)),
   ),
@@ -50,6 +50,14 @@ export const JobFields = Schema.Struct({
   latency: Schema.optionalKey(PositiveNumber),
   /** Memory per GPU at most this (as `--memory`). */
   memory: Schema.optionalKey(PositiveNumber),
+  /** Serving engine whose memory policy and scheduler apply (as `--engine`); default vllm. */
+  engine: Schema.Literals(['vllm', 'trtllm', 'sglang']).pipe(Schema.withDecodingDefaultKey(Effect.succeed('vllm' as const))),
+  /** `inflight` (continuous batching) or `static` (as `--batching`); default inflight. */
+  batching: Schema.Literals(['inflight', 'static']).pipe(Schema.withDecodingDefaultKey(Effect.succeed('inflight' as const))),
+  /** Time to first token at most this many seconds, on top of the budget (as `--ttft`). */
+  ttft: Schema.optionalKey(PositiveNumber),
+  /** Time per output token at most this many seconds, on top of the budget (as `--tpot`). */
+  tpot: Schema.optionalKey(PositiveNumber),
   /** Parameters at most this, on top of the budget (as `--params`). */
   params: Schema.optionalKey(PositiveNumber),
   /** Search space: `puzzle`, `hybrid` or a path to a space file; default `puzzle`. */
@@ -101,6 +109,8 @@ export function defaultGroup(job: typeof JobFields.Type): string {
     `w=${job.weights}`,
     `a=${job.activations ?? job.weights}`,
     `kv=${job.kv}`,
+    job.engine,
+    job.batching,
     `batch=${job.batch}`,
     `in=${job.input}`,
     `out=${job.output}`,

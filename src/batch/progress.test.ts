@@ -16,6 +16,8 @@ const job = resolveJob({
   output: 1024,
   speedup: 2,
   space: 'puzzle',
+  engine: 'vllm',
+  batching: 'inflight',
   top: 1,
 })
 const ok: ResultRecord = { id: '0123456789ab', job, status: 'ok', result: {}, seconds: 1.234, finishedAt: '' }

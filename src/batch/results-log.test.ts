@@ -19,6 +19,8 @@ const job = resolveJob({
   output: 1024,
   speedup: 2,
   space: 'puzzle',
+  engine: 'vllm',
+  batching: 'inflight',
   top: 1,
 })
 const ok: ResultRecord = { id: 'aaaaaaaaaaaa', job, status: 'ok', result: { quality: 0.5 }, seconds: 0.01, finishedAt: '2025-01-01T00:00:00.000Z' }

@@ -4,7 +4,7 @@ import type { ResultRecord } from './results-log.ts'
 import { csvCell, groupResults, summaryCsv } from './summary.ts'
 
 const jobFor = (parent: string, speedup: number) =>
-  resolveJob({ parent, gpu: 'h200', tp: 1, weights: 'bf16', activations: 'bf16', kv: 'bf16', batch: 'auto', input: 128, output: 1024, speedup, space: 'puzzle', top: 1 })
+  resolveJob({ parent, gpu: 'h200', tp: 1, weights: 'bf16', activations: 'bf16', kv: 'bf16', batch: 'auto', input: 128, output: 1024, speedup, space: 'puzzle', engine: 'vllm', batching: 'inflight', top: 1 })
 const jobs = [
   { id: 'aaaaaaaaaaaa', job: jobFor('llama-3.1-8b', 2) },
   { id: 'bbbbbbbbbbbb', job: jobFor('llama-3.1-8b', 3) },

@@ -1,7 +1,9 @@
 /** The options every costing command shares (--gpu, --tp, precisions), turned into a Deployment. */
 import type { Command } from 'commander'
 import type { PrecisionConfig } from '../blocks/precision.ts'
-import { deployment, deploymentProblem, type Deployment } from '../cost-model/deployment.ts'
+import { deployment, deploymentProblem } from '../cost-model/deployment.ts'
+import { servingOptionsOf } from '../search/pipeline/options.ts'
+import { servingDeployment, type ServingDeployment, type ServingOptions } from '../serving/serving-deployment.ts'
 import type { EfficiencyModel } from '../cost-model/efficiency.ts'
 import { findSystem } from '../cost-model/hardware/lookup.ts'
 import { InvalidInput } from '../errors.ts'
@@ -13,6 +15,8 @@ export interface DeploymentFlags {
   readonly weights?: string
   readonly activations?: string
   readonly kv?: string
+  readonly engine?: string
+  readonly batching?: string
 }
 
 export function addDeploymentOptions(cmd: Command): Command {
@@ -22,6 +26,8 @@ export function addDeploymentOptions(cmd: Command): Command {
     .option('--weights <p>', 'weight precision: bf16, fp16, fp8, fp4', 'bf16')
     .option('--activations <p>', 'activation precision (default: the weight precision)')
     .option('--kv <p>', 'KV-cache and recurrent-state precision', 'bf16')
+    .option('--engine <id>', 'serving engine whose memory policy and scheduler apply: vllm, trtllm, sglang', 'vllm')
+    .option('--batching <mode>', 'inflight (continuous batching, chunked prefill, paged KV) or static (one batch, Puzzle’s table)', 'inflight')
 }
 
 export function precisionFrom(flags: DeploymentFlags): PrecisionConfig {
@@ -33,10 +39,15 @@ export function precisionFrom(flags: DeploymentFlags): PrecisionConfig {
   }
 }
 
-export function deploymentFrom(flags: DeploymentFlags, efficiency?: EfficiencyModel): Deployment {
+/** The engine and batching flags, checked. */
+export function servingFrom(flags: { readonly engine?: string; readonly batching?: string }): ServingOptions {
+  return orThrow(servingOptionsOf(flags))
+}
+
+export function deploymentFrom(flags: DeploymentFlags, efficiency?: EfficiencyModel): ServingDeployment {
   const system = orThrow(findSystem(flags.gpu))
   const d = deployment(system, precisionFrom(flags), { tp: positiveInt('--tp', flags.tp ?? '1'), ...(efficiency ? { efficiency } : {}) })
   const bad = deploymentProblem(d)
   if (bad !== undefined) throw new InvalidInput({ field: `--${bad.field}`, problem: bad.problem })
-  return d
+  return servingDeployment(d, servingFrom(flags))
 }

@@ -1,3 +1,4 @@
+import { servingDeployment } from '../serving/serving-deployment.ts'
 import { Effect, Result } from 'effect'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { deployment, systems } from '../cost-model/index.ts'
@@ -19,7 +20,7 @@ const fp8 = { weights: 'fp8', activations: 'fp8', kv: 'fp8' } as const
 function request(overrides: Partial<SearchRequest> = {}): SearchRequest {
   return {
     parent: llama8b,
-    deployment: deployment(systems['h100-sxm'], fp8),
+    deployment: servingDeployment(deployment(systems['h100-sxm'], fp8)),
     scenarios: [{ input: 128, output: 1024, batch: 64 }],
     target: { kind: 'speedup', factor: 1.5 },
     space: puzzleSpace(llama8b),
@@ -44,7 +45,7 @@ let frontier: ResultFile
 beforeAll(async () => {
   h100x15 = await search('a/result.json')
   h100x25 = await search('b/result.json', { target: { kind: 'speedup', factor: 2.5 }, top: { k: 2, minDifference: 0.1 } })
-  h200x15 = await search('c/result.json', { deployment: deployment(systems.h200, fp8) })
+  h200x15 = await search('c/result.json', { deployment: servingDeployment(deployment(systems.h200, fp8)) })
   small3b = await search('d/result.json', { parent: llama3b, space: puzzleSpace(llama3b) })
   frontier = asFile('f/frontier.json', await Effect.runPromise(runFrontier({ ...request(), target: { kind: 'none' } })))
 })
@@ -58,7 +59,7 @@ describe('result files', () => {
   })
 
   it('name the file and the field a document lacks', () => {
-    const r = resultFileFromJson('x.json', { kind: 'nas-sim/frontier', version: 1, points: [] })
+    const r = resultFileFromJson('x.json', { kind: 'nas-sim/frontier', version: 2, points: [] })
     expect(Result.isFailure(r) && r.failure.message).toMatch(/^invalid x\.json: createdAt: Missing key/)
   })
 })
@@ -154,7 +155,7 @@ describe('combinedMap and combinedBreakdown', () => {
   })
 
   it('draw a parent shared by two searches once, before its children', () => {
-    const d = deployment(systems['h100-sxm'], fp8)
+    const d = servingDeployment(deployment(systems['h100-sxm'], fp8))
     const b = combinedBreakdown([
       { ...named(h100x15, 'x1.5'), deployment: d },
       { ...named(h100x25, 'x2.5'), deployment: d },
@@ -164,8 +165,9 @@ describe('combinedMap and combinedBreakdown', () => {
       ['child', 'x1.5'],
       ['child', 'x2.5'],
     ])
-    // H100 SXM: 80 GB (../shared/reference/README.md), of which vLLM's default 0.9 is usable.
-    expect(b.memoryCapacity?.bytes).toBeCloseTo(72e9, -3)
+    // An H100 SXM reports 81,559 MiB (nvidia-smi memory.total; NVIDIA/nccl issue #1264), of which vLLM's default
+    // gpu_memory_utilization of 0.9 (vLLM engine arguments docs) may be used: 76.97 GB.
+    expect(b.memoryCapacity?.bytes).toBeCloseTo(0.9 * 81_559 * 2 ** 20, -3)
   })
 })
 

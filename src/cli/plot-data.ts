@@ -5,8 +5,8 @@
  * a combination that would mislead (two quality objectives on one axis, two
  * parents on one map) is a one-line error naming the file.
  */
-import { architectureCost } from '../cost-model/architecture-cost.ts'
-import type { Deployment } from '../cost-model/deployment.ts'
+import { architectureCost } from '../serving/architecture-cost.ts'
+import type { ServingDeployment } from '../serving/serving-deployment.ts'
 import { InvalidInput } from '../errors.ts'
 import type { Target } from '../search/pipeline/request.ts'
 import type { FrontierResult } from '../search/pipeline/run-frontier.ts'
@@ -221,7 +221,7 @@ export function combinedMap(searches: readonly NamedSearch[], title?: string): A
 
 /** A search result with the deployment its costs are recomputed on. */
 export interface DeployedSearch extends NamedSearch {
-  readonly deployment: Deployment
+  readonly deployment: ServingDeployment
 }
 
 /** Relative difference past which a recomputed throughput no longer matches the file's (the cost model or its inputs changed). */
@@ -240,13 +240,13 @@ export function staleCostNote(s: DeployedSearch): string | undefined {
     : `${s.path}: the cost model now gives the child ${fmt.rate(now)} per GPU where the file records ${fmt.rate(recorded)}; the breakdown shows today's costs`
 }
 
-function systemLabel(d: Deployment): string {
-  return `${d.system.name}${d.tp > 1 ? `, TP ${d.tp}` : ''}, ${precisionLabel(d.precision)}`
+function systemLabel(d: ServingDeployment): string {
+  return `${d.system.name}${d.tp > 1 ? `, TP ${d.tp}` : ''}, ${precisionLabel(d.precision)}, ${d.engine.name} ${d.batching === 'inflight' ? 'in flight' : 'static batch'}`
 }
 
 /** What a cost depends on besides the architecture and the scenario. */
-function deploymentKey(d: Deployment): string {
-  return JSON.stringify([d.system.id, d.tp, d.precision, d.efficiency.name])
+function deploymentKey(d: ServingDeployment): string {
+  return JSON.stringify([d.system.id, d.tp, d.precision, d.efficiency.name, d.engine.id, d.batching])
 }
 
 /**
@@ -272,13 +272,13 @@ export function combinedBreakdown(searches: readonly DeployedSearch[], title?: s
     }
     models.push(modelCostOf(searches.length === 1 ? 'child' : s.name, 'child', architectureCost(s.doc.child.architecture, { ...scenario, batch: o.child.batch }, d)))
   }
-  const capacities = new Set(searches.map((s) => s.deployment.system.gpu.memoryBytes * s.deployment.memoryUtilization))
+  const capacities = new Set(models.map((m) => m.capacity))
   const capacity = capacities.size === 1 ? [...capacities][0]! : undefined
-  const steps = 'each at its own batch; prefill = the whole batch’s prefill, decode = one average step'
+  const steps = 'each at its own batch; prefill = the whole batch’s prefill (static) or its share of an engine step (in flight), decode = one average step'
   return {
     models,
     scenario: deployments.size === 1 ? `${systemLabel(searches[0]!.deployment)}; ${steps}` : `each row on its own system (see its name); ${steps}`,
-    ...(capacity === undefined ? {} : { memoryCapacity: { bytes: capacity, label: `${fmt.bytes(capacity)} usable` } }),
+    ...(capacity === undefined ? {} : { memoryCapacity: { bytes: capacity, label: `${fmt.bytes(capacity)} the engine holds` } }),
     ...(title === undefined ? {} : { title }),
   }
 }

@@ -1,7 +1,7 @@
 /** Adapters from search and cost results to the plot inputs of viz/. */
-import type { ArchitectureCost, TimeCategory } from '../cost-model/architecture-cost.ts'
-import { architectureCost } from '../cost-model/architecture-cost.ts'
-import type { Deployment } from '../cost-model/deployment.ts'
+import type { ArchitectureCost, TimeCategory } from '../serving/architecture-cost.ts'
+import { architectureCost } from '../serving/architecture-cost.ts'
+import type { ServingDeployment } from '../serving/serving-deployment.ts'
 import type { FrontierResult } from '../search/pipeline/run-frontier.ts'
 import type { ChildArchitecture, SearchResult } from '../search/pipeline/result.ts'
 import type { FrontierPlotInput, FrontierPoint, ModelCost, ReportInput, ReportTable, ThroughputBudget } from '../../viz/types.ts'
@@ -16,6 +16,7 @@ function scaled(r: Readonly<Record<TimeCategory, number>>, by: number): Record<T
     linear: r.linear * by,
     communication: r.communication * by,
     embeddings: r.embeddings * by,
+    host: r.host * by,
   }
 }
 
@@ -24,13 +25,14 @@ function scaled(r: Readonly<Record<TimeCategory, number>>, by: number): Record<T
  * decode as the average step; memory per GPU, activations only during prefill.
  */
 export function modelCostOf(name: string, role: 'parent' | 'child', cost: ArchitectureCost): ModelCost {
-  const steps = Math.max(cost.scenario.output - 1, 1)
+  const steps = cost.metrics.steps?.perCycle ?? Math.max(cost.scenario.output - 1, 1)
   const held = { weights: cost.memory.weights, kvCache: cost.memory.kvCache, ssmState: cost.memory.ssmState }
   return {
     name,
     role,
     prefill: { time: scaled(cost.breakdown.prefill, 1), memory: { ...held, activations: cost.memory.activations } },
     decode: { time: scaled(cost.breakdown.decode, 1 / steps), memory: held },
+    capacity: cost.memory.capacity,
   }
 }
 
@@ -103,7 +105,7 @@ export function resultTable(r: SearchResult): ReportTable {
 }
 
 /** The HTML report of a search: frontier (when traced), architecture map, cost breakdown and tables. */
-export function searchReport(result: SearchResult, d: Deployment, frontier: FrontierResult | undefined): ReportInput {
+export function searchReport(result: SearchResult, d: ServingDeployment, frontier: FrontierResult | undefined): ReportInput {
   const s = result.child.scenarios[0]!
   const scenario = { input: s.input, output: s.output }
   const childCost = architectureCost(result.child.architecture, { ...scenario, batch: s.child.batch }, d)
@@ -111,7 +113,7 @@ export function searchReport(result: SearchResult, d: Deployment, frontier: Fron
   if (s.parent !== undefined) models.push(modelCostOf(result.parent.name, 'parent', architectureCost(result.parent.architecture, { ...scenario, batch: s.parent.batch }, d)))
   models.push(modelCostOf('child', 'child', childCost))
   const map = { parent: result.parent.architecture, children: [result.child.architecture, ...result.alternatives.map((a) => a.architecture)] }
-  const system = `${d.system.name}${d.tp > 1 ? `, TP ${d.tp}` : ''}, ${d.precision.weights} weights`
+  const system = `${d.system.name}${d.tp > 1 ? `, TP ${d.tp}` : ''}, ${d.precision.weights} weights, ${d.engine.name} ${d.batching === 'inflight' ? 'in flight' : 'static batch'}`
   return {
     title: `${result.parent.name} → child on ${d.system.name}`,
     subtitle: `${system}; ${s.input} input / ${s.output} output tokens; ${result.createdAt}`,
@@ -120,7 +122,7 @@ export function searchReport(result: SearchResult, d: Deployment, frontier: Fron
     breakdown: {
       models,
       scenario: `${system}; each at its own batch; prefill = the whole batch's prefill, decode = one average step`,
-      memoryCapacity: { bytes: d.system.gpu.memoryBytes * d.memoryUtilization, label: `${fmt.bytes(d.system.gpu.memoryBytes * d.memoryUtilization)} usable` },
+      memoryCapacity: { bytes: childCost.memory.capacity, label: `${fmt.bytes(childCost.memory.capacity)} the engine holds (${childCost.memory.policy})` },
     },
     tables: [resultTable(result), layerChoiceTable(map)],
   }

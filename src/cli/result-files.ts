@@ -51,6 +51,8 @@ const ServingOutcomeSchema = Schema.Struct({
     tpotSeconds: Absent(NonNegative),
     decodeSeconds: NonNegative,
     e2eSeconds: NonNegative,
+    runSeconds: Positive,
+    steps: Schema.optionalKey(Schema.Struct({ perCycle: Positive, seconds: Positive })),
     outputTokensPerSecond: Positive,
     outputTokensPerSecondPerGpu: Positive,
     tokensPerSecondPerUser: Positive,
@@ -61,7 +63,9 @@ const ServingOutcomeSchema = Schema.Struct({
     ssmState: NonNegative,
     activations: NonNegative,
     total: NonNegative,
-    capacity: NonNegative,
+    capacity: Finite,
+    kvPool: Finite,
+    policy: Schema.String,
     fits: Schema.Boolean,
     maxBatch: NonNegativeInt,
   }),
@@ -118,6 +122,8 @@ const requestSummaryFields = {
   tp: PositiveInt,
   precision: PrecisionConfigSchema,
   space: Schema.String,
+  engine: Schema.Literals(['vllm', 'trtllm', 'sglang']),
+  batching: Schema.Literals(['inflight', 'static']),
   objective: MetricsSchema,
   efficiency: EfficiencySchema,
 }
@@ -125,13 +131,14 @@ const requestSummaryFields = {
 /** result.json, as `SearchResult` in src/search/pipeline/result.ts describes it. */
 export const SearchResultSchema = Schema.Struct({
   kind: Schema.Literal('nas-sim/search-result'),
-  version: Schema.Literal(1),
+  version: Schema.Literal(2),
   createdAt: Schema.String,
   request: Schema.Struct({
     ...requestSummaryFields,
     scenarios: Schema.Array(ScenarioSpecSchema),
     target: TargetSchema,
     maxParams: Schema.optionalKey(Positive),
+    sla: Schema.optionalKey(Schema.Struct({ ttftSeconds: Schema.optionalKey(Positive), tpotSeconds: Schema.optionalKey(Positive) })),
     metricLimits: Schema.Array(Schema.Struct({ metric: Schema.String, max: Finite })),
     structure: Schema.Struct({
       keepFirst: Schema.optionalKey(NonNegativeInt),
@@ -162,7 +169,7 @@ export const SearchResultSchema = Schema.Struct({
 /** frontier.json, as `FrontierResult` in src/search/pipeline/run-frontier.ts describes it. */
 export const FrontierResultSchema = Schema.Struct({
   kind: Schema.Literal('nas-sim/frontier'),
-  version: Schema.Literal(1),
+  version: Schema.Literal(2),
   createdAt: Schema.String,
   request: Schema.Struct({ ...requestSummaryFields, scenario: ScenarioSpecSchema }),
   parent: Schema.Struct({ name: Schema.String, serving: Absent(ServingOutcomeSchema) }),
@@ -180,6 +187,7 @@ export const FrontierResultSchema = Schema.Struct({
   quality: QualitySchema,
   completeness: Schema.Literals(['exact', 'sampled']),
   note: Schema.optionalKey(Schema.String),
+  cut: Schema.Struct({ maxSpeedup: Positive, minParams: NonNegative, dropped: NonNegativeInt }),
   states: NonNegativeInt,
   seconds: NonNegative,
 })
@@ -188,8 +196,8 @@ export const FrontierResultSchema = Schema.Struct({
 const EnvelopeSchema = Schema.Struct({ kind: Schema.String, version: Schema.Finite })
 
 const formats = {
-  'nas-sim/search-result': { version: 1, writer: 'nas-sim search --out' },
-  'nas-sim/frontier': { version: 1, writer: 'nas-sim pareto --out' },
+  'nas-sim/search-result': { version: 2, writer: 'nas-sim search --out' },
+  'nas-sim/frontier': { version: 2, writer: 'nas-sim pareto --out' },
 } as const
 
 /** A decoded result file and where it came from. */
@@ -211,7 +219,7 @@ export function resultFileFromJson(path: string, json: unknown): Result.Result<R
     return Result.fail(new InvalidInput({ field: `${path}: kind`, problem: `"${kind}" (expected ${known.join(' or ')})` }))
   }
   const format = formats[kind as keyof typeof formats]
-  if (version !== format.version) return Result.fail(new InvalidInput({ field: `${path}: version`, problem: `${version} (this nas-sim reads ${kind} version ${format.version})` }))
+  if (version !== format.version) return Result.fail(new InvalidInput({ field: `${path}: version`, problem: `${version} (this nas-sim reads ${kind} version ${format.version}; version 1 files predate engine profiles and in-flight batching: re-run ${format.writer})` }))
   if (kind === 'nas-sim/search-result') {
     const doc = decodeSearch(json)
     return Result.isFailure(doc) ? Result.fail(invalidFromSchema(path, doc.failure.message)) : Result.succeed({ kind: 'search', path, doc: doc.success })

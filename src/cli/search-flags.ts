@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { InvalidInput } from '../errors.ts'
 import type { ScenarioSpec, StructureOptions } from '../search/pipeline/request.ts'
 import type { SearchOptions } from '../search/pipeline/options.ts'
-import { positiveInt, positiveNumber, precision } from './parse.ts'
+import { batchSize, positiveInt, positiveNumber, precision, tokenCount } from './parse.ts'
 import { calibrationHelp } from './calibration-option.ts'
 
 export interface SearchFlags {
@@ -18,6 +18,10 @@ export interface SearchFlags {
   readonly throughput?: string
   readonly latency?: string
   readonly memory?: string
+  readonly ttft?: string
+  readonly tpot?: string
+  readonly engine: string
+  readonly batching: string
   readonly params?: string
   readonly space: string
   readonly scores?: string
@@ -43,11 +47,15 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--weights <p>', 'weight precision: bf16, fp16, fp8, fp4', 'bf16')
     .option('--activations <p>', 'activation precision (default: the weight precision)')
     .option('--kv <p>', 'KV-cache precision', 'bf16')
-    .option('--scenario <input/output[@batch]>', `serving scenario, repeatable, e.g. 128/1024@64; batch "auto" (default) tries the batches that fit (default ${defaultScenario})`, collect, [])
+    .option('--engine <id>', 'serving engine whose memory policy and scheduler apply: vllm, trtllm, sglang', 'vllm')
+    .option('--batching <mode>', 'inflight (continuous batching, chunked prefill, paged KV) or static (Puzzle’s one batch)', 'inflight')
+    .option('--scenario <input/output[@batch]>', `serving scenario, repeatable, e.g. 128/1024@64; the batch is the engine's concurrency (in flight) or the static batch; "auto" (default) tries those that fit (default ${defaultScenario})`, collect, [])
     .option('--speedup <k>', 'budget: throughput at least k × the parent’s (parent at its best batch that fits)')
     .option('--throughput <tokens/s>', 'budget: generated tokens/s per GPU at least this')
-    .option('--latency <seconds>', 'budget: end-to-end latency of the batch at most this')
+    .option('--latency <seconds>', 'budget: end-to-end latency at most this (of one request in flight, of the batch when static)')
     .option('--memory <GB>', 'budget: memory per GPU at most this (weights + KV cache + state + activations)')
+    .option('--ttft <seconds>', 'also: time to first token at most this (mean, in every scenario)')
+    .option('--tpot <seconds>', 'also: time per output token at most this (mean, in every scenario)')
     .option('--params <billions>', 'also: parameters at most this many billion')
     .option('--space <puzzle|hybrid|file>', 'search space: Puzzle’s 54 variants per layer, plus Mamba-2 (hybrid), or a space JSON file', 'puzzle')
     .option('--scores <file>', 'replace-1-block quality scores (JSON or CSV); default: the built-in prior')
@@ -64,8 +72,8 @@ export function addSearchFlags(cmd: Command): Command {
 export function parseScenario(raw: string): ScenarioSpec {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*(?:@\s*(\d+|auto)\s*)?$/.exec(raw)
   if (m === null) throw new InvalidInput({ field: '--scenario', problem: `"${raw}" (expected input/output[@batch], e.g. 128/1024 or 128/1024@64)` })
-  const batch = m[3] === undefined || m[3] === 'auto' ? 'auto' : positiveInt('--scenario batch', m[3])
-  return { input: positiveInt('--scenario input', m[1]!), output: positiveInt('--scenario output', m[2]!), batch }
+  const batch = m[3] === undefined || m[3] === 'auto' ? 'auto' : batchSize('--scenario batch', m[3])
+  return { input: tokenCount('--scenario input', m[1]!), output: tokenCount('--scenario output', m[2]!), batch }
 }
 
 /** `a=1,b=0.5` → `{a: 1, b: 0.5}`. */
@@ -120,6 +128,10 @@ export function searchOptionsFrom(flags: SearchFlags, budgetRequired: boolean): 
     ...optional('latency', num('--latency', flags.latency)),
     ...optional('memory', num('--memory', flags.memory)),
     ...optional('params', num('--params', flags.params)),
+    ...optional('ttft', num('--ttft', flags.ttft)),
+    ...optional('tpot', num('--tpot', flags.tpot)),
+    engine: flags.engine,
+    batching: flags.batching,
     space: flags.space,
     ...optional('scores', flags.scores),
     ...optional('calibration', flags.calibration),

@@ -1,13 +1,15 @@
 import type { PrecisionConfig } from '../blocks/precision.ts'
 import type { ExecutionConfig } from '../blocks/work.ts'
-import { allReduceModelFor, type AllReduceModel } from './all-reduce.ts'
+import type { AllReduceModel } from './all-reduce.ts'
+import { allReduceModelFor } from './all-reduce-figures.ts'
 import { datasheetEfficiency, type EfficiencyModel } from './efficiency.ts'
 import type { SystemSpec } from './hardware/system.ts'
 
 /**
  * Where and how a model runs: a system, the tensor-parallel degree, precisions,
- * and the efficiency model that turns work into time. Pipeline parallelism would
- * add a stage count here.
+ * and the efficiency model that turns work into time. How much of the memory a
+ * model may use is the serving engine's policy (src/serving/engine.ts), not the
+ * hardware's. Pipeline parallelism would add a stage count here.
  */
 export interface Deployment {
   readonly system: SystemSpec
@@ -15,19 +17,11 @@ export interface Deployment {
   readonly precision: PrecisionConfig
   readonly efficiency: EfficiencyModel
   readonly allReduce: AllReduceModel
-  /**
-   * Share of device memory the engine may use for weights, cache and workspace.
-   * 0.9 is vLLM's default `gpu_memory_utilization` (vLLM engine arguments docs).
-   */
-  readonly memoryUtilization: number
 }
-
-export const defaultMemoryUtilization = 0.9
 
 export interface DeploymentOptions {
   readonly tp?: number
   readonly efficiency?: EfficiencyModel
-  readonly memoryUtilization?: number
 }
 
 /** A deployment with the datasheet efficiency and the NVLink-scaled all-reduce model unless told otherwise. */
@@ -38,7 +32,6 @@ export function deployment(system: SystemSpec, precision: PrecisionConfig, optio
     precision,
     efficiency: options.efficiency ?? datasheetEfficiency,
     allReduce: allReduceModelFor(system.gpu.nvlinkBandwidth ?? 0),
-    memoryUtilization: options.memoryUtilization ?? defaultMemoryUtilization,
   }
 }
 

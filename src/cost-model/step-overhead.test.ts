@@ -1,10 +1,5 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { bf16Everywhere } from '../blocks/precision.ts'
-import { architectureCost } from './architecture-cost.ts'
-import { deployment } from './deployment.ts'
-import { datasheetEfficiency } from './efficiency.ts'
-import { systems } from './hardware/system.ts'
 import { datasheetStepOverhead, stepOverheadSeconds } from './step-overhead.ts'
 
 describe('stepOverheadSeconds', () => {
@@ -27,21 +22,5 @@ describe('stepOverheadSeconds', () => {
         expect(o + gpu).toBeGreaterThanOrEqual(Math.max(gpu, kernels * 40e-6) - 1e-12)
       }),
     )
-  })
-
-  it('adds one launch per step to an architecture’s TTFT and decode time', () => {
-    const d = deployment(systems.h200, bf16Everywhere, { efficiency: datasheetEfficiency })
-    const arch = {
-      name: 'one',
-      hidden: 1024,
-      embedding: { vocabSize: 32000, hidden: 1024, tied: true },
-      layers: [{ mixer: { type: 'attention', hidden: 1024, heads: 8, kvHeads: 8, headDim: 128 }, ffn: { type: 'ffn', hidden: 1024, intermediate: 4096, activation: 'swiglu' } }] as const,
-    }
-    const c = architectureCost(arch, { batch: 2, input: 100, output: 11 }, d)
-    const launch = datasheetStepOverhead.graphLaunchUs * 1e-6
-    expect(c.launch).toEqual({ prefill: launch, decode: 10 * launch })
-    const sum = (r: Readonly<Record<string, number>>) => Object.values(r).reduce((a, b) => a + b, 0)
-    expect(c.metrics.ttftSeconds).toBeCloseTo(sum(c.breakdown.prefill) + launch, 12)
-    expect(c.metrics.decodeSeconds).toBeCloseTo(sum(c.breakdown.decode) + 10 * launch, 12)
   })
 })

@@ -1,15 +1,15 @@
 import type { Command } from 'commander'
 import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
-import { architectureCost, type ArchitectureCost, type LayerCost } from '../../cost-model/architecture-cost.ts'
-import type { Deployment } from '../../cost-model/deployment.ts'
-import type { Scenario } from '../../cost-model/scenario.ts'
+import { architectureCost, type ArchitectureCost, type LayerCost } from '../../serving/architecture-cost.ts'
+import type { ServingDeployment } from '../../serving/serving-deployment.ts'
+import type { Scenario } from '../../serving/scenario.ts'
 import { action } from '../run-action.ts'
 import { addDeploymentOptions, deploymentFrom, type DeploymentFlags } from '../deployment-options.ts'
 import { addCalibrationOption, efficiencyFrom, efficiencyNote } from '../calibration-option.ts'
 import { describeBlock } from '../describe.ts'
 import * as fmt from '../format.ts'
 import { loadModelOrThrow } from '../model-option.ts'
-import { positiveInt } from '../parse.ts'
+import { batchSize, tokenCount } from '../parse.ts'
 
 interface CostFlags extends DeploymentFlags {
   readonly model: string
@@ -21,13 +21,15 @@ interface CostFlags extends DeploymentFlags {
 }
 
 /** The `cost --json` document (documented in the README). */
-export function costDocument(arch: Architecture, d: Deployment, cost: ArchitectureCost) {
+export function costDocument(arch: Architecture, d: ServingDeployment, cost: ArchitectureCost) {
   return {
     model: arch.name,
     system: d.system.id,
     gpu: d.system.gpu.name,
     tp: d.tp,
     precision: d.precision,
+    engine: d.engine.id,
+    batching: d.batching,
     scenario: cost.scenario,
     efficiency: cost.efficiency,
     params: cost.params,
@@ -41,6 +43,8 @@ export function costDocument(arch: Architecture, d: Deployment, cost: Architectu
 function layerDocument(index: number, layer: LayerChoice, c: LayerCost) {
   const slot = (spec: LayerChoice['mixer'] | LayerChoice['ffn'], s: LayerCost['mixer']) => ({
     block: spec,
+    runSeconds: s.runSeconds,
+    ttftSeconds: s.ttftSeconds,
     prefillSeconds: s.prefillSeconds,
     decodeSeconds: s.decodeSeconds,
     weightBytes: s.weightBytes,
@@ -89,16 +93,17 @@ function indexLabel(indices: readonly number[]): string {
   return indices.length <= 4 ? indices.join(', ') : `${indices.slice(0, 3).join(', ')}, …, ${last}`
 }
 
-export function renderCost(arch: Architecture, d: Deployment, cost: ArchitectureCost): string {
-  const steps = Math.max(cost.scenario.output - 1, 1)
+export function renderCost(arch: Architecture, d: ServingDeployment, cost: ArchitectureCost): string {
+  const inflight = d.batching === 'inflight'
+  const steps = cost.metrics.steps?.perCycle ?? Math.max(cost.scenario.output - 1, 1)
   const rows = layerGroups(arch).map(({ indices, layer }) => {
     const c = cost.layers[indices[0]!]!
     return [
       indexLabel(indices),
       describeBlock(layer.mixer),
       describeBlock(layer.ffn),
-      fmt.seconds(c.mixer.prefillSeconds + c.ffn.prefillSeconds),
-      fmt.seconds((c.mixer.decodeSeconds + c.ffn.decodeSeconds) / steps),
+      fmt.seconds(inflight ? c.mixer.ttftSeconds + c.ffn.ttftSeconds : c.mixer.prefillSeconds + c.ffn.prefillSeconds),
+      fmt.seconds((inflight ? c.mixer.runSeconds + c.ffn.runSeconds : c.mixer.decodeSeconds + c.ffn.decodeSeconds) / steps),
       fmt.bytes(c.mixer.weightBytes + c.ffn.weightBytes),
       fmt.bytes((c.mixer.kvBytesPerSequence + c.ffn.kvBytesPerSequence + c.mixer.stateBytesPerSequence + c.ffn.stateBytesPerSequence) * cost.scenario.batch),
       `×${indices.length}`,
@@ -109,15 +114,20 @@ export function renderCost(arch: Architecture, d: Deployment, cost: Architecture
   const s: Scenario = cost.scenario
   return [
     `${arch.name} on ${d.tp > 1 ? `${d.system.name}, TP ${d.tp}` : d.system.name}; weights ${d.precision.weights}, activations ${d.precision.activations}, KV ${d.precision.kv}`,
-    `scenario: batch ${s.batch}, ${s.input} input → ${s.output} output tokens; ${fmt.count(cost.params)} parameters`,
+    inflight
+      ? `scenario: ${d.engine.name}, in-flight batching at concurrency ${s.batch}, ${s.input} input → ${s.output} output tokens; ${fmt.count(cost.params)} parameters`
+      : `scenario: ${d.engine.name} memory policy, static batch ${s.batch}, ${s.input} input → ${s.output} output tokens; ${fmt.count(cost.params)} parameters`,
+    inflight && cost.metrics.steps !== undefined
+      ? `engine steps: ${fmt.count(cost.metrics.steps.perCycle)} per cycle of ${s.batch} requests, ${fmt.seconds(cost.metrics.steps.seconds)} each`
+      : `steps: one prefill of the batch, then ${Math.max(s.output - 1, 0)} decode steps`,
     '',
-    fmt.table(['layers', 'mixer', 'ffn', 'prefill (each)', 'decode step (each)', 'weights/GPU', 'cache/GPU', 'count'], rows),
+    fmt.table(['layers', 'mixer', 'ffn', inflight ? 'TTFT share (each)' : 'prefill (each)', inflight ? 'engine step (each)' : 'decode step (each)', 'weights/GPU', 'cache/GPU', 'count'], rows),
     '',
     `time to first token   ${fmt.seconds(m.ttftSeconds)}`,
     `time per output token ${m.tpotSeconds === undefined ? '– (one output token)' : fmt.seconds(m.tpotSeconds)}`,
     `end-to-end latency    ${fmt.seconds(m.e2eSeconds)}`,
     `throughput            ${fmt.rate(m.outputTokensPerSecond)} in total, ${fmt.rate(m.outputTokensPerSecondPerGpu)} per GPU, ${fmt.rate(m.tokensPerSecondPerUser)} per user`,
-    `memory per GPU        ${fmt.bytes(mem.total)} of ${fmt.bytes(mem.capacity)} usable (weights ${fmt.bytes(mem.weights)}, KV ${fmt.bytes(mem.kvCache)}, state ${fmt.bytes(mem.ssmState)}, activations ${fmt.bytes(mem.activations)}): ${mem.fits ? 'fits' : 'DOES NOT FIT'}; largest batch that fits: ${mem.maxBatch}`,
+    `memory per GPU        ${fmt.bytes(mem.total)} of ${fmt.bytes(mem.capacity)} the engine holds (${mem.policy}; weights ${fmt.bytes(mem.weights)}, KV ${fmt.bytes(mem.kvCache)} of a ${fmt.bytes(Math.max(0, mem.kvPool))} pool, state ${fmt.bytes(mem.ssmState)}, activations ${fmt.bytes(mem.activations)}): ${mem.fits ? 'fits' : 'DOES NOT FIT'}; largest ${inflight ? 'concurrency' : 'batch'} that fits: ${mem.maxBatch}`,
     efficiencyNote(cost.efficiency),
   ].join('\n')
 }
@@ -129,16 +139,16 @@ export function registerCost(program: Command): void {
     .requiredOption('--model <preset|config.json>', 'a preset id (see `nas-sim models`) or a Hugging Face config.json')
   addDeploymentOptions(cmd)
   addCalibrationOption(cmd)
-    .requiredOption('--batch <n>', 'sequences served together')
+    .requiredOption('--batch <n>', 'sequences served together: the engine’s concurrency (in flight) or the static batch')
     .requiredOption('--input <tokens>', 'prompt tokens per sequence')
     .requiredOption('--output <tokens>', 'generated tokens per sequence')
     .option('--json', 'print one JSON document instead of tables')
     .action(
       action(async (flags: CostFlags) => {
         const scenario: Scenario = {
-          batch: positiveInt('--batch', flags.batch),
-          input: positiveInt('--input', flags.input),
-          output: positiveInt('--output', flags.output),
+          batch: batchSize('--batch', flags.batch),
+          input: tokenCount('--input', flags.input),
+          output: tokenCount('--output', flags.output),
         }
         const d = deploymentFrom(flags, await efficiencyFrom(flags.calibration, flags.gpu))
         const arch = await loadModelOrThrow(flags.model, d)

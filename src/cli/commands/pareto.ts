@@ -2,18 +2,26 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { requestFromOptions } from '../../search/pipeline/options.ts'
 import type { FrontierResult } from '../../search/pipeline/run-frontier.ts'
-import { runFrontier } from '../../search/pipeline/run-frontier.ts'
+import { defaultMaxSpeedup, defaultMinLayerShare, runFrontier } from '../../search/pipeline/run-frontier.ts'
 import { frontierSvg, reportHtml } from '../../../viz/index.ts'
 import * as fmt from '../format.ts'
 import { checkPlotPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
 import { frontierPlot, thinned } from '../report-data.ts'
-import { positiveInt } from '../parse.ts'
+import { positiveInt, positiveNumber } from '../parse.ts'
 import { action } from '../run-action.ts'
 import { addSearchFlags, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
 import { runOrThrow } from './search.ts'
+import { frontierProgress } from '../frontier-progress.ts'
+
+function progressOption() {
+  const onBatch = frontierProgress()
+  return onBatch === undefined ? {} : { onBatch }
+}
 
 interface ParetoFlags extends SearchFlags {
   readonly stateLimit: string
+  readonly maxSpeedup?: string
+  readonly minParams?: string
   readonly out?: string
   readonly plot?: string
   readonly report?: string
@@ -45,6 +53,7 @@ export function renderFrontier(f: FrontierResult): string {
       ? `exact frontier: ${f.points.length} points (each optimal for its throughput; none dominated), ${fmt.seconds(f.seconds)}, ${f.states.toLocaleString('en-US')} DP states`
       : `sampled frontier: ${f.points.length} points, each exactly optimal for its throughput, none dominated; ${f.note} (${fmt.seconds(f.seconds)})`,
     parent === undefined ? 'parent: does not fit' : `parent: ${fmt.rate(parent.metrics.outputTokensPerSecondPerGpu)} per GPU at batch ${parent.batch}`,
+    `cut: up to ${f.cut.maxSpeedup}× the parent, children of at least ${fmt.count(f.cut.minParams)} parameters${f.cut.dropped > 0 ? ` (${f.cut.dropped} faster or smaller points left out; --max-speedup and --min-params move the cut)` : ''}`,
     `quality: ${f.quality.source.description}`,
     '',
     fmt.table(
@@ -62,6 +71,8 @@ export function registerPareto(program: Command): void {
   const cmd = program.command('pareto').description('trace the exact quality-versus-throughput Pareto frontier of a scenario in one run')
   addSearchFlags(cmd)
     .option('--state-limit <n>', 'most dynamic-program states per layer before the frontier is sampled instead', '3000000')
+    .option('--max-speedup <k>', `end the frontier at k × the parent's throughput (default ${defaultMaxSpeedup})`)
+    .option('--min-params <billions>', `end the frontier at children of this many billion parameters (default: the embeddings plus ${defaultMinLayerShare * 100}% of the parent's layers)`)
     .option('--out <dir>', 'write frontier.json, frontier.csv, frontier.svg and report.html here')
     .option('--plot <file.svg|png>', 'write the frontier plot')
     .option('--report <file.html>', 'write a self-contained HTML report of the frontier')
@@ -70,7 +81,14 @@ export function registerPareto(program: Command): void {
       action(async (flags: ParetoFlags) => {
         checkPlotPath(flags.plot)
         const req = await runOrThrow(requestFromOptions(searchOptionsFrom(flags, false)))
-        const frontier = await runOrThrow(runFrontier(req, { stateLimit: positiveInt('--state-limit', flags.stateLimit) }))
+        const frontier = await runOrThrow(
+          runFrontier(req, {
+            stateLimit: positiveInt('--state-limit', flags.stateLimit),
+            ...progressOption(),
+            ...(flags.maxSpeedup === undefined ? {} : { maxSpeedup: positiveNumber('--max-speedup', flags.maxSpeedup) }),
+            ...(flags.minParams === undefined ? {} : { minParams: positiveNumber('--min-params', flags.minParams) * 1e9 }),
+          }),
+        )
         process.stdout.write(flags.json ? `${JSON.stringify(frontier, null, 2)}\n` : `${renderFrontier(frontier)}\n`)
         const svg = () => frontierSvg(frontierPlot(frontier, undefined, frontierSeriesName(frontier)))
         const report = () =>

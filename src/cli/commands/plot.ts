@@ -7,8 +7,10 @@
 import { extname } from 'node:path'
 import type { Command } from 'commander'
 import { Effect } from 'effect'
-import { deployment, deploymentError, type Deployment } from '../../cost-model/deployment.ts'
+import { deployment, deploymentError } from '../../cost-model/deployment.ts'
 import { findSystem } from '../../cost-model/hardware/lookup.ts'
+import { engines } from '../../serving/engine.ts'
+import { servingDeployment, type ServingDeployment } from '../../serving/serving-deployment.ts'
 import { InvalidInput, UnknownId } from '../../errors.ts'
 import { architectureMapSvg, breakdownSvg, frontierSvg, layerChoiceTable, reportHtml } from '../../../viz/index.ts'
 import type { FrontierXAxis, ReportInput, ReportTable } from '../../../viz/types.ts'
@@ -65,7 +67,7 @@ function formatOf(out: string): Format {
  * datasheet efficiencies, or the calibration it names (`calibration` when that
  * one is a file rather than a shipped name).
  */
-async function deploymentOf(s: NamedSearch, calibration: string | undefined): Promise<Deployment> {
+async function deploymentOf(s: NamedSearch, calibration: string | undefined): Promise<ServingDeployment> {
   const r = s.doc.request
   const system = findSystem(r.system)
   if (system._tag === 'Failure') throw new InvalidInput({ field: `${s.path}: request.system`, problem: system.failure.message })
@@ -77,7 +79,7 @@ async function deploymentOf(s: NamedSearch, calibration: string | undefined): Pr
   })
   if (efficiency.name !== recorded)
     throw new InvalidInput({ field: '--calibration', problem: `${calibration} holds calibration "${efficiency.name}", but ${s.path} was searched with "${recorded}"` })
-  const d = deployment(system.success, r.precision, { tp: r.tp, efficiency })
+  const d = servingDeployment(deployment(system.success, r.precision, { tp: r.tp, efficiency }), { engine: engines[r.engine], batching: r.batching })
   const bad = deploymentError(d)
   if (bad !== undefined) throw new InvalidInput({ field: `${s.path}: request`, problem: bad })
   return d

@@ -10,7 +10,6 @@ import { bf16Everywhere } from '../../blocks/precision.ts'
 import { BlockSpecSchema } from '../../blocks/schema.ts'
 import type { PhaseShape } from '../../blocks/work.ts'
 import { InvalidInput, schemaProblem } from '../../errors.ts'
-import type { Scenario } from '../scenario.ts'
 import type { StepOverheadParameters } from '../step-overhead.ts'
 import { quantileSorted } from './error-stats.ts'
 import type { PreparedRow } from './fit.ts'
@@ -42,7 +41,8 @@ export interface ModelCase {
   /** The preset this model is a child of (itself for a parent). */
   readonly parent: string
   readonly architecture: Architecture
-  readonly scenarios: readonly (Scenario & { readonly id: string })[]
+  /** Serving scenarios: `batch` sequences of `input` prompt tokens and `output` generated tokens. */
+  readonly scenarios: readonly { readonly id: string; readonly batch: number; readonly input: number; readonly output: number }[]
 }
 
 const ModelStepRowSchema = Schema.Struct({

@@ -1,8 +1,8 @@
 /** A SearchRequest at concrete batches, as the abstract problem the solvers take. */
-import type { Scenario } from '../../cost-model/scenario.ts'
+import type { Scenario } from '../../serving/scenario.ts'
 import type { Budget, LayerConstraint, SearchLayer, SearchProblem } from '../problem.ts'
 import { variantId, type SearchSpace } from '../space/types.ts'
-import { baseCosts, costedLayers, memoryDim, paramsDim, runtimeDim, type LayerOptions } from './candidates.ts'
+import { baseCosts, bytesDim, costedLayers, decodeDim, e2eDim, memoryDim, memoryRuleOf, paramsDim, runtimeDim, ttftDim, type LayerOptions } from './candidates.ts'
 import type { SearchRequest } from './request.ts'
 import type { RequestSummary } from './result.ts'
 
@@ -22,6 +22,8 @@ export function requestSummary(req: SearchRequest): RequestSummary {
     tp: d.tp,
     precision: d.precision,
     space: req.space.name,
+    engine: d.engine.id,
+    batching: d.batching,
     objective: objectiveOf(req),
     efficiency: { name: d.efficiency.name, source: d.efficiency.source, ...(d.efficiency.derivedFrom === undefined ? {} : { derivedFrom: d.efficiency.derivedFrom }) },
   }
@@ -44,20 +46,35 @@ export function structuralConstraints(req: SearchRequest, space: SearchSpace): L
 }
 
 /**
- * Budgets per scenario: the child must fit in memory, and meet the target:
- * a throughput of T tokens/s per GPU at batch b is Σ runtime ≤ b · output / (T · tp).
+ * Budgets per scenario: the child must fit the engine's memory, and meet the
+ * target and the SLA. A throughput of T tokens/s per GPU at batch b is
+ * Σ runtime ≤ b · output / (T · tp). In flight, TPOT is the cycle over
+ * output − 1 tokens, so a TPOT budget bounds the same row; a static batch's
+ * TPOT bounds its decode phase.
  */
 export function budgetsFor(req: SearchRequest, scenarios: readonly Scenario[], throughputTargets: readonly (number | undefined)[]): Budget[] {
   const d = req.deployment
-  const capacity = d.system.gpu.memoryBytes * d.memoryUtilization
+  const rule = memoryRuleOf(d)
+  const inflight = d.batching === 'inflight'
   const budgets: Budget[] = []
   scenarios.forEach((s, i) => {
     const t = req.target
-    const memoryLimit = t.kind === 'memory' ? Math.min(t.bytes, capacity) : capacity
-    budgets.push({ kind: 'cost', name: memoryDim(i), max: memoryLimit })
+    budgets.push({ kind: 'cost', name: memoryDim(i), max: rule.capacity })
+    if (t.kind === 'memory') budgets.push({ kind: 'cost', name: bytesDim(i), max: t.bytes })
+    const runtimeCaps: number[] = []
     const target = throughputTargets[i]
-    if (target !== undefined) budgets.push({ kind: 'cost', name: runtimeDim(i), max: (s.batch * s.output) / (target * d.tp) })
-    if (t.kind === 'latency') budgets.push({ kind: 'cost', name: runtimeDim(i), max: t.seconds })
+    if (target !== undefined) runtimeCaps.push((s.batch * s.output) / (target * d.tp))
+    if (t.kind === 'latency') {
+      if (inflight) budgets.push({ kind: 'cost', name: e2eDim(i), max: t.seconds })
+      else runtimeCaps.push(t.seconds)
+    }
+    const sla = req.sla ?? {}
+    if (sla.tpotSeconds !== undefined && s.output > 1) {
+      if (inflight) runtimeCaps.push(sla.tpotSeconds * (s.output - 1))
+      else budgets.push({ kind: 'cost', name: decodeDim(i), max: sla.tpotSeconds * (s.output - 1) })
+    }
+    if (sla.ttftSeconds !== undefined) budgets.push({ kind: 'cost', name: ttftDim(i), max: sla.ttftSeconds })
+    if (runtimeCaps.length > 0) budgets.push({ kind: 'cost', name: runtimeDim(i), max: Math.min(...runtimeCaps) })
   })
   if (req.maxParams !== undefined) budgets.push({ kind: 'cost', name: paramsDim, max: req.maxParams })
   for (const m of req.metricLimits ?? []) budgets.push({ kind: 'metric', name: m.metric, max: m.max })

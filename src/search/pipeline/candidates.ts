@@ -5,17 +5,31 @@
  */
 import type { Architecture } from '../../blocks/architecture.ts'
 import type { BlockSpec } from '../../blocks/spec.ts'
-import { architectureCost } from '../../cost-model/architecture-cost.ts'
-import { blockScenarioCost } from '../../cost-model/block-scenario-cost.ts'
-import type { Deployment } from '../../cost-model/deployment.ts'
-import type { Scenario } from '../../cost-model/scenario.ts'
+import { architectureCost } from '../../serving/architecture-cost.ts'
+import { blockScenarioCost } from '../../serving/block-scenario-cost.ts'
+import { linearMemoryRule, type LinearMemoryRule } from '../../serving/engine.ts'
+import type { Scenario } from '../../serving/scenario.ts'
+import type { ServingDeployment } from '../../serving/serving-deployment.ts'
 import type { Quantities, SearchLayer } from '../problem.ts'
 import type { ScoredBlock, QualityModel } from '../quality/types.ts'
 import { variantId, type FfnOption, type MixerOption, type SearchSpace } from '../space/types.ts'
 
-/** Cost dimension names: one runtime and one memory row per scenario, plus parameters. */
+/**
+ * Cost dimension names, per scenario unless said otherwise:
+ * - `runtime@i`: seconds the scenario's batch takes (static batch end to end, or one in-flight cycle);
+ * - `ttft@i`: time to first token; `e2e@i`: one request end to end (in flight: TTFT + cycle);
+ * - `decode@i`: a static batch's decode phase (for TPOT budgets);
+ * - `memory@i`: the engine's memory rule (weights + kvScale × cache ≤ capacity);
+ * - `bytes@i`: bytes per GPU (for a user's --memory budget);
+ * - `params`: parameters of the whole model.
+ * Only rows a budget uses enter a problem.
+ */
 export const runtimeDim = (scenario: number) => `runtime@${scenario}`
+export const ttftDim = (scenario: number) => `ttft@${scenario}`
+export const e2eDim = (scenario: number) => `e2e@${scenario}`
+export const decodeDim = (scenario: number) => `decode@${scenario}`
 export const memoryDim = (scenario: number) => `memory@${scenario}`
+export const bytesDim = (scenario: number) => `bytes@${scenario}`
 export const paramsDim = 'params'
 
 /** A layer's variants in the order the problem lists them. */
@@ -43,28 +57,46 @@ export function scoreSpace(parent: Architecture, space: SearchSpace, quality: Qu
   })
 }
 
-/** Per-GPU memory one layer's block adds at a batch: its weights and the batch's cache and state. */
-function blockMemory(spec: BlockSpec, s: Scenario, d: Deployment): { runtime: number; memory: number; params: number } {
+/** One block's contribution to every cost row of one scenario. */
+function blockRows(spec: BlockSpec, s: Scenario, d: ServingDeployment, rule: LinearMemoryRule): Record<string, number> {
   const c = blockScenarioCost(spec, s, d)
+  const cache = s.batch * (c.kvBytesPerSequence + c.stateBytesPerSequence)
   return {
-    runtime: c.prefillSeconds + c.decodeSeconds,
-    memory: c.weightBytes + s.batch * (c.kvBytesPerSequence + c.stateBytesPerSequence),
-    params: c.params,
+    runtime: c.runSeconds,
+    ttft: c.ttftSeconds,
+    e2e: c.ttftSeconds + c.runSeconds,
+    decode: c.runSeconds - c.ttftSeconds,
+    memory: c.weightBytes + rule.kvScale * cache,
+    bytes: c.weightBytes + cache,
   }
 }
 
+const rowDims: Readonly<Record<string, (i: number) => string>> = {
+  runtime: runtimeDim,
+  ttft: ttftDim,
+  e2e: e2eDim,
+  decode: decodeDim,
+  memory: memoryDim,
+  bytes: bytesDim,
+}
+
+/** The engine's memory rule on this deployment, in linear form. */
+export function memoryRuleOf(d: ServingDeployment): LinearMemoryRule {
+  return linearMemoryRule(d.engine, d.system.gpu.memoryBytes, d.tp)
+}
+
 /** The search layers for concrete scenarios (each with its batch). */
-export function costedLayers(layers: readonly LayerOptions[], scenarios: readonly Scenario[], d: Deployment): SearchLayer[] {
+export function costedLayers(layers: readonly LayerOptions[], scenarios: readonly Scenario[], d: ServingDeployment): SearchLayer[] {
+  const rule = memoryRuleOf(d)
   return layers.map(({ options, scores }) => ({
     variants: options.map(({ mixer, ffn }, v) => {
       const costs: Record<string, number> = {}
       scenarios.forEach((s, i) => {
-        const a = blockMemory(mixer.spec, s, d)
-        const b = blockMemory(ffn.spec, s, d)
-        costs[runtimeDim(i)] = a.runtime + b.runtime
-        costs[memoryDim(i)] = a.memory + b.memory
-        costs[paramsDim] = a.params + b.params
+        const a = blockRows(mixer.spec, s, d, rule)
+        const b = blockRows(ffn.spec, s, d, rule)
+        for (const [row, dim] of Object.entries(rowDims)) costs[dim(i)] = a[row]! + b[row]!
       })
+      costs[paramsDim] = blockScenarioCost(mixer.spec, scenarios[0]!, d).params + blockScenarioCost(ffn.spec, scenarios[0]!, d).params
       const tags = mixer.spec.type === 'attention' ? ['attention'] : []
       return { id: variantId(mixer.id, ffn.id), costs, metrics: scores[v]!.metrics, tags }
     }),
@@ -73,17 +105,26 @@ export function costedLayers(layers: readonly LayerOptions[], scenarios: readonl
 
 /**
  * What every child pays besides its layers: the embeddings and LM head (time,
- * weights, logits) and the transient activations, taken at the parent's widest
- * block so that a child is never charged less than it needs.
+ * weights, logits), the engine's host time per step, and the transient
+ * activations, taken at the parent's widest block so that a child is never
+ * charged less than it needs.
  */
-export function baseCosts(parent: Architecture, scenarios: readonly Scenario[], d: Deployment): Quantities {
+export function baseCosts(parent: Architecture, scenarios: readonly Scenario[], d: ServingDeployment): Quantities {
   const empty: Architecture = { ...parent, layers: [] }
+  const rule = memoryRuleOf(d)
   const base: Record<string, number> = {}
   scenarios.forEach((s, i) => {
     const emb = architectureCost(empty, s, d)
     const parentCost = architectureCost(parent, s, d)
-    base[runtimeDim(i)] = emb.metrics.e2eSeconds
-    base[memoryDim(i)] = emb.memory.total + (parentCost.memory.activations - emb.memory.activations)
+    const m = emb.metrics
+    base[runtimeDim(i)] = m.runSeconds
+    base[ttftDim(i)] = m.ttftSeconds
+    base[e2eDim(i)] = m.ttftSeconds + m.runSeconds
+    base[decodeDim(i)] = m.runSeconds - m.ttftSeconds
+    // The parent's activations: the widest GEMM buffer of any block, and the logits.
+    const activations = parentCost.memory.activations
+    base[memoryDim(i)] = emb.memory.weights + (rule.countsActivations ? activations : 0)
+    base[bytesDim(i)] = emb.memory.weights + activations
   })
   base[paramsDim] = architectureCost(empty, scenarios[0]!, d).params
   return base

@@ -13,6 +13,8 @@ import { deployment, deploymentProblem } from '../../cost-model/deployment.ts'
 import { type EfficiencyModel } from '../../cost-model/efficiency.ts'
 import { findSystem } from '../../cost-model/hardware/lookup.ts'
 import { FileError, InvalidInput } from '../../errors.ts'
+import { defaultEngine, engineIds, engines, isEngineId } from '../../serving/engine.ts'
+import { batchingModes, servingDeployment, type Batching, type ServingOptions } from '../../serving/serving-deployment.ts'
 import { loadModel } from '../../io/load-model.ts'
 import { priorQuality } from '../quality/prior.ts'
 import { measuredQuality, parseScores } from '../quality/scores-file.ts'
@@ -20,7 +22,7 @@ import type { QualityModel } from '../quality/types.ts'
 import { hybridSpace, puzzleSpace } from '../space/puzzle.ts'
 import type { SearchSpace } from '../space/types.ts'
 import { userSpace } from '../space/user-space.ts'
-import type { MetricLimit, ScenarioSpec, SearchRequest, StructureOptions, Target } from './request.ts'
+import type { MetricLimit, ScenarioSpec, SearchRequest, ServiceLevel, StructureOptions, Target } from './request.ts'
 
 export interface SearchOptions {
   /** Preset id or path to a Hugging Face config.json. */
@@ -39,6 +41,13 @@ export interface SearchOptions {
   readonly latency?: number
   /** GB per GPU. */
   readonly memory?: number
+  /** Seconds: time to first token and time per output token, in every scenario. */
+  readonly ttft?: number
+  readonly tpot?: number
+  /** `vllm` (default), `trtllm` or `sglang`. */
+  readonly engine?: string
+  /** `inflight` (default) or `static`. */
+  readonly batching?: string
   /** Billions of parameters. */
   readonly params?: number
   /** `puzzle`, `hybrid` or a path to a space JSON file. */
@@ -89,6 +98,26 @@ export function targetOf(o: SearchOptions): Result.Result<Target, InvalidInput> 
   }
 }
 
+/** The engine and batching mode, checked. */
+export function servingOptionsOf(o: { readonly engine?: string; readonly batching?: string }): Result.Result<ServingOptions, InvalidInput> {
+  const id = o.engine ?? defaultEngine.id
+  if (!isEngineId(id)) return Result.fail(new InvalidInput({ field: '--engine', problem: `${id} (expected one of ${engineIds.join(', ')})` }))
+  const batching = o.batching ?? 'inflight'
+  if (!batchingModes.includes(batching as Batching))
+    return Result.fail(new InvalidInput({ field: '--batching', problem: `${batching} (expected ${batchingModes.join(' or ')})` }))
+  return Result.succeed({ engine: engines[id], batching: batching as Batching })
+}
+
+/** TTFT and TPOT limits, checked; undefined when neither is given. */
+export function serviceLevelOf(o: { readonly ttft?: number; readonly tpot?: number }): Result.Result<ServiceLevel | undefined, InvalidInput> {
+  for (const k of ['ttft', 'tpot'] as const) {
+    const v = o[k]
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) return Result.fail(new InvalidInput({ field: `--${k}`, problem: `${v} (expected a positive number of seconds)` }))
+  }
+  if (o.ttft === undefined && o.tpot === undefined) return Result.succeed(undefined)
+  return Result.succeed({ ...(o.ttft === undefined ? {} : { ttftSeconds: o.ttft }), ...(o.tpot === undefined ? {} : { tpotSeconds: o.tpot }) })
+}
+
 function spaceOf(o: SearchOptions, parent: Architecture): Effect.Effect<SearchSpace, InvalidInput | FileError> {
   const name = o.space ?? 'puzzle'
   if (name === 'puzzle') return Effect.succeed(puzzleSpace(parent))
@@ -123,7 +152,8 @@ export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchReques
     const system = yield* Effect.fromResult(findSystem(o.gpu))
     const weights = o.weights ?? 'bf16'
     const efficiency = yield* efficiencyOf(o)
-    const d = deployment(system, { weights, activations: o.activations ?? weights, kv: o.kv ?? 'bf16' }, { tp: o.tp ?? 1, efficiency })
+    const serving = yield* Effect.fromResult(servingOptionsOf(o))
+    const d = servingDeployment(deployment(system, { weights, activations: o.activations ?? weights, kv: o.kv ?? 'bf16' }, { tp: o.tp ?? 1, efficiency }), serving)
     const bad = deploymentProblem(d)
     if (bad !== undefined) return yield* Effect.fail(new InvalidInput({ field: `--${bad.field}`, problem: bad.problem }))
     const parent = yield* loadModel(o.parent)
@@ -131,6 +161,7 @@ export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchReques
     if (unsplittable !== undefined) return yield* Effect.fail(new InvalidInput({ field: `--parent ${o.parent}`, problem: `${unsplittable} (try another --tp)` }))
     if (o.scenarios.length === 0) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'missing; give at least one, e.g. 128/1024' }))
     const target = yield* Effect.fromResult(targetOf(o))
+    const sla = yield* Effect.fromResult(serviceLevelOf(o))
     const space = yield* spaceOf(o, parent)
     const quality = yield* qualityOf(o)
     for (const limit of o.metricLimits ?? [])
@@ -145,6 +176,7 @@ export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchReques
       scenarios: o.scenarios,
       target,
       ...(o.params === undefined ? {} : { maxParams: o.params * 1e9 }),
+      ...(sla === undefined ? {} : { sla }),
       space,
       quality,
       ...(o.objective === undefined ? {} : { objective: o.objective }),

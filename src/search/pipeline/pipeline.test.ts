@@ -1,3 +1,4 @@
+import { servingDeployment } from '../../serving/serving-deployment.ts'
 import fc from 'fast-check'
 import { Effect, Result } from 'effect'
 import { describe, expect, it } from 'vitest'
@@ -11,7 +12,7 @@ import type { SearchRequest } from './request.ts'
 
 const llama8b = Result.getOrThrow(presetArchitecture('llama-3.1-8b'))
 const fp8 = { weights: 'fp8', activations: 'fp8', kv: 'fp8' } as const
-const h100 = deployment(systems['h100-sxm'], fp8)
+const h100 = servingDeployment(deployment(systems['h100-sxm'], fp8))
 
 function request(overrides: Partial<SearchRequest> = {}): SearchRequest {
   return {

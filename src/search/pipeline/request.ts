@@ -1,5 +1,5 @@
 import type { Architecture } from '../../blocks/architecture.ts'
-import type { Deployment } from '../../cost-model/deployment.ts'
+import type { ServingDeployment } from '../../serving/serving-deployment.ts'
 import type { QualityModel } from '../quality/types.ts'
 import type { SearchSpace } from '../space/types.ts'
 
@@ -15,12 +15,20 @@ export type Target =
   | { readonly kind: 'speedup'; readonly factor: number }
   /** Generated tokens/s per GPU. */
   | { readonly kind: 'throughput'; readonly tokensPerSecondPerGpu: number }
-  /** End-to-end latency of the batch, seconds. */
+  /** End-to-end latency, seconds: of the static batch, or of one request in flight (TTFT + decode). */
   | { readonly kind: 'latency'; readonly seconds: number }
   /** Bytes per GPU: weights plus the batch's KV cache, Mamba state and activations. */
   | { readonly kind: 'memory'; readonly bytes: number }
   /** No budget beyond fitting in memory: the frontier command's default. */
   | { readonly kind: 'none' }
+
+/** Latency limits as users state them, seconds (mean in the steady-state model). */
+export interface ServiceLevel {
+  /** Time to first token. */
+  readonly ttftSeconds?: number
+  /** Time per output token after the first. */
+  readonly tpotSeconds?: number
+}
 
 /** A limit on a quality metric's total ("tool-calling loss may grow by at most X"). */
 export interface MetricLimit {
@@ -41,11 +49,13 @@ export interface StructureOptions {
 
 export interface SearchRequest {
   readonly parent: Architecture
-  readonly deployment: Deployment
+  readonly deployment: ServingDeployment
   readonly scenarios: readonly ScenarioSpec[]
   readonly target: Target
   /** Upper bound on the child's parameter count. */
   readonly maxParams?: number
+  /** Service-level limits every scenario must meet beside the target. */
+  readonly sla?: ServiceLevel
   readonly space: SearchSpace
   readonly quality: QualityModel
   /** Weights of the metrics summed into the objective; default `{ kl_div: 1 }` or the first metric. */

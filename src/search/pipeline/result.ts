@@ -1,10 +1,12 @@
 import type { Architecture } from '../../blocks/architecture.ts'
 import type { PrecisionConfig } from '../../blocks/precision.ts'
 import type { FfnSlotSpec, MixerSpec } from '../../blocks/spec.ts'
-import type { MemoryUse, ScenarioMetrics } from '../../cost-model/architecture-cost.ts'
+import type { MemoryUse, ScenarioMetrics } from '../../serving/architecture-cost.ts'
 import type { OptimalityProof } from '../solution.ts'
 import type { QualitySourceInfo } from '../quality/types.ts'
-import type { MetricLimit, StructureOptions, Target } from './request.ts'
+import type { EngineId } from '../../serving/engine.ts'
+import type { Batching } from '../../serving/serving-deployment.ts'
+import type { MetricLimit, ServiceLevel, StructureOptions, Target } from './request.ts'
 
 /** How a model serves one scenario. */
 export interface ServingOutcome {
@@ -50,6 +52,9 @@ export interface RequestSummary {
   readonly tp: number
   readonly precision: PrecisionConfig
   readonly space: string
+  /** The serving engine whose memory policy and scheduler the costs assume. */
+  readonly engine: EngineId
+  readonly batching: Batching
   readonly objective: Readonly<Record<string, number>>
   readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated'; readonly derivedFrom?: string }
 }
@@ -57,12 +62,13 @@ export interface RequestSummary {
 /** The document `nas-sim search` writes; `kind` and `version` make it a file format. */
 export interface SearchResult {
   readonly kind: 'nas-sim/search-result'
-  readonly version: 1
+  readonly version: 2
   readonly createdAt: string
   readonly request: RequestSummary & {
     readonly scenarios: readonly { readonly input: number; readonly output: number; readonly batch: number | 'auto' }[]
     readonly target: Target
     readonly maxParams?: number
+    readonly sla?: ServiceLevel
     readonly metricLimits: readonly MetricLimit[]
     readonly structure: StructureOptions
   }

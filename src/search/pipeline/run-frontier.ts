@@ -5,7 +5,8 @@
  * point is beaten by a child at another batch.
  */
 import { Effect } from 'effect'
-import type { Scenario } from '../../cost-model/scenario.ts'
+import { architectureCost } from '../../serving/architecture-cost.ts'
+import type { Scenario } from '../../serving/scenario.ts'
 import { InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem, SearchInfeasible, SolverFailed } from '../errors.ts'
 import { paretoFrontier } from '../frontier.ts'
@@ -13,8 +14,9 @@ import type { SearchProblem } from '../problem.ts'
 import type { SearchSolution } from '../solution.ts'
 import { solve } from '../solve.ts'
 import { qualitySourceOf } from '../quality/types.ts'
-import { paramsDim, runtimeDim, scoreSpace } from './candidates.ts'
-import { buildProblem, requestSummary } from './build-problem.ts'
+import { memoryRuleOf, paramsDim, runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
+import { blockScenarioCost } from '../../serving/block-scenario-cost.ts'
+import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import { autoBatches, parentServing, type SearchError } from './run-search.ts'
 import type { QualitySourceInfo } from '../quality/types.ts'
@@ -36,7 +38,7 @@ export interface FrontierPointResult {
 
 export interface FrontierResult {
   readonly kind: 'nas-sim/frontier'
-  readonly version: 1
+  readonly version: 2
   readonly createdAt: string
   readonly request: RequestSummary & { readonly scenario: { readonly input: number; readonly output: number; readonly batch: number | 'auto' } }
   readonly parent: { readonly name: string; readonly serving: ServingOutcome | undefined }
@@ -52,6 +54,8 @@ export interface FrontierResult {
   readonly completeness: 'exact' | 'sampled'
   /** Why the frontier is sampled, when it is. */
   readonly note?: string
+  /** Where the frontier was cut: points faster than `maxSpeedup` × the parent or smaller than `minParams` are left out. */
+  readonly cut: FrontierCut & { readonly dropped: number }
   /** Dynamic-program states kept, summed over batches. */
   readonly states: number
   readonly seconds: number
@@ -59,11 +63,41 @@ export interface FrontierResult {
 
 type FrontierError = SearchError | SearchInfeasible | InvalidSearchProblem | SolverFailed
 
+/** Where a frontier stops, so that it ends in children a user would consider, not in embeddings alone. */
+export interface FrontierCut {
+  /** Largest speedup over the parent kept; default {@link defaultMaxSpeedup}. */
+  readonly maxSpeedup: number
+  /** Fewest parameters a child may keep; default the embeddings plus {@link defaultMinLayerShare} of the parent's layers. */
+  readonly minParams: number
+}
+
+/**
+ * Published NAS children serve at 1.5–5× their parent (Puzzle's 51B: 2.17× on a DGX, 5.08× on one H100,
+ * arXiv:2411.19146); a child ten times faster has lost most of its layers.
+ */
+export const defaultMaxSpeedup = 10
+
+/** A child keeps at least a tenth of the parent's layer parameters by default; below that it is mostly embeddings. */
+export const defaultMinLayerShare = 0.1
+
 export interface FrontierRunOptions {
   /** Most DP states one layer may keep before the frontier is sampled instead; default the solver's. */
   readonly stateLimit?: number
   /** Throughput targets per batch when sampling; default 32. */
   readonly samples?: number
+  readonly maxSpeedup?: number
+  readonly minParams?: number
+  /** Called once per concurrency, traced or skipped, so that long runs can show progress. */
+  readonly onBatch?: (progress: BatchProgress) => void
+}
+
+/** What one concurrency gave. */
+export interface BatchProgress {
+  readonly batch: number
+  /** `traced` with its frontier's points, or why it was skipped. */
+  readonly outcome: 'traced' | 'sampled' | 'beaten by the parent' | 'past the cut' | 'nothing fits'
+  readonly points: number
+  readonly seconds: number
 }
 
 interface Candidate {
@@ -83,7 +117,7 @@ function sampledFrontier(problem: SearchProblem, batch: number, output: number, 
     const dim = runtimeDim(0)
     // The fastest conceivable child takes each layer's fastest variant; targets below what the
     // other constraints allow come back infeasible and are skipped.
-    const fastest = problem.layers.reduce((t, l) => t + Math.min(...l.variants.map((v) => v.costs[dim] ?? 0)), problem.baseCosts?.[dim] ?? 0)
+    const fastest = fastestRuntime(problem)
     const slowest = yield* Effect.result(solve(problem))
     if (slowest._tag === 'Failure') return []
     const hi = slowest.success.costs[dim]!
@@ -103,6 +137,106 @@ function sampledFrontier(problem: SearchProblem, batch: number, output: number, 
   })
 }
 
+/** Rounds of batch refinement between grid points, each halving the gaps in log batch. */
+const maxRefinements = 2
+
+/** A throughput gap between consecutive frontier points wider than this ratio is worth a batch between theirs. */
+const gapRatio = 1.1
+
+/** Merge over batches: keep a point only if no point of lower (or equal) objective has higher throughput. */
+function mergedFrontier(candidates: readonly Candidate[]): Candidate[] {
+  const sorted = [...candidates].sort((a, b) => a.objective - b.objective || b.throughput - a.throughput)
+  const kept: Candidate[] = []
+  for (const c of sorted) if (kept.length === 0 || c.throughput > kept[kept.length - 1]!.throughput) kept.push(c)
+  return kept
+}
+
+/** Untraced batches between consecutive frontier points of different batches that leave a throughput gap. */
+function batchGaps(frontier: readonly Candidate[], traced: ReadonlySet<number>): number[] {
+  const out = new Set<number>()
+  for (let i = 1; i < frontier.length; i++) {
+    const a = frontier[i - 1]!
+    const b = frontier[i]!
+    if (b.throughput <= gapRatio * a.throughput) continue
+    const [lo, hi] = a.batch < b.batch ? [a.batch, b.batch] : [b.batch, a.batch]
+    if (hi - lo < 2) continue
+    const mid = Math.round(Math.sqrt(lo * hi))
+    if (mid > lo && mid < hi && !traced.has(mid)) out.add(mid)
+  }
+  return [...out].sort((x, y) => x - y)
+}
+
+/**
+ * The largest concurrency at which every child of the space fits the engine's memory (0 when not even one
+ * sequence of the largest child fits): each layer's most memory-hungry variant, weights and cache together.
+ */
+function largestBatchEveryChildFits(req: SearchRequest, scored: readonly LayerOptions[], s: { readonly input: number; readonly output: number }): number {
+  const d = req.deployment
+  const rule = memoryRuleOf(d)
+  const probe = { input: s.input, output: s.output, batch: 1 }
+  let weights = 0
+  let perSequence = 0
+  for (const { options } of scored) {
+    let heaviest = { weights: 0, cache: 0 }
+    for (const o of options) {
+      const m = blockScenarioCost(o.mixer.spec, probe, d)
+      const f = blockScenarioCost(o.ffn.spec, probe, d)
+      const w = m.weightBytes + f.weightBytes
+      const c = m.kvBytesPerSequence + m.stateBytesPerSequence + f.kvBytesPerSequence + f.stateBytesPerSequence
+      // The heaviest at any concurrency ≥ 1 dominates in both terms or is chosen by its total at one sequence; take both maxima (an upper bound).
+      heaviest = { weights: Math.max(heaviest.weights, w), cache: Math.max(heaviest.cache, c) }
+    }
+    weights += heaviest.weights
+    perSequence += heaviest.cache
+  }
+  const empty = { ...req.parent, layers: [] }
+  const embeddingWeights = architectureCost(empty, probe, d).memory.weights
+  const fits = (batch: number) => {
+    // The activations of the parent's widest block, as the search's base costs charge every child.
+    const activations = architectureCost(req.parent, { ...probe, batch }, d).memory.activations
+    return embeddingWeights + (rule.countsActivations ? activations : 0) + weights + rule.kvScale * batch * perSequence <= rule.capacity
+  }
+  if (!fits(1)) return 0
+  let lo = 1
+  let hi = d.engine.limits(d.system.gpu).maxSequences
+  if (fits(hi)) return hi
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (fits(mid)) lo = mid
+    else hi = mid
+  }
+  return lo
+}
+
+/** The parent's own objective: the sum of its variants' weighted scores (0 with the prior and with replace-1-block scores). */
+function parentObjectiveOf(req: SearchRequest, scored: readonly LayerOptions[]): number {
+  const weights = objectiveOf(req)
+  let total = 0
+  scored.forEach(({ options, scores }, l) => {
+    const p = req.space.layers[l]!.parent
+    const v = options.findIndex((o) => o.mixer.id === p.mixer && o.ffn.id === p.ffn)
+    for (const [metric, w] of Object.entries(weights)) total += w * (scores[v]?.metrics[metric] ?? 0)
+  })
+  return total
+}
+
+/** The fastest conceivable child's runtime: each layer's fastest variant, whatever the other budgets. */
+function fastestRuntime(problem: SearchProblem): number {
+  const dim = runtimeDim(0)
+  return problem.layers.reduce((t, l) => t + Math.min(...l.variants.map((v) => v.costs[dim] ?? 0)), problem.baseCosts?.[dim] ?? 0)
+}
+
+/** The request's cut, with the defaults filled in from the parent. */
+export function frontierCut(req: SearchRequest, options: FrontierRunOptions): FrontierCut {
+  const empty = { ...req.parent, layers: [] }
+  const embeddings = architectureCost(empty, { batch: 1, input: 1, output: 1 }, req.deployment).params
+  const whole = architectureCost(req.parent, { batch: 1, input: 1, output: 1 }, req.deployment).params
+  return {
+    maxSpeedup: options.maxSpeedup ?? defaultMaxSpeedup,
+    minParams: options.minParams ?? embeddings + defaultMinLayerShare * (whole - embeddings),
+  }
+}
+
 export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}): Effect.Effect<FrontierResult, FrontierError> {
   return Effect.gen(function* () {
     const started = performance.now()
@@ -110,37 +244,76 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const s = req.scenarios[0]!
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parent = parentServing(req, s)
-    const batches = s.batch === 'auto' ? [...autoBatches] : [s.batch]
+    // With auto, the parent's own best batch is tried too, so the frontier starts at the parent.
+    // In flight, throughput per GPU never falls as a child's concurrency rises, so below the largest concurrency at
+    // which every child fits, each child is beaten by itself at that concurrency: those batches add nothing.
+    const everyChildFits = req.deployment.batching === 'inflight' ? largestBatchEveryChildFits(req, scored, s) : 0
+    const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : [])]
+    const batches = s.batch === 'auto' ? [...new Set(grid.filter((b) => b >= everyChildFits))].sort((a, b) => a - b) : [s.batch]
     const tp = req.deployment.tp
+    const parentThroughput = parent?.metrics.outputTokensPerSecondPerGpu
 
+    const cut = frontierCut(req, options)
     const candidates: Candidate[] = []
     let states = 0
     const sampledAt: number[] = []
-    for (const batch of batches) {
-      const scenario: Scenario = { input: s.input, output: s.output, batch }
-      const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [scenario], [undefined])
-      const outcome = yield* Effect.result(paretoFrontier(problem, { cost: runtimeDim(0), ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }) }))
-      if (outcome._tag === 'Failure') {
-        if (outcome.failure._tag === 'SearchInfeasible') continue
-        if (outcome.failure._tag !== 'SolverFailed') return yield* Effect.fail(outcome.failure)
-        sampledAt.push(batch)
-        candidates.push(...(yield* sampledFrontier(problem, batch, s.output, tp, options.samples ?? 32)))
-        continue
+    const traced = new Set<number>()
+    const parentObjective = parentObjectiveOf(req, scored)
+    const traceBatch = (batch: number) =>
+      Effect.gen(function* () {
+        const begun = performance.now()
+        const before = candidates.length
+        const outcome = yield* traceOne(batch)
+        options.onBatch?.({ batch, outcome, points: candidates.length - before, seconds: (performance.now() - begun) / 1000 })
+      })
+    const traceOne = (batch: number) =>
+      Effect.gen(function* () {
+        traced.add(batch)
+        const scenario: Scenario = { input: s.input, output: s.output, batch }
+        const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [scenario], [undefined])
+        if (s.batch === 'auto' && parentThroughput !== undefined) {
+          const throughputOf = (runtime: number) => (batch * s.output) / (runtime * tp)
+          // Every child at this batch is beaten by the parent (no child scores better than it) unless the batch's fastest
+          // conceivable child is faster.
+          if (parentObjective <= 0 && throughputOf(fastestRuntime(problem)) <= parentThroughput) return 'beaten by the parent' as const
+          // The batch's best-quality fitting child is its frontier's slowest point: past the cut, the whole batch is.
+          const best = yield* Effect.result(solve(problem))
+          if (best._tag === 'Failure') {
+            if (best.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
+          } else if (throughputOf(best.success.costs[runtimeDim(0)]!) > cut.maxSpeedup * parentThroughput) return 'past the cut' as const
+        }
+        const outcome = yield* Effect.result(paretoFrontier(problem, { cost: runtimeDim(0), ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }) }))
+        if (outcome._tag === 'Failure') {
+          if (outcome.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
+          if (outcome.failure._tag !== 'SolverFailed') return yield* Effect.fail(outcome.failure)
+          sampledAt.push(batch)
+          candidates.push(...(yield* sampledFrontier(problem, batch, s.output, tp, options.samples ?? 32)))
+          return 'sampled' as const
+        }
+        const frontier = outcome.success
+        states += frontier.states
+        frontier.points.forEach((p, index) =>
+          candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => frontier.solutionAt(index) }),
+        )
+        return 'traced' as const
+      })
+    for (const batch of batches) yield* traceBatch(batch)
+    // The batch axis between grid points: where consecutive frontier points come from batches far apart and leave a
+    // gap in throughput, the batches between them may hold better children; trace their geometric middle, repeatedly.
+    if (s.batch === 'auto') {
+      for (let round = 0; round < maxRefinements; round++) {
+        const gaps = batchGaps(mergedFrontier(candidates), traced)
+        if (gaps.length === 0) break
+        for (const batch of gaps) yield* traceBatch(batch)
       }
-      const frontier = outcome.success
-      states += frontier.states
-      frontier.points.forEach((p, index) =>
-        candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => frontier.solutionAt(index) }),
-      )
     }
-    // Merge over batches: keep a point only if no point of lower objective has higher throughput.
-    candidates.sort((a, b) => a.objective - b.objective || b.throughput - a.throughput)
-    const kept: typeof candidates = []
-    for (const c of candidates) if (kept.length === 0 || c.throughput > kept[kept.length - 1]!.throughput) kept.push(c)
-
-    const points: FrontierPointResult[] = kept.map((c) => {
+    const kept = mergedFrontier(candidates)
+    const inCut = kept.filter((c) => parentThroughput === undefined || c.throughput <= cut.maxSpeedup * parentThroughput)
+    const points: FrontierPointResult[] = []
+    for (const c of inCut) {
       const solution = c.solution()
-      return {
+      if (solution.costs[paramsDim]! < cut.minParams) continue
+      points.push({
         tokensPerSecondPerGpu: c.throughput,
         speedup: parent === undefined ? undefined : c.throughput / parent.metrics.outputTokensPerSecondPerGpu,
         objective: c.objective,
@@ -148,11 +321,11 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         batch: c.batch,
         params: solution.costs[paramsDim]!,
         variants: solution.variants,
-      }
-    })
+      })
+    }
     return {
       kind: 'nas-sim/frontier',
-      version: 1,
+      version: 2,
       createdAt: new Date().toISOString(),
       request: { ...requestSummary(req), scenario: s },
       parent: { name: req.parent.name, serving: parent },
@@ -164,6 +337,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         : {
             note: `the whole frontier at batch ${sampledAt.join(', ')} needs more dynamic-program states than the limit; there the points are exact optima at ${options.samples ?? 32} throughput targets spaced evenly in log throughput (raise --state-limit for the whole frontier)`,
           }),
+      cut: { ...cut, dropped: kept.length - points.length },
       states,
       seconds: (performance.now() - started) / 1000,
     } satisfies FrontierResult

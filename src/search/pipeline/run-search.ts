@@ -5,9 +5,9 @@
  */
 import { Effect } from 'effect'
 import type { Architecture } from '../../blocks/architecture.ts'
-import { architectureCost } from '../../cost-model/architecture-cost.ts'
-import type { Scenario } from '../../cost-model/scenario.ts'
-import { bestServingSetting } from '../../cost-model/serving.ts'
+import { architectureCost } from '../../serving/architecture-cost.ts'
+import type { Scenario } from '../../serving/scenario.ts'
+import { bestServingSetting } from '../../serving/best-setting.ts'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem } from '../errors.ts'
 import { SearchInfeasible, SolverFailed } from '../errors.ts'
@@ -40,6 +40,8 @@ export function parentServing(req: SearchRequest, s: ScenarioSpec): ServingOutco
     system: d.system,
     precision: d.precision,
     efficiency: d.efficiency,
+    engine: d.engine,
+    batching: d.batching,
     input: s.input,
     output: s.output,
     tp: d.tp,
@@ -205,13 +207,14 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
     const d = req.deployment
     return {
       kind: 'nas-sim/search-result',
-      version: 1,
+      version: 2,
       createdAt: new Date().toISOString(),
       request: {
         ...requestSummary(req),
         scenarios: req.scenarios,
         target: req.target,
         ...(req.maxParams === undefined ? {} : { maxParams: req.maxParams }),
+        ...(req.sla === undefined ? {} : { sla: req.sla }),
         metricLimits: req.metricLimits ?? [],
         structure: req.structure ?? {},
       },

@@ -1,15 +1,18 @@
 /**
  * Serving estimates in the way Puzzle reports its table: for a model, a system
  * and (input, output) lengths, the generated tokens/s per GPU at the best
- * tensor-parallel degree and batch that fit in memory, or at a fixed TP and batch.
+ * tensor-parallel degree and concurrency (batch) that fit in the engine's
+ * memory, or at a fixed TP and batch.
  */
 import type { Architecture } from '../blocks/architecture.ts'
 import type { PrecisionConfig } from '../blocks/precision.ts'
 import { architectureError } from '../blocks/architecture-validation.ts'
 import { architectureCost, type ArchitectureCost } from './architecture-cost.ts'
-import { deployment, deploymentError, type Deployment } from './deployment.ts'
-import type { EfficiencyModel } from './efficiency.ts'
-import type { SystemSpec } from './hardware/system.ts'
+import { deployment, deploymentError, type Deployment } from '../cost-model/deployment.ts'
+import type { EngineProfile } from './engine.ts'
+import { servingDeployment, type Batching, type ServingDeployment } from './serving-deployment.ts'
+import type { EfficiencyModel } from '../cost-model/efficiency.ts'
+import type { SystemSpec } from '../cost-model/hardware/system.ts'
 
 export interface ServingQuery {
   readonly system: SystemSpec
@@ -21,12 +24,14 @@ export interface ServingQuery {
   /** Fix the batch; otherwise the batches from 1 up to the largest that fits are tried. */
   readonly batch?: number
   readonly efficiency?: EfficiencyModel
+  readonly engine?: EngineProfile
+  readonly batching?: Batching
 }
 
 export interface ServingEstimate {
   readonly tp: number
   readonly batch: number
-  readonly deployment: Deployment
+  readonly deployment: ServingDeployment
   readonly cost: ArchitectureCost
   /** Generated tokens/s per GPU. */
   readonly tokensPerSecondPerGpu: number
@@ -51,7 +56,7 @@ export function candidateBatches(maxBatch: number): number[] {
   return out
 }
 
-function estimate(arch: Architecture, d: Deployment, batch: number, q: ServingQuery): ServingEstimate {
+function estimate(arch: Architecture, d: ServingDeployment, batch: number, q: ServingQuery): ServingEstimate {
   const cost = architectureCost(arch, { batch, input: q.input, output: q.output }, d)
   return {
     tp: d.tp,
@@ -69,7 +74,10 @@ export function bestServingSetting(arch: Architecture, q: ServingQuery): { reado
   const rejected: string[] = []
   let best: ServingEstimate | undefined
   for (const tp of tps) {
-    const d = deployment(q.system, q.precision, { tp, ...(q.efficiency ? { efficiency: q.efficiency } : {}) })
+    const d = servingDeployment(deployment(q.system, q.precision, { tp, ...(q.efficiency ? { efficiency: q.efficiency } : {}) }), {
+      ...(q.engine ? { engine: q.engine } : {}),
+      ...(q.batching ? { batching: q.batching } : {}),
+    })
     const problem = servingError(arch, d)
     if (problem !== undefined) {
       rejected.push(`TP ${tp}: ${problem}`)
