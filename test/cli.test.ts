@@ -63,6 +63,9 @@ describe('nas-sim predict', () => {
     expect(lines[1].error).toContain('kvHeads: 7 (must divide heads = 64)')
     expect(lines[2].bound).toBe('memory')
     expect(lines[3].error).toMatch(/^line 4: not valid JSON/)
+    // Each answer names the calibration of its own GPU: q1 names the H200, q3 takes --gpu's H100 SXM.
+    expect(lines[0].efficiency).toBe('h200-pytorch')
+    expect([lines[2].efficiency, lines[2].derivedFrom]).toEqual(['h100-sxm-derived', 'derived from h200-pytorch'])
   })
 })
 
