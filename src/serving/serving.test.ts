@@ -150,9 +150,11 @@ describe('in-flight steady state', () => {
         const limits = engines.vllm.limits(gpus.h200)
         const st = steadyState({ batch: C, input, output }, limits)
         expect(st.steps).toBeGreaterThanOrEqual(output - 1)
-        expect(stepTokens(st.step)).toBeLessThanOrEqual(limits.stepTokens * (1 + 1e-12))
+        for (const { mix } of st.cycle) expect(stepTokens(mix)).toBeLessThanOrEqual(limits.stepTokens * (1 + 1e-12))
+        expect(st.cycle.reduce((n, k) => n + k.steps, 0)).toBeCloseTo(st.steps, 9)
         // Every request's prompt and its output − 1 decode tokens, C requests per cycle.
-        expect(st.steps * stepTokens(st.step)).toBeCloseTo(C * (input + output - 1), 6)
+        const tokens = st.cycle.reduce((t, k) => t + k.steps * stepTokens(k.mix), 0)
+        expect(tokens / (C * (input + output - 1))).toBeCloseTo(1, 9)
       }),
     )
   })
