@@ -8,7 +8,7 @@
  */
 import type { EmbeddingSpec } from './architecture.ts'
 import { elementwise, rmsNorm, weightGemm } from './kernels.ts'
-import type { Precision } from './precision.ts'
+import { bytesPerElement, type Precision, type PrecisionConfig } from './precision.ts'
 import type { ExecutionConfig, Kernel, PhaseShape } from './work.ts'
 import { tokensPerSequence } from './work.ts'
 
@@ -46,7 +46,23 @@ export function samplingWork(batch: number, vocab: number, activations: Precisio
   ]
 }
 
-export function embeddingWork(e: EmbeddingSpec, shape: PhaseShape, { precision, tp }: ExecutionConfig): readonly Kernel[] {
+/**
+ * The formats of the embedding table and LM head. A quantised checkpoint (fp8, fp4 weights) quantises the blocks'
+ * linear layers and keeps these two in bf16, and the LM head multiplies bf16 hidden states:
+ * - TensorRT-LLM excludes `*lm_head` and `*vocab_embedding` from quantisation by default
+ *   (tensorrt_llm/quantization/quantize.py, `exclude_modules`, as discussed in NVIDIA/TensorRT-LLM PR #3567);
+ * - ModelOpt disables LM-head quantisation when it exports for TensorRT-LLM (NVIDIA/TensorRT-LLM issue #2550);
+ * - vLLM's Fp8Config leaves `ParallelLMHead` unquantised (vllm-project/vllm issue #40999).
+ * 16-bit weights are kept as they are.
+ */
+export function embeddingPrecision(p: PrecisionConfig): PrecisionConfig {
+  if (bytesPerElement[p.weights] >= 2) return p
+  return { ...p, weights: 'bf16', activations: bytesPerElement[p.activations] >= 2 ? p.activations : 'bf16' }
+}
+
+export function embeddingWork(e: EmbeddingSpec, shape: PhaseShape, exec: ExecutionConfig): readonly Kernel[] {
+  const { tp } = exec
+  const precision = embeddingPrecision(exec.precision)
   const tokens = shape.batch * tokensPerSequence(shape)
   return [
     elementwise('embed_lookup', tokens * e.hidden, 1, 1, 0, precision.activations),

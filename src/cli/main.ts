@@ -18,9 +18,9 @@ const program = new Command()
   .name('nas-sim')
   .description('Puzzle-style neural architecture search for inference-efficient LLMs: block costs, exact searches, Pareto frontiers')
   .option('--verbose', 'print stack traces with errors')
-  .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `nas-sim: ${s}` : s) })
+  // One line per mistake: commander's own error, with the pointer to --help on the same line.
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `nas-sim: ${s.trimEnd()} (run with --help for usage)\n` : s) })
   .hook('preAction', (cmd) => setVerbose(Boolean(cmd.optsWithGlobals().verbose)))
 
 registerModels(program)

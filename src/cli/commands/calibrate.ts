@@ -1,6 +1,7 @@
 /** `nas-sim calibrate`: fit efficiency parameters to measured block times and write a calibration file. */
+import { ensureDir } from '../../io/ensure-dir.ts'
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import type { Command } from 'commander'
 import { runCalibration } from '../../cost-model/calibration/fit-calibration.ts'
@@ -83,7 +84,7 @@ export function registerCalibrate(program: Command): void {
         })
         const seconds = (performance.now() - started) / 1000
         try {
-          await mkdir(dirname(flags.out), { recursive: true })
+          ensureDir(dirname(flags.out))
           await writeFile(flags.out, `${JSON.stringify(calibration, null, 2)}\n`)
         } catch (e) {
           throw new FileError({ path: flags.out, problem: `cannot write (${e instanceof Error && 'code' in e ? String(e.code) : String(e)})` })

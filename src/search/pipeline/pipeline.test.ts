@@ -45,7 +45,6 @@ describe('runSearch', () => {
   })
 
   it('keeps the first and last layers and at least the attention layers asked for', async () => {
-    // 2.5×: with RoPE in every kept attention layer and sampling counted, these constraints allow at most 2.96×.
     const r = await run(runSearch(request({ target: { kind: 'speedup', factor: 2.5 }, structure: { keepFirst: 2, keepLast: 3, minAttention: 20 } })))
     if (r._tag !== 'Success') throw new Error(String(r.failure))
     const layers = r.success.child.layers
