@@ -126,11 +126,16 @@ export function inflightTimes(
   return { run, ttftSeconds }
 }
 
+/** A block's work inside a model: its own kernels, plus its layer's RoPE and prefill cache writes (layer-glue.ts). */
+export function blockPhaseWork(spec: BlockSpec, exec: ExecutionConfig): PhaseWork {
+  const model = blockModel(spec)
+  return (shape: PhaseShape) => [...model.work(spec, shape, exec), ...layerGlueWork(spec, shape, exec)]
+}
+
 function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: ServingDeployment): BlockScenarioCost {
   const model = blockModel(spec)
   const exec = executionOf(d)
-  // Inside a model a block also carries its layer's RoPE and prefill cache writes (layer-glue.ts).
-  const work: PhaseWork = (shape: PhaseShape) => [...model.work(spec, shape, exec), ...layerGlueWork(spec, shape, exec)]
+  const work = blockPhaseWork(spec, exec)
   const a = bytesPerElement[d.precision.activations]
   const params = model.params(spec)
   const common = {
