@@ -28,9 +28,6 @@ export const demoOptions: SearchOptions = {
   scenarios: [{ input: 128, output: 1024, batch: 'auto' }],
   speedup: 2,
   space: 'puzzle',
-  // The datasheet roofline, named: under the default h100-sxm-derived calibration the frontier also traces
-  // concurrencies 512–4096 (28–122 s each on a busy 2-core machine), and the demo ran 6 minutes instead of 36 s.
-  calibration: 'datasheet',
 }
 
 /** The demo's map compares the 2× child with a 4× one; its frontier ends there. */
