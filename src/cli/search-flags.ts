@@ -5,6 +5,7 @@ import { maxLayers } from '../io/hf-fields.ts'
 import type { ScenarioSpec, StructureOptions } from '../search/pipeline/request.ts'
 import type { SearchOptions } from '../search/pipeline/options.ts'
 import { batchSize, decimal, positiveInt, positiveNumber, precision, tokenCount } from './parse.ts'
+import { calibrationHelp } from './calibration-option.ts'
 
 export interface SearchFlags {
   readonly parent?: string
@@ -59,7 +60,7 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--params <billions>', 'also: parameters at most this many billion')
     .option('--space <puzzle|hybrid|file>', 'search space: Puzzle’s 54 variants per layer, plus Mamba-2 (hybrid), or a space JSON file', 'puzzle')
     .option('--scores <file>', 'replace-1-block quality scores (JSON or CSV); default: the built-in prior')
-    .option('--calibration <name|file>', 'a calibration (e.g. h200-pytorch); default: datasheet roofline')
+    .option('--calibration <name|file>', calibrationHelp)
     .option('--keep-first <k>', 'keep the first k layers as the parent’s')
     .option('--keep-last <k>', 'keep the last k layers as the parent’s')
     .option('--min-attention <n>', 'at least n layers keep attention')

@@ -91,7 +91,7 @@ export interface ArchitectureCost {
   readonly breakdown: { readonly prefill: Readonly<Record<TimeCategory, number>>; readonly decode: Readonly<Record<TimeCategory, number>> }
   readonly layers: readonly LayerCost[]
   /** Which efficiency model produced the times. */
-  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated'; readonly derivedFrom?: string }
   /** The engine and batching mode the figures assume. */
   readonly serving: { readonly engine: EngineId; readonly batching: Batching }
 }
@@ -274,7 +274,7 @@ export function architectureCost(arch: Architecture, s: Scenario, d: ServingDepl
     params,
     breakdown: { prefill: breakdownOf(prefillBy), decode: breakdownOf(decodeBy) },
     layers,
-    efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+    efficiency: { name: d.efficiency.name, source: d.efficiency.source, ...(d.efficiency.derivedFrom === undefined ? {} : { derivedFrom: d.efficiency.derivedFrom }) },
     serving: { engine: d.engine.id, batching: d.batching },
   }
 }

@@ -1,3 +1,4 @@
+import { layerGlueWork } from '../blocks/layer-glue.ts'
 import { blockModel } from '../blocks/registry.ts'
 import type { BlockSpec } from '../blocks/spec.ts'
 import { bytesPerElement } from '../blocks/precision.ts'
@@ -125,10 +126,16 @@ export function inflightTimes(
   return { run, ttftSeconds }
 }
 
+/** A block's work inside a model: its own kernels, plus its layer's RoPE and prefill cache writes (layer-glue.ts). */
+export function blockPhaseWork(spec: BlockSpec, exec: ExecutionConfig): PhaseWork {
+  const model = blockModel(spec)
+  return (shape: PhaseShape) => [...model.work(spec, shape, exec), ...layerGlueWork(spec, shape, exec)]
+}
+
 function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: ServingDeployment): BlockScenarioCost {
   const model = blockModel(spec)
   const exec = executionOf(d)
-  const work: PhaseWork = (shape: PhaseShape) => model.work(spec, shape, exec)
+  const work = blockPhaseWork(spec, exec)
   const a = bytesPerElement[d.precision.activations]
   const params = model.params(spec)
   const common = {

@@ -31,6 +31,31 @@ async function readText(path: string): Promise<Buffer> {
   }
 }
 
+/** `--model-steps` and `--model-cases` together, read and prepared; undefined when neither is given. */
+async function readModelSteps(stepsPath: string | undefined, casesPath: string | undefined) {
+  if (stepsPath === undefined && casesPath === undefined) return undefined
+  if (stepsPath === undefined) throw new InvalidInput({ field: '--model-steps', problem: 'missing (--model-cases needs the step timings too)' })
+  if (casesPath === undefined) throw new InvalidInput({ field: '--model-cases', problem: 'missing (--model-steps needs the models they ran)' })
+  const steps = await readText(stepsPath)
+  const cases = await readText(casesPath)
+  const { parseModelCases, parseModelSteps, prepareStepRows } = await import('../../cost-model/calibration/model-steps.ts')
+  let models
+  try {
+    models = parseModelCases(cases.toString('utf8'), casesPath)
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new FileError({ path: casesPath, problem: 'not valid JSON' })
+    throw e
+  }
+  let rows
+  try {
+    rows = parseModelSteps(steps.toString('utf8'), stepsPath)
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new FileError({ path: stepsPath, problem: 'a line is not valid JSON' })
+    throw e
+  }
+  return { rows: prepareStepRows(rows, models), file: stepsPath, cases: casesPath, sha256: createHash('sha256').update(steps).digest('hex') }
+}
+
 const percent = (s: ErrorSummary) => `median ${s.medianApe.toFixed(1)}%, p90 ${s.p90Ape.toFixed(1)}% over ${s.rows} rows`
 
 export function registerCalibrate(program: Command): void {
@@ -41,17 +66,21 @@ export function registerCalibrate(program: Command): void {
     .requiredOption('--out <file>', 'calibration JSON to write')
     .option('--name <name>', 'name the calibration is shown and chosen by (default: the --out file name)')
     .option('--holdout <share>', 'share of block shapes each cross-validation fold holds out; every shape is held out once', '0.2')
+    .option('--model-steps <file>', 'also fit whole-model step timings (JSON lines from experiments/profiling/profile_model.py); needs --model-cases')
+    .option('--model-cases <file>', 'the models those steps ran (JSON from experiments/profiling/model_cases.ts)')
     .action(
-      action(async (measurementsPath: string, flags: { out: string; name?: string; holdout: string }) => {
+      action(async (measurementsPath: string, flags: { out: string; name?: string; holdout: string; modelSteps?: string; modelCases?: string }) => {
         const folds = foldsForHoldout(flags.holdout)
         const bytes = await readText(measurementsPath)
         const rows = orThrow(parseMeasurements(bytes.toString('utf8'), measurementsPath))
         const name = flags.name ?? basename(flags.out).replace(/\.json$/i, '')
+        const modelSteps = await readModelSteps(flags.modelSteps, flags.modelCases)
         const started = performance.now()
         const { calibration } = runCalibration(rows, {
           name,
           folds,
           source: { file: measurementsPath, sha256: createHash('sha256').update(bytes).digest('hex') },
+          ...(modelSteps === undefined ? {} : { modelSteps }),
         })
         const seconds = (performance.now() - started) / 1000
         try {
@@ -66,6 +95,9 @@ export function registerCalibrate(program: Command): void {
             `calibrated "${name}" for ${calibration.gpu} (torch ${calibration.software.torch}) on ${rows.length} rows in ${seconds.toFixed(1)} s`,
             `  fit error, all rows:             ${percent(fit.train)}`,
             `  held-out error, ${fit.heldOut.folds}-fold by shape: ${percent(fit.heldOut)}`,
+            ...(calibration.modelSteps === undefined
+              ? []
+              : [`  with ${calibration.modelSteps.rows} whole-model steps of ${calibration.modelSteps.models} models; step launch: graph ${calibration.step?.graphLaunchUs} µs, eager ${calibration.step?.eagerLaunchUsPerKernel} µs a kernel`]),
             ...(fit.unconstrained.length === 0 ? [] : [`  not constrained by any row (datasheet values kept): ${fit.unconstrained.join(', ')}`]),
             `wrote ${flags.out}`,
           ].join('\n') + '\n',

@@ -60,7 +60,8 @@ export function renderSearch(r: SearchResult): string {
     }
   }
   for (const note of r.notes) lines.push(`note: ${note}`)
-  lines.push(r.request.efficiency.source === 'datasheet' ? 'times: datasheet roofline (uncalibrated; see README "How accurate is it?")' : `times: calibration ${r.request.efficiency.name}`)
+  const e = r.request.efficiency
+  lines.push(e.source === 'datasheet' ? 'times: datasheet roofline (uncalibrated; see README "How accurate is it?")' : `times: calibration ${e.name}${e.derivedFrom === undefined ? '' : ` (${e.derivedFrom})`}`)
   return lines.join('\n')
 }
 
