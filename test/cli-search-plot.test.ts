@@ -100,6 +100,8 @@ describe('nas-sim search', () => {
       block_configs: { attention: { no_op: boolean; n_heads_in_group: number | null }; ffn: { no_op: boolean; ffn_mult: number | null } }[]
     }>('search', 'child.config.json')
     expect(config.architectures).toEqual(['DeciLMForCausalLM'])
+    // The parent's loader settings come along (Llama-3.1-8B's config.json: RoPE theta 500000 with llama3 scaling to 131072 tokens).
+    expect(config).toMatchObject({ rope_theta: 500000, rope_scaling: { rope_type: 'llama3', factor: 8 }, max_position_embeddings: 131072, rms_norm_eps: 1e-5, torch_dtype: 'bfloat16' })
     expect(config.num_hidden_layers).toBe(llama8bLayers)
     expect(config.block_configs).toHaveLength(llama8bLayers)
     // DeciLM block_configs (../shared/reference/README.md): KV heads = num_attention_heads / n_heads_in_group;

@@ -86,6 +86,9 @@ export function childArchitecture(req: SearchRequest, scored: readonly LayerOpti
       return { mixer: o.mixer.spec, ffn: o.ffn.spec }
     }),
     source: `nas-sim search from ${req.parent.name}`,
+    // The child keeps its parent's context length and loader settings (RoPE, norm epsilon, token ids), which the search does not change.
+    ...(req.parent.maxContext === undefined ? {} : { maxContext: req.parent.maxContext }),
+    ...(req.parent.settings === undefined ? {} : { settings: req.parent.settings }),
   }
 }
 
