@@ -67,8 +67,10 @@ describe('nas-sim batch', () => {
       }),
     )
     const out = join(dir, 'infeasible')
-    const r = nasSim(['batch', spec, '--out', out, '--workers', '1'])
+    const r = nasSim(['batch', spec, '--out', out, '--workers', '1', '--json'])
     expect(r.status).toBe(3)
+    // stdout holds only the summary; the per-job log went to stderr.
+    expect(JSON.parse(r.stdout)).toMatchObject({ total: 2, ok: 1, failed: 1, pending: 0 })
     const results = lines(join(out, 'results.jsonl')).map((l) => JSON.parse(l) as JobLine)
     expect(results).toHaveLength(2)
     const failed = results.find((l) => l.job.throughput === 1e12)!

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { nasSim } from './cli-helpers.ts'
+import { spawnSync } from 'node:child_process'
+import { bin, nasSim } from './cli-helpers.ts'
 
 describe('nas-sim cost', () => {
   it('prints one JSON document with the parameter count under params', () => {
-    const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h200', '--batch', '4', '--input', '512', '--output', '128', '--json'])
+    // In fp8 the 70.55 GB of weights fit one H200's 141 GB (in bf16 they would not, with vLLM's 90% share).
+    const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h200', '--weights', 'fp8', '--batch', '4', '--input', '512', '--output', '128', '--json'])
     expect(r.status).toBe(0)
     const doc = JSON.parse(r.stdout)
     // Llama-3.1-70B: 70.554 B parameters (../shared/reference/README.md, "Parameter counts").
@@ -13,11 +15,16 @@ describe('nas-sim cost', () => {
     expect(doc.efficiency.source).toBe('datasheet')
   })
 
-  it('says when the model does not fit, and that the times are uncalibrated', () => {
+  it('says when the model does not fit, gives no throughput, and exits 4', () => {
+    // Llama-3.1-70B in bf16 is 141 GB of weights (70.55 B parameters × 2 bytes), more than an H100's 80 GB.
     const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm', '--batch', '1', '--input', '128', '--output', '16'])
-    expect(r.status).toBe(0)
+    expect(r.status).toBe(4)
     expect(r.stdout).toContain('DOES NOT FIT')
+    expect(r.stdout).not.toMatch(/tok\/s|^throughput/m)
     expect(r.stdout).toContain('datasheet roofline')
+    const json = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm', '--batch', '1', '--input', '128', '--output', '16', '--json'])
+    expect(json.status).toBe(4)
+    expect(JSON.parse(json.stdout)).toMatchObject({ fits: false, metrics: null, memory: { fits: false, maxBatch: 0 } })
   })
 
   it.each([
@@ -54,6 +61,26 @@ describe('nas-sim predict', () => {
     expect(lines[1].error).toContain('kvHeads: 7 (must divide heads = 64)')
     expect(lines[2].bound).toBe('memory')
     expect(lines[3].error).toMatch(/^line 4: not valid JSON/)
+  })
+})
+
+describe('nas-sim conventions', () => {
+  it('prints its version', () => {
+    const r = nasSim(['--version'])
+    expect(r.status).toBe(0)
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('stops quietly when the reader of its output goes away (`… --json | head -1`)', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" cost --model llama-3.1-405b --gpu dgx-h200 --tp 8 --batch 8 --input 128 --output 128 --json | head -1`], { encoding: 'utf8' })
+    expect(r.stdout).toBe('{\n')
+    expect(r.stderr).toBe('')
+  })
+
+  it('names a missing file in plain words on one line', () => {
+    const r = nasSim(['batch', 'no-such-spec.yaml'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe('nas-sim: no-such-spec.yaml: cannot read: no such file or directory\n')
   })
 })
 

@@ -1,4 +1,5 @@
 import { Data } from 'effect'
+import { fileProblem } from '../errors.ts'
 
 /** A spec that cannot be read or does not describe valid jobs. `path` locates the value inside the spec (`axes.tp[2]`). */
 export class SpecError extends Data.TaggedError('SpecError')<{
@@ -70,6 +71,5 @@ export type BatchError = SpecError | BatchOptionError | OutDirNotEmpty | BatchFi
 
 /** The message of anything thrown, as one line. */
 export function describeThrown(thrown: unknown): string {
-  const text = thrown instanceof Error ? thrown.message : String(thrown)
-  return text.split('\n')[0] ?? text
+  return fileProblem(thrown)
 }

@@ -12,10 +12,18 @@ import { registerPredict } from './commands/predict.ts'
 import { registerSearch } from './commands/search.ts'
 import { registerServe } from './commands/serve.ts'
 import { exitCodes, setVerbose } from './run-action.ts'
+import packageJson from '../../package.json' with { type: 'json' }
+
+// A reader that stops early (`nas-sim search --json | head`) closes the pipe; that is its choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(exitCodes.ok)
+  throw e
+})
 
 const program = new Command()
   .name('nas-sim')
   .description('Puzzle-style neural architecture search for inference-efficient LLMs: block costs, exact searches, Pareto frontiers')
+  .version(packageJson.version, '--version', 'print the version')
   .option('--verbose', 'print stack traces with errors')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()

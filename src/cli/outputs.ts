@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, extname } from 'node:path'
-import { FileError, InvalidInput } from '../errors.ts'
+import { FileError, InvalidInput, fileProblem } from '../errors.ts'
 import { svgToPng } from '../../viz/index.ts'
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -15,7 +15,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     writeFileSync(tmp, data)
     renameSync(tmp, path)
   } catch (e) {
-    throw new FileError({ path, problem: `cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})` })
+    throw new FileError({ path, problem: `cannot write: ${fileProblem(e)}` })
   }
 }
 

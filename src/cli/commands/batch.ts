@@ -69,6 +69,7 @@ interface BatchFlags {
   readonly retryFailed?: boolean
   readonly shard?: string
   readonly jobTimeout?: string
+  readonly json?: boolean
 }
 
 export function registerBatch(program: Command): void {
@@ -80,12 +81,13 @@ export function registerBatch(program: Command): void {
     .option('--out <dir>', 'output directory', 'out/batch')
     .option('--resume', 'continue in --out: skip jobs whose result is already there')
     .option('--retry-failed', 'also re-run failed jobs (implies --resume)')
-    .option('--shard <i/n>', 'run only the i-th of n deterministic shards (e.g. a Slurm array task)')
+    .option('--shard <i/n|slurm>', 'run only the i-th of n deterministic shards (1-based); `slurm` reads the task from SLURM_ARRAY_TASK_ID/COUNT (arrays from 0 or 1)')
     .option('--job-timeout <seconds>', 'record a job as failed after this long')
+    .option('--json', 'print the run’s summary (counts, failed ids, file paths) as JSON')
     .action(
       action(async (specPath: string, flags: BatchFlags) => {
         const spec = await runOrThrow(loadBatchSpec(specPath))
-        const shard = flags.shard === undefined ? undefined : await runOrThrow(parseShard(flags.shard))
+        const shard = flags.shard === undefined ? undefined : await runOrThrow(parseShard(flags.shard, process.env))
         const signals = interruptOnSigint()
         try {
           const summary = await runOrThrow(
@@ -100,12 +102,13 @@ export function registerBatch(program: Command): void {
               ...(flags.jobTimeout === undefined ? {} : { jobTimeoutSeconds: positiveNumber('--job-timeout', flags.jobTimeout) }),
               columns: batchColumns,
               onGroup: writeGroupPlot,
-              progress: process.stdout,
+              // Progress is for the person watching; stdout carries only the outcome.
+              progress: process.stderr,
               stop: signals.stop,
               abandon: signals.abandon,
             }),
           )
-          process.stdout.write(`${batchSummaryLine(summary)}\n`)
+          process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${batchSummaryLine(summary)}\n`)
           const outcome = batchOutcome(summary)
           return outcome === 'ok' ? exitCodes.ok : outcome === 'failed' ? exitCodes.someJobsFailed : 130
         } finally {
@@ -119,10 +122,11 @@ export function registerBatch(program: Command): void {
     .description('combine the results of batch shards, reporting missing or duplicated jobs')
     .argument('<dirs...>', 'the shards’ output directories')
     .requiredOption('--out <dir>', 'where to write the merged results')
+    .option('--json', 'print the merge’s summary (counts, missing and conflicting jobs, file paths) as JSON')
     .action(
-      action(async (dirs: string[], flags: { out: string }) => {
+      action(async (dirs: string[], flags: { out: string; json?: boolean }) => {
         const summary = await runOrThrow(Effect.suspend(() => mergeShards({ dirs, out: flags.out, columns: batchColumns, onGroup: writeGroupPlot })))
-        process.stdout.write(`${mergeSummaryLine(summary)}\n`)
+        process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${mergeSummaryLine(summary)}\n`)
         return summary.missing.length > 0 || summary.conflicts.length > 0 ? exitCodes.someJobsFailed : exitCodes.ok
       }),
     )

@@ -40,8 +40,9 @@ export function registerCalibrate(program: Command): void {
     .requiredOption('--out <file>', 'calibration JSON to write')
     .option('--name <name>', 'name the calibration is shown and chosen by (default: the --out file name)')
     .option('--holdout <share>', 'share of block shapes each cross-validation fold holds out; every shape is held out once', '0.2')
+    .option('--json', 'print the fit (name, GPU, rows, errors, file written) as JSON')
     .action(
-      action(async (measurementsPath: string, flags: { out: string; name?: string; holdout: string }) => {
+      action(async (measurementsPath: string, flags: { out: string; name?: string; holdout: string; json?: boolean }) => {
         const folds = foldsForHoldout(flags.holdout)
         const bytes = await readText(measurementsPath)
         const rows = orThrow(parseMeasurements(bytes.toString('utf8'), measurementsPath))
@@ -60,6 +61,10 @@ export function registerCalibrate(program: Command): void {
           throw new FileError({ path: flags.out, problem: `cannot write (${e instanceof Error && 'code' in e ? String(e.code) : String(e)})` })
         }
         const { fit } = calibration
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ wrote: flags.out, name, gpu: calibration.gpu, rows: rows.length, seconds, fit }, null, 2)}\n`)
+          return
+        }
         process.stdout.write(
           [
             `calibrated "${name}" for ${calibration.gpu} (torch ${calibration.software.torch}) on ${rows.length} rows in ${seconds.toFixed(1)} s`,
