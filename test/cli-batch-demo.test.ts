@@ -63,7 +63,7 @@ describe('nas-sim batch', () => {
       JSON.stringify({
         name: 'one-infeasible',
         defaults: { parent: 'llama-3.1-8b', gpu: 'h100-sxm', input: 128, output: 1024, batch: 64, weights: 'fp8', kv: 'fp8' },
-        jobs: [{ speedup: 1.5 }, { throughput: 1e12 }],
+        jobs: [{ speedup: 1.5, top: 2 }, { throughput: 1e12 }],
       }),
     )
     const out = join(dir, 'infeasible')
@@ -76,7 +76,16 @@ describe('nas-sim batch', () => {
     const failed = results.find((l) => l.job.throughput === 1e12)!
     expect(failed.status).toBe('failed')
     expect(failed.error).toMatch(/^infeasible budget: throughput ≥ 1,000,000,000,000 tokens\/s per GPU cannot be met; the best achievable is [\d,]+ tokens\/s per GPU/)
-    expect(results.find((l) => l.job.speedup === 1.5)!.status).toBe('ok')
+    const solved = results.find((l) => l.job.speedup === 1.5)!
+    expect(solved.status).toBe('ok')
+    // What search reports beside the child is kept: top 2 gives one diverse alternative, no worse-placed than the best.
+    const extra = solved.result as unknown as { objective: number; alternatives: { objective: number; variants: string[] }[]; notes: string[]; unsolved: unknown[] }
+    expect(extra.alternatives).toHaveLength(1)
+    expect(extra.alternatives[0]!.objective).toBeGreaterThanOrEqual(extra.objective)
+    expect(extra.alternatives[0]!.variants).toHaveLength(32)
+    expect(extra.notes).toEqual([])
+    expect(extra.unsolved).toEqual([])
+    expect(lines(join(out, 'summary.csv'))[0]!.split(',')).toEqual(expect.arrayContaining(['alternatives', 'unsolved_batches', 'notes']))
     expect(lines(join(out, 'summary.csv')).find((row) => row.startsWith(`${failed.id},`))).toContain(',failed,')
   })
 })

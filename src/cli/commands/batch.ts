@@ -38,6 +38,10 @@ export const batchColumns: readonly ResultColumn[] = [
   { name: 'memory_bytes', value: (r) => result(r).memoryBytes },
   { name: 'quality_source', value: (r) => result(r).quality },
   { name: 'solver', value: (r) => result(r).solver.method },
+  // Results written before these fields existed lack them; a resumed batch still summarises them.
+  { name: 'alternatives', value: (r) => result(r).alternatives?.length ?? 0 },
+  { name: 'unsolved_batches', value: (r) => (result(r).unsolved ?? []).map((u) => u.batches.join('/')).join(' ') },
+  { name: 'notes', value: (r) => (result(r).notes ?? []).join('; ') },
 ]
 
 /** A file-name-safe form of a group label. */
