@@ -11,6 +11,7 @@ import { runCostBench } from './cost.bench.ts'
 import { runFrontierBench } from './frontier.bench.ts'
 import { runSearchBench } from './search.bench.ts'
 import { runServingBench } from './serving.bench.ts'
+import { runSimulateBench } from './simulate.bench.ts'
 import type { BenchRow } from './types.ts'
 
 function format(row: BenchRow): string {
@@ -28,6 +29,7 @@ const sections: (() => BenchRow[] | Promise<BenchRow[]>)[] = [
   runFrontierBench,
   runServingBench,
   runCalibrateBench,
+  runSimulateBench,
   ...(jobs > 0 ? [() => batchBenchRows(fileURLToPath(new URL('../src/cli/batch-job.ts', import.meta.url)), thousandJobSweep().slice(0, jobs))] : []),
 ]
 for (const section of sections) for (const row of await section()) console.log(format(row))

@@ -7,6 +7,7 @@ import { architectureMapSvg } from './architecture-map.ts'
 import { breakdownSvg } from './breakdown.ts'
 import { frontierSvg } from './frontier.ts'
 import { describeQualitySource } from './quality-source.ts'
+import { timelineSvg } from './timeline.ts'
 import { escapeXml } from './svg.ts'
 import { fontFamily } from './theme.ts'
 import type { ReportInput, ReportTable } from './types.ts'
@@ -90,6 +91,7 @@ export function reportHtml(input: ReportInput): string {
     input.frontier === undefined ? '' : figure('frontier', 'Pareto frontier', frontierSvg(input.frontier)),
     input.architectureMap === undefined ? '' : figure('architecture', 'Architecture, layer by layer', architectureMapSvg(input.architectureMap)),
     input.breakdown === undefined ? '' : figure('breakdown', 'Where time and memory go', breakdownSvg(input.breakdown)),
+    input.timeline === undefined ? '' : figure('timeline', 'Engine timeline', timelineSvg(input.timeline)),
     ...input.tables.map(tableHtml),
   ].filter((s) => s !== '')
   const subtitle = input.subtitle === undefined ? '' : `<p class="subtitle">${escapeXml(input.subtitle)}</p>`

@@ -4,6 +4,7 @@
  * fixture) can be plotted. Units are part of every field's contract.
  */
 import type { Architecture } from '../src/blocks/architecture.ts'
+import type { TimelinePlotInput } from './timeline.ts'
 
 // ---------------------------------------------------------------- frontier
 
@@ -177,5 +178,7 @@ export interface ReportInput {
   readonly frontier?: FrontierPlotInput
   readonly architectureMap?: ArchitectureMapInput
   readonly breakdown?: BreakdownInput
+  /** A simulated engine run over time (`nas-sim simulate`). */
+  readonly timeline?: TimelinePlotInput
   readonly tables: readonly ReportTable[]
 }

@@ -1,30 +1,41 @@
 """Message sizes and group sizes for the all-reduce profiler. Pure Python, no torch.
 
 Under tensor parallelism each attention and FFN block ends in one all-reduce of its
-output activations: tokens x hidden bf16 values, whatever the TP degree.
+output activations: tokens x hidden values of the 16-bit residual stream, whatever the TP
+degree (src/blocks/kernels.ts, allReduceMessagePrecision). The sweep is a geometric grid,
+four sizes per octave from 4 KiB to 256 MiB: every model's message falls between two
+neighbours, and each interior size can be held out and predicted from its neighbours
+(src/cost-model/tensor-parallel/all-reduce-fit.ts).
 """
 
 BF16_BYTES = 2
+FP8_BYTES = 1
 
-# Model widths the search space uses most (Llama-3.x 3B/8B/70B/405B, Qwen-2.5 7B,
-# Nemotron-4 340B; shared/reference/models/) plus the round sizes in between.
-COMMON_HIDDENS = (3072, 3584, 4096, 5120, 6144, 8192, 12288, 16384, 18432)
-# Decode batches (1..512 tokens) and prefill chunks (up to 32k tokens).
-TOKEN_COUNTS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
-# A 32k-token prefill chunk at hidden 16384 is 1 GiB; larger messages only add bandwidth-bound points.
-MAX_MESSAGE_BYTES = 1 << 30
+MIN_MESSAGE_BYTES = 4 * 1024
+# The brief's upper end: a 16k-token prefill chunk at hidden 8192 in bf16 is 256 MiB.
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+SIZES_PER_OCTAVE = 4
+# Sizes are rounded to this many bytes: whole 16-byte vectors for every element size and rank count up to 8.
+ALIGN_BYTES = 256
 # Tensor-parallel degrees worth timing: the brief's TP = 2..8.
 MAX_TP = 8
 
 
-def message_bytes(tokens, hidden):
-    return tokens * hidden * BF16_BYTES
+def message_bytes(tokens, hidden, element_bytes=BF16_BYTES):
+    return tokens * hidden * element_bytes
 
 
-def message_sizes(hiddens=COMMON_HIDDENS, token_counts=TOKEN_COUNTS, max_bytes=MAX_MESSAGE_BYTES):
-    """Distinct message sizes in bytes, ascending, of every (tokens, hidden) pair up to max_bytes."""
-    sizes = {message_bytes(t, h) for t in token_counts for h in hiddens}
-    return sorted(s for s in sizes if s <= max_bytes)
+def message_sizes(low=MIN_MESSAGE_BYTES, high=MAX_MESSAGE_BYTES, per_octave=SIZES_PER_OCTAVE):
+    """Distinct sizes in bytes, ascending: low * 2**(i / per_octave) rounded to ALIGN_BYTES, up to high."""
+    sizes = set()
+    i = 0
+    while True:
+        size = round(low * 2 ** (i / per_octave) / ALIGN_BYTES) * ALIGN_BYTES
+        if size > high:
+            break
+        sizes.add(size)
+        i += 1
+    return sorted(sizes)
 
 
 def tp_degrees(world_size):

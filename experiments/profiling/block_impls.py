@@ -3,6 +3,10 @@
 `build(case, fp8, options)` returns a `Built`: a zero-argument `run` that executes
 the block once on its own weights and inputs (all drawn at random, never zeros),
 the bytes those occupy, and a short description of the implementation.
+
+For a TP-split block (profile_tp_blocks.py) the case's block is the per-GPU shard
+(tp_grid.shard) and `reduce` is the all-reduce applied to the sub-block's output
+before the residual add, as a row-parallel layer does.
 """
 
 from dataclasses import dataclass
@@ -105,7 +109,11 @@ def _pick_backend(options, attend):
     raise RuntimeError("no SDPA backend accepts this shape; " + "; ".join(refusals))
 
 
-def build_attention(block, shape, fp8, options):
+def _identity(y):
+    return y
+
+
+def build_attention(block, shape, fp8, options, reduce=_identity):
     h, heads, kv_heads, d = block["hidden"], block["heads"], block["kvHeads"], block["headDim"]
     q_dim, kv_dim = heads * d, kv_heads * d
     norm_w = _norm_weight(h)
@@ -143,13 +151,13 @@ def build_attention(block, shape, fp8, options):
     def run():
         with sdpa_kernel([backend]):
             a = attend()
-        return x + out(a.transpose(1, 2).reshape(b, length, q_dim))
+        return x + reduce(out(a.transpose(1, 2).reshape(b, length, q_dim)))
 
     impl = _prefix() + _gemm_impl(fp8, options) + f"; SDPA {backend.name} backend, bf16"
     return Built(run, footprint, impl)
 
 
-def build_ffn(block, shape, fp8, options):
+def build_ffn(block, shape, fp8, options, reduce=_identity):
     h, inter, act = block["hidden"], block["intermediate"], block["activation"]
     norm_w = _norm_weight(h)
     up = Projection(2 * inter if act == "swiglu" else inter, h, fp8, options.fp8_pad_rows)
@@ -164,22 +172,24 @@ def build_ffn(block, shape, fp8, options):
             a = F.silu(gate) * lin
         else:
             a = torch.relu(u).square()
-        return x + down(a)
+        return x + reduce(down(a))
 
     activation = "fused gate+up GEMM, SiLU(gate) * up" if act == "swiglu" else "up GEMM, relu(.)^2"
     return Built(run, x.numel() * 2 + up.nbytes() + down.nbytes(),
                  _prefix() + _gemm_impl(fp8, options) + f"; {activation}")
 
 
-def build_linear(block, shape, fp8, options):
+def build_linear(block, shape, fp8, options, reduce=_identity):
+    # A TP shard reads `inFeatures` = hidden / tp of the normalised input (row-parallel) and writes all hidden.
     h = block["hidden"]
+    k = block.get("inFeatures", h)
     norm_w = _norm_weight(h)
-    proj = Projection(h, h, fp8, options.fp8_pad_rows)
+    proj = Projection(h, k, fp8, options.fp8_pad_rows)
     b, length = _shape_dims(shape)
     x = _randn(b, length, h)
 
     def run():
-        return x + proj(F.rms_norm(x, (h,), norm_w, NORM_EPS))
+        return x + reduce(proj(F.rms_norm(x, (h,), norm_w, NORM_EPS)[..., :k]))
 
     return Built(run, x.numel() * 2 + proj.nbytes(), _prefix() + _gemm_impl(fp8, options))
 
@@ -334,8 +344,11 @@ def build_mamba2(block, shape, fp8, options):
 BUILDERS = {"attention": build_attention, "ffn": build_ffn, "linear": build_linear, "mamba2": build_mamba2}
 
 
-def build(case, fp8, options):
-    return BUILDERS[case["block"]["type"]](case["block"], case["shape"], fp8, options)
+def build(case, fp8, options, reduce=None):
+    builder = BUILDERS[case["block"]["type"]]
+    if reduce is None:
+        return builder(case["block"], case["shape"], fp8, options)
+    return builder(case["block"], case["shape"], fp8, options, reduce=reduce)
 
 
 def probe_capabilities():

@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import allreduce_grid  # noqa: E402
 import block_grid  # noqa: E402
 import rows  # noqa: E402
+import tp_grid  # noqa: E402
 
 ENV = {"gpuName": "NVIDIA H200", "torch": "2.11.0+cu130", "date": "2026-11-28", "nccl": "2.27.7"}
 
@@ -151,30 +152,49 @@ class RowsTest(unittest.TestCase):
         self.assertEqual(rows.gpu_key("NVIDIA H100 PCIe"), "h100-pcie")
         self.assertEqual(rows.gpu_key("NVIDIA RTX 6000 Ada Generation"), "nvidia-rtx-6000-ada-generation")
 
-    def test_an_allreduce_row_carries_the_bus_bandwidth(self):
-        row = rows.allreduce_row(8, 16 * 1024 * 1024, 100.0, ENV)
+    def test_an_allreduce_row_carries_the_bus_bandwidth_dtype_mode_and_nvls(self):
+        row = rows.allreduce_row(8, 16 * 1024 * 1024, 100.0, ENV, "fp8", "graph")
         self.assertEqual(row["kind"], "allreduce")
-        self.assertEqual(row["id"], "allreduce-8-16777216")
+        self.assertEqual(row["id"], "allreduce-graph-fp8-8-16777216")
         # nccl-tests' definition: busbw = algbw x 2(n-1)/n; 16 MiB in 100 us is 167.77 GB/s algbw.
         self.assertAlmostEqual(row["busGBs"], 167.772 * 1.75, places=2)
-        for field in ("ranks", "bytes", "measuredUs", "gpuName", "torch", "nccl", "date"):
+        self.assertEqual((row["dtype"], row["mode"], row["nvls"]), ("fp8", "graph", False))
+        for field in ("ranks", "bytes", "measuredUs", "gpu", "gpuName", "torch", "nccl", "date"):
             self.assertIn(field, row)
 
-    def test_an_allreduce_row_refuses_one_rank_or_no_bytes(self):
+    def test_an_allreduce_row_refuses_one_rank_no_bytes_and_unknown_dtypes_or_modes(self):
         with self.assertRaisesRegex(ValueError, "invalid ranks"):
             rows.allreduce_row(1, 1024, 10.0, ENV)
         with self.assertRaisesRegex(ValueError, "invalid bytes"):
             rows.allreduce_row(2, 0, 10.0, ENV)
+        with self.assertRaisesRegex(ValueError, "invalid dtype"):
+            rows.allreduce_row(2, 1024, 10.0, ENV, "fp16")
+        with self.assertRaisesRegex(ValueError, "invalid mode"):
+            rows.allreduce_row(2, 1024, 10.0, ENV, "bf16", "lazy")
+
+    def test_a_tp_block_row_is_the_block_row_plus_its_degree_and_all_reduce(self):
+        row = rows.tp_block_row(self.case, "bf16", 4, 80.0, 12.3456, ENV, "torch", self.stats)
+        self.assertEqual(row["id"], "attention-decode-0123456789-bf16-tp4")
+        self.assertEqual((row["tp"], row["allreduceUs"], row["nccl"], row["nvls"]), (4, 12.346, "2.27.7", False))
+        # The query is the whole, unsplit block: nas-sim splits it itself when told tp.
+        self.assertEqual(row["block"], self.case["block"])
+        with self.assertRaisesRegex(ValueError, "invalid tp"):
+            rows.tp_block_row(self.case, "bf16", 1, 80.0, 12.0, ENV, "torch", self.stats)
+        with self.assertRaisesRegex(ValueError, "allreduceUs"):
+            rows.tp_block_row(self.case, "bf16", 2, 80.0, 0, ENV, "torch", self.stats)
 
 
 class AllreduceGridTest(unittest.TestCase):
-    def test_message_sizes_are_distinct_ascending_and_bounded(self):
+    def test_message_sizes_run_from_4_kib_to_256_mib_four_per_octave(self):
         sizes = allreduce_grid.message_sizes()
         self.assertEqual(sizes, sorted(set(sizes)))
-        self.assertLessEqual(sizes[-1], allreduce_grid.MAX_MESSAGE_BYTES)
-        # One decode token of Llama-3.1-8B (hidden 4096) in bf16, and a 4096-token chunk of Llama-70B.
-        self.assertIn(4096 * 2, sizes)
-        self.assertIn(4096 * 8192 * 2, sizes)
+        self.assertEqual(sizes[0], 4 * 1024)
+        self.assertEqual(sizes[-1], 256 * 1024 * 1024)
+        self.assertEqual(len(sizes), 16 * 4 + 1)
+        self.assertTrue(all(s % allreduce_grid.ALIGN_BYTES == 0 for s in sizes))
+        # Neighbours are about 2**(1/4) = 1.19 apart, so every size can be held out and bracketed.
+        ratios = [b / a for a, b in zip(sizes, sizes[1:])]
+        self.assertTrue(all(1.1 < r < 1.3 for r in ratios), ratios)
 
     def test_message_bytes_are_tokens_times_hidden_in_bf16(self):
         self.assertEqual(allreduce_grid.message_bytes(128, 8192), 128 * 8192 * 2)
@@ -184,6 +204,38 @@ class AllreduceGridTest(unittest.TestCase):
         self.assertEqual(allreduce_grid.tp_degrees(2), [2])
         self.assertEqual(allreduce_grid.tp_degrees(1), [])
         self.assertEqual(allreduce_grid.tp_degrees(16), [2, 3, 4, 5, 6, 7, 8])
+
+
+class TpGridTest(unittest.TestCase):
+    def test_shards_split_heads_widths_and_inputs_as_nas_sim_does(self):
+        # Llama-3.1-70B (shared/reference/models/llama3.1_70b.json) at TP 4 and 16.
+        attn = block_grid.attention(8192, 64, 8, 128)
+        self.assertEqual(tp_grid.shard(attn, 4), {**attn, "heads": 16, "kvHeads": 2})
+        # Fewer KV heads than GPUs: each GPU keeps one replica (src/blocks/tensor-parallel.ts).
+        self.assertEqual(tp_grid.shard(attn, 16)["kvHeads"], 1)
+        self.assertEqual(tp_grid.shard(block_grid.ffn(8192, 28672, "swiglu"), 4)["intermediate"], 7168)
+        self.assertEqual(tp_grid.shard(block_grid.linear(8192), 8)["inFeatures"], 1024)
+
+    def test_blocks_that_do_not_split_are_refused_with_the_field(self):
+        self.assertEqual(tp_grid.split_problem(block_grid.attention(4096, 24, 8, 128), 16),
+                         "heads: 24 (cannot be split evenly over tp = 16)")
+        self.assertEqual(tp_grid.split_problem(block_grid.attention(4096, 32, 6, 128), 4),
+                         "kvHeads: 6 (cannot be split evenly over tp = 4)")
+        self.assertIsNotNone(tp_grid.split_problem(block_grid.mamba2(8192, 256, 64, 256, 8, 4), 2))
+        with self.assertRaisesRegex(ValueError, "intermediate"):
+            tp_grid.shard(block_grid.ffn(4096, 14337, "swiglu"), 2)
+
+    def test_the_default_cases_are_published_models_that_split_at_tp_8(self):
+        cases = tp_grid.default_cases(2026)
+        self.assertGreater(len(cases), 100)
+        self.assertTrue(all(c["origin"] == "famous" and c["block"]["type"] in tp_grid.TP_KINDS for c in cases))
+        at8 = tp_grid.tp_cases(cases, 8)
+        # Every Llama-3.1-70B block splits over 8 GPUs.
+        self.assertIn(block_grid.ffn(8192, 28672, "swiglu"), [c["block"] for c in at8])
+
+    def test_the_message_is_every_token_of_the_step(self):
+        self.assertEqual(tp_grid.message_tokens(block_grid.decode(64, 4096)), 64)
+        self.assertEqual(tp_grid.message_tokens(block_grid.prefill(4, 2048)), 8192)
 
 
 if __name__ == "__main__":

@@ -127,4 +127,21 @@ describe('work', () => {
     expect(count(llama70bFfn, exec8)).toBe(1)
     expect(count(llama70bFfn, exec1)).toBe(0)
   })
+
+  it('sends all-reduce messages of 2-byte elements whatever the activations are stored in, as engines reduce the 16-bit residual stream', () => {
+    // vLLM PR #22086 and TensorRT-LLM PR #12887 reduce bf16 and quantise to fp8/fp4 after the all-reduce.
+    const shape = { phase: 'prefill', batch: 3, seqLen: 100 } as const
+    const messages = (spec: AttentionSpec | FfnSpec, activations: 'bf16' | 'fp16' | 'fp8' | 'fp4') =>
+      blockModel(spec)
+        .work(spec, shape, { precision: { weights: activations, activations, kv: activations }, tp: 4 })
+        .filter((k) => k.kind === 'communication')
+    for (const spec of [llama70bAttention, llama70bFfn]) {
+      for (const activations of ['bf16', 'fp16', 'fp8', 'fp4'] as const) {
+        const [m] = messages(spec, activations)
+        // 300 tokens × hidden 8192 × 2 bytes, the full hidden width on every rank.
+        expect(m?.bytes).toBe(300 * 8192 * 2)
+        expect(m?.math).toBe(activations === 'fp16' ? 'fp16' : 'bf16')
+      }
+    }
+  })
 })

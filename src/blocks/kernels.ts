@@ -49,7 +49,25 @@ export function residualAdd(tokens: number, hidden: number, activations: Precisi
   return elementwise('residual_add', tokens * hidden, 2, 1, 1, activations)
 }
 
-/** The all-reduce of a row-parallel layer's output across `ranks` GPUs. `bytes` is the message size. */
+/**
+ * The format an all-reduce message travels in: the residual stream's, which is 16-bit whatever the GEMMs run at.
+ * fp8 and fp4 GEMMs write 16-bit outputs, engines reduce those, and the quantisation for the next GEMM comes after:
+ * - vLLM fuses all-reduce + RMSNorm + fp8 or fp4 quantisation, and benchmarks it on bf16 inputs
+ *   (vLLM PR #22086, `benchmark_fused_collective.py --quant-fp8 | --quant-fp4`, dtype bfloat16);
+ * - TensorRT-LLM's fusions include RESIDUAL_RMS_NORM_QUANT_FP8: a bf16 all-reduce, then the residual add, the norm
+ *   and the fp8 quantisation (TensorRT-LLM PR #12887, all-reduce benchmark at dtype bfloat16);
+ * - SGLang runs vLLM's and TensorRT-LLM's custom all-reduce kernels on the same 16-bit tensors (SGLang PR #2904).
+ * No engine default sends fp8 messages, so fp8 and fp4 runs send bf16, and an fp16 model sends fp16.
+ */
+export function allReduceMessagePrecision(activations: Precision): Precision {
+  return activations === 'fp16' ? 'fp16' : 'bf16'
+}
+
+/**
+ * The all-reduce of a row-parallel layer's output across `ranks` GPUs. `bytes` is the message size, in the
+ * residual stream's 16-bit format ({@link allReduceMessagePrecision}), not the activations' storage format.
+ */
 export function allReduce(tokens: number, hidden: number, activations: Precision, ranks: number): Kernel {
-  return { name: 'allreduce', kind: 'communication', flops: 0, bytes: tokens * hidden * bytesPerElement[activations], math: activations, ranks }
+  const message = allReduceMessagePrecision(activations)
+  return { name: 'allreduce', kind: 'communication', flops: 0, bytes: tokens * hidden * bytesPerElement[message], math: message, ranks }
 }

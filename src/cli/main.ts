@@ -11,6 +11,7 @@ import { registerPlot } from './commands/plot.ts'
 import { registerPredict } from './commands/predict.ts'
 import { registerSearch } from './commands/search.ts'
 import { registerServe } from './commands/serve.ts'
+import { registerSimulate } from './commands/simulate.ts'
 import { exitCodes, setVerbose } from './run-action.ts'
 import packageJson from '../../package.json' with { type: 'json' }
 
@@ -36,6 +37,7 @@ registerCost(program)
 registerPredict(program)
 registerCalibrate(program)
 registerServe(program)
+registerSimulate(program)
 registerSearch(program)
 registerPareto(program)
 registerPlot(program)

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { InvalidInput } from '../errors.ts'
 import type { ScenarioSpec, StructureOptions } from '../search/pipeline/request.ts'
 import type { SearchOptions } from '../search/pipeline/options.ts'
-import { positiveInt, positiveNumber, precision } from './parse.ts'
+import { batchSize, positiveInt, positiveNumber, precision, tokenCount } from './parse.ts'
 
 export interface SearchFlags {
   readonly parent?: string
@@ -71,8 +71,8 @@ export function addSearchFlags(cmd: Command): Command {
 export function parseScenario(raw: string): ScenarioSpec {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*(?:@\s*(\d+|auto)\s*)?$/.exec(raw)
   if (m === null) throw new InvalidInput({ field: '--scenario', problem: `"${raw}" (expected input/output[@batch], e.g. 128/1024 or 128/1024@64)` })
-  const batch = m[3] === undefined || m[3] === 'auto' ? 'auto' : positiveInt('--scenario batch', m[3])
-  return { input: positiveInt('--scenario input', m[1]!), output: positiveInt('--scenario output', m[2]!), batch }
+  const batch = m[3] === undefined || m[3] === 'auto' ? 'auto' : batchSize('--scenario batch', m[3])
+  return { input: tokenCount('--scenario input', m[1]!), output: tokenCount('--scenario output', m[2]!), batch }
 }
 
 /** `a=1,b=0.5` → `{a: 1, b: 0.5}`. */

@@ -1,6 +1,7 @@
 import type { PrecisionConfig } from '../blocks/precision.ts'
 import type { ExecutionConfig } from '../blocks/work.ts'
-import { allReduceModelFor, type AllReduceModel } from './all-reduce.ts'
+import type { AllReduceModel } from './all-reduce.ts'
+import { allReduceModelFor } from './all-reduce-figures.ts'
 import { datasheetEfficiency, type EfficiencyModel } from './efficiency.ts'
 import type { SystemSpec } from './hardware/system.ts'
 

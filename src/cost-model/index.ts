@@ -1,6 +1,7 @@
 export * from './hardware/gpu.ts'
 export * from './hardware/system.ts'
 export * from './all-reduce.ts'
+export * from './all-reduce-figures.ts'
 export * from './efficiency.ts'
 export * from './deployment.ts'
 export * from './roofline.ts'

@@ -8,7 +8,7 @@ import { blockModel } from '../blocks/registry.ts'
 import { BlockSpecSchema, PrecisionSchema } from '../blocks/schema.ts'
 import type { PhaseShape } from '../blocks/work.ts'
 import { blockTiming } from './block-cost.ts'
-import { deployment, deploymentError } from './deployment.ts'
+import { deployment, deploymentProblem } from './deployment.ts'
 import type { EfficiencyModel } from './efficiency.ts'
 import { findSystem } from './hardware/lookup.ts'
 import type { Bound, KernelTiming } from './roofline.ts'
@@ -61,8 +61,11 @@ export function predict(
   if (Result.isFailure(system)) return Result.fail(system.failure.message)
   const dtype = q.dtype ?? 'bf16'
   const d = deployment(system.success, { weights: dtype, activations: dtype, kv: dtype }, { efficiency })
-  const bad = deploymentError(d) ?? blockModel(q.block).validate(q.block, 1)
-  if (bad !== undefined) return Result.fail(bad)
+  // The query has one dtype for weights, activations and cache: name the query's own field (root cause C of issue 15).
+  const unsupported = deploymentProblem(d)
+  if (unsupported !== undefined) return Result.fail(`dtype: ${dtype} (${system.success.gpu.name} has no ${dtype} tensor cores; supported: ${Object.keys(system.success.gpu.denseFlops).join(', ')})`)
+  const bad = blockModel(q.block).validate(q.block, 1)
+  if (bad !== undefined) return Result.fail(`block.${bad}`)
   const t = blockTiming(q.block, queryShape(q), d)
   let slowest: KernelTiming | undefined
   for (const k of t.kernels) if (slowest === undefined || k.seconds > slowest.seconds) slowest = k

@@ -27,7 +27,7 @@ export function kernelTiming(kernel: Kernel, d: Deployment): KernelTiming {
   const peak = gpu.denseFlops[kernel.math]
   if (peak === undefined) throw new Error(`${gpu.name} has no ${kernel.math} rate; validate the deployment before costing`)
   const eff = d.efficiency
-  const computeSeconds = kernel.flops / (peak * eff.computeFraction(kernel))
+  const computeSeconds = kernel.flops / (peak * eff.computeFraction(kernel, gpu))
   const memorySeconds = kernel.bytes / (gpu.memoryBandwidth * eff.bandwidthFraction(kernel))
   const overheadSeconds = eff.overheadSeconds(kernel)
   return {

@@ -22,7 +22,10 @@ const AttentionBlock = Schema.Struct({
 const FfnBlock = Schema.Struct({
   no_op: Schema.optionalKey(Schema.Boolean),
   replace_with_linear: Schema.optionalKey(Schema.Boolean),
-  ffn_mult: Schema.optionalKey(Schema.NullOr(Schema.Finite.check(Schema.isGreaterThan(0)))),
+  // Llama-Nemotron Ultra's widest fused FFN has ffn_mult 39 (../shared/reference/models); 64 leaves room and keeps widths finite.
+  ffn_mult: Schema.optionalKey(
+    Schema.NullOr(Schema.Finite.check(Schema.isGreaterThan(0), Schema.isLessThanOrEqualTo(64, { message: 'expected at most 64 (the widest published fused FFN has 39)' }))),
+  ),
   intermediate_size: Schema.optionalKey(Schema.NullOr(PositiveInt)),
 })
 

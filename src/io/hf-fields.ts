@@ -1,7 +1,29 @@
 import { Schema } from 'effect'
 
-/** A count or width: an integer of at least 1. */
-export const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
+/**
+ * The largest count or width nas-sim accepts: 2²⁴. Published models stay far below it (the widest FFN of the
+ * reference models, Nemotron-4 340B's, is 73,728; the largest vocabulary 256,000), so a larger value is a typo,
+ * and refusing it keeps every later product of sizes finite.
+ */
+export const maxSize = 2 ** 24
+
+/** A count or width: an integer from 1 to {@link maxSize}. */
+export const PositiveInt = Schema.Int.check(
+  Schema.isGreaterThan(0),
+  Schema.isLessThanOrEqualTo(maxSize, { message: `expected at most ${maxSize.toLocaleString('en-US')} (larger than any published model)` }),
+)
+
+/**
+ * The most layers nas-sim accepts. The deepest reference model, Llama-3.1-Nemotron-Ultra-253B, has 162
+ * (../shared/reference/models); every layer is costed and searched, so an absurd count would run for minutes.
+ */
+export const maxLayers = 1024
+
+/** A layer count: an integer from 1 to {@link maxLayers}. */
+export const LayerCount = Schema.Int.check(
+  Schema.isGreaterThan(0),
+  Schema.isLessThanOrEqualTo(maxLayers, { message: `expected at most ${maxLayers} layers (the deepest published model has 162)` }),
+)
 
 /**
  * Fields every supported decoder-only family shares, under their Hugging Face
@@ -10,7 +32,7 @@ export const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
  */
 export const commonFields = {
   hidden_size: PositiveInt,
-  num_hidden_layers: PositiveInt,
+  num_hidden_layers: LayerCount,
   vocab_size: PositiveInt,
   tie_word_embeddings: Schema.optionalKey(Schema.Boolean),
   max_position_embeddings: Schema.optionalKey(Schema.NullOr(PositiveInt)),

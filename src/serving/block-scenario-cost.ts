@@ -65,8 +65,11 @@ export function stepTime(work: PhaseWork, mix: StepMix, d: Deployment): StepTime
   let decode = 0
   let prefillCommunication = 0
   let decodeCommunication = 0
+  const launchShare = mix.prefillStepShare ?? 1
   for (const sk of stepKernels(work, mix, executionOf(d))) {
-    const t = kernelTiming(sk.kernel, d).seconds
+    const timing = kernelTiming(sk.kernel, d)
+    // A prefill-only kernel of an average step is launched only in the steps that carry prefill.
+    const t = sk.phase === 'prefill' ? timing.seconds - (1 - launchShare) * timing.overheadSeconds : timing.seconds
     const p = t * sk.prefillShare
     prefill += p
     decode += t - p
@@ -93,17 +96,24 @@ export function staticTimes(work: PhaseWork, s: Scenario, d: Deployment): StepTi
 
 /** Cycle and TTFT times of in-flight batching in steady state. */
 export function inflightTimes(work: PhaseWork, st: SteadyState, d: Deployment): { readonly run: StepTime; readonly ttftSeconds: number } {
-  const step = stepTime(work, st.step, d)
-  let ttftSeconds = step.seconds / 2 // a newcomer waits on average half a step for the next to start
-  st.newcomerSteps.forEach((mix, i) => (ttftSeconds += st.newcomerWeights[i]! * stepTime(work, mix, d).seconds))
-  const n = st.steps
-  const run = {
-    seconds: n * step.seconds,
-    prefill: n * step.prefill,
-    decode: n * step.decode,
-    prefillCommunication: n * step.prefillCommunication,
-    decodeCommunication: n * step.decodeCommunication,
+  // The cycle's prefill steps are the newcomer's own (the same mix objects): each is timed once.
+  const timed = new Map<StepMix, StepTime>()
+  const timeOf = (mix: StepMix) => {
+    let t = timed.get(mix)
+    if (t === undefined) timed.set(mix, (t = stepTime(work, mix, d)))
+    return t
   }
+  const run = { seconds: 0, prefill: 0, decode: 0, prefillCommunication: 0, decodeCommunication: 0 }
+  for (const { mix, steps: n } of st.cycle) {
+    const step = timeOf(mix)
+    run.seconds += n * step.seconds
+    run.prefill += n * step.prefill
+    run.decode += n * step.decode
+    run.prefillCommunication += n * step.prefillCommunication
+    run.decodeCommunication += n * step.decodeCommunication
+  }
+  let ttftSeconds = run.seconds / st.steps / 2 // a newcomer waits on average half a (mean) step for the next to start
+  st.newcomerSteps.forEach((mix, i) => (ttftSeconds += st.newcomerWeights[i]! * timeOf(mix).seconds))
   return { run, ttftSeconds }
 }
 

@@ -30,6 +30,11 @@ export interface StepMix {
   /** Their mean context: the tokens a new token attends over, itself included. */
   readonly decodeContext: number
   readonly prefill: readonly PrefillChunk[]
+  /**
+   * For an average step: the share of steps that carry any prefill, so that the prefill-only kernels' launch
+   * overheads are paid that often, not in every step. Default 1 (a real step that carries its chunks).
+   */
+  readonly prefillStepShare?: number
 }
 
 /** Tokens the step processes: one per decoding sequence plus every prefilled prompt token. */
@@ -43,7 +48,12 @@ function isPerPhase(k: Kernel): boolean {
   return k.kind === 'attention' || k.kind === 'scan'
 }
 
-function scaled(k: Kernel, by: number): Kernel {
+/**
+ * `by` chunks' worth of a chunk's kernel. A weight GEMM is rebuilt over `by` times the tokens, so that its weights
+ * are read once and its shape (which the merge and shape-dependent efficiencies read) has the tokens it really runs.
+ */
+function scaled(k: Kernel, by: number, exec: ExecutionConfig): Kernel {
+  if (k.gemm !== undefined) return { ...weightGemm(k.name, k.gemm.m * by, k.gemm.n, k.gemm.k, exec.precision), math: k.math }
   return { ...k, flops: k.flops * by, bytes: k.bytes * by }
 }
 
@@ -53,13 +63,13 @@ function scaled(k: Kernel, by: number): Kernel {
  * the causal pairs and the scanned tokens. The GEMM and element-wise work of
  * the chunk is that of its own tokens.
  */
-function chunkKernels(work: PhaseWork, chunk: PrefillChunk): Kernel[] {
+function chunkKernels(work: PhaseWork, chunk: PrefillChunk, exec: ExecutionConfig): Kernel[] {
   const own = work({ phase: 'prefill', batch: 1, seqLen: chunk.tokens })
-  if (chunk.prefix === 0) return own.map((k) => scaled(k, chunk.count))
+  if (chunk.prefix === 0) return own.map((k) => scaled(k, chunk.count, exec))
   const whole = work({ phase: 'prefill', batch: 1, seqLen: chunk.prefix + chunk.tokens })
   const before = work({ phase: 'prefill', batch: 1, seqLen: chunk.prefix })
   return own.map((k, i) => {
-    if (!isPerPhase(k)) return scaled(k, chunk.count)
+    if (!isPerPhase(k)) return scaled(k, chunk.count, exec)
     const w = whole[i]!
     const b = before[i]!
     // Reading the cached prefix's K/V once more is what the difference leaves out; it is added back as bytes.
@@ -92,7 +102,7 @@ export interface StepKernel {
 export function stepKernels(work: PhaseWork, mix: StepMix, exec: ExecutionConfig): StepKernel[] {
   const parts: { readonly phase: 'decode' | 'prefill'; readonly kernels: readonly Kernel[] }[] = []
   if (mix.decodeSequences > 0) parts.push({ phase: 'decode', kernels: work({ phase: 'decode', batch: mix.decodeSequences, contextLen: mix.decodeContext }) })
-  for (const chunk of mix.prefill) if (chunk.count > 0 && chunk.tokens > 0) parts.push({ phase: 'prefill', kernels: chunkKernels(work, chunk) })
+  for (const chunk of mix.prefill) if (chunk.count > 0 && chunk.tokens > 0) parts.push({ phase: 'prefill', kernels: chunkKernels(work, chunk, exec) })
 
   const decodeTokens = mix.decodeSequences
   const total = stepTokens(mix)

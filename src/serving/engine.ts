@@ -52,8 +52,9 @@ const GiB = 2 ** 30
  * vLLM, V1 engine, OpenAI-compatible server (`vllm serve`).
  * - `gpu_memory_utilization` 0.9: vLLM engine arguments docs (v0.6–v0.11; v0.12's CacheConfig raised it to 0.92).
  * - Block size 16: `CacheConfig.DEFAULT_BLOCK_SIZE` (vllm/config/cache.py).
- * - On GPUs of 70 GiB or more other than the A100, the server defaults to `max_num_seqs` 1024 and
- *   `max_num_batched_tokens` 8192; elsewhere to 256 and 2048 (`EngineArgs._set_default_args`, vllm/engine/arg_utils.py).
+ * - On GPUs of 70 GiB or more other than the A100, the OpenAI-compatible server defaults to `max_num_seqs` 1024 and
+ *   `max_num_batched_tokens` 8192; elsewhere to 256 and 2048 (`EngineArgs.get_batch_defaults`, vllm/engine/arg_utils.py;
+ *   the A100 exception is vLLM PR #17885).
  * - Decode runs in captured CUDA graphs (V1 `cudagraph_capture_sizes`, on by default).
  * - Step overhead 0.3 ms: an assumption. V1 overlaps scheduling with the GPU (vLLM blog, "vLLM V1", Jan 2025), but its
  *   input preparation and sampler bookkeeping remain on the critical path; we take a few hundred microseconds.

@@ -9,7 +9,7 @@ import { addCalibrationOption, efficiencyFrom, efficiencyNote } from '../calibra
 import { describeBlock } from '../describe.ts'
 import * as fmt from '../format.ts'
 import { loadModelOrThrow } from '../model-option.ts'
-import { positiveInt } from '../parse.ts'
+import { batchSize, tokenCount } from '../parse.ts'
 
 interface CostFlags extends DeploymentFlags {
   readonly model: string
@@ -164,9 +164,9 @@ export function registerCost(program: Command): void {
     .action(
       action(async (flags: CostFlags) => {
         const scenario: Scenario = {
-          batch: positiveInt('--batch', flags.batch),
-          input: positiveInt('--input', flags.input),
-          output: positiveInt('--output', flags.output),
+          batch: batchSize('--batch', flags.batch),
+          input: tokenCount('--input', flags.input),
+          output: tokenCount('--output', flags.output),
         }
         const d = deploymentFrom(flags, await efficiencyFrom(flags.calibration, flags.gpu))
         const arch = await loadModelOrThrow(flags.model, d)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { allReduceModelFor } from '../../cost-model/all-reduce.ts'
+import { allReduceModelFor } from '../../cost-model/all-reduce-figures.ts'
 import { systems, type SystemSpec } from '../../cost-model/hardware/system.ts'
 import * as fmt from '../format.ts'
 import { action } from '../run-action.ts'

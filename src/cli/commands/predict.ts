@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
 import { Result, Schema } from 'effect'
@@ -42,6 +42,8 @@ export function registerPredict(program: Command): void {
     action(async (flags: { gpu?: string; in?: string; calibration?: string; kernels?: boolean }) => {
       const efficiency = await efficiencyFrom(flags.calibration, flags.gpu)
       if (flags.in !== undefined && !existsSync(flags.in)) throw new FileError({ path: flags.in, problem: 'no such file' })
+      // Root cause D of issue 15: a directory would fail deep inside the reader.
+      if (flags.in !== undefined && statSync(flags.in).isDirectory()) throw new FileError({ path: flags.in, problem: 'is a directory (give a JSON-lines file)' })
       const input = flags.in === undefined ? process.stdin : createReadStream(flags.in)
       let lineNo = 0
       for await (const line of createInterface({ input, crlfDelay: Infinity })) {

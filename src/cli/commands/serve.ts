@@ -6,7 +6,7 @@ import { addCalibrationOption, efficiencyFrom, efficiencyNote } from '../calibra
 import { precisionFrom, servingFrom } from '../deployment-options.ts'
 import * as fmt from '../format.ts'
 import { loadArchitecture } from '../model-option.ts'
-import { orThrow, positiveInt } from '../parse.ts'
+import { batchSize, orThrow, positiveInt, tokenCount } from '../parse.ts'
 import { action } from '../run-action.ts'
 
 interface ServeFlags {
@@ -48,12 +48,12 @@ export function registerServe(program: Command): void {
       const query = {
         system,
         precision: precisionFrom(flags),
-        input: positiveInt('--input', flags.input),
-        output: positiveInt('--output', flags.output),
+        input: tokenCount('--input', flags.input),
+        output: tokenCount('--output', flags.output),
         efficiency: await efficiencyFrom(flags.calibration, flags.gpu),
         ...servingFrom(flags),
         ...(flags.tp === undefined ? {} : { tp: positiveInt('--tp', flags.tp) }),
-        ...(flags.batch === undefined ? {} : { batch: positiveInt('--batch', flags.batch) }),
+        ...(flags.batch === undefined ? {} : { batch: batchSize('--batch', flags.batch) }),
       }
       const { best, rejected } = bestServingSetting(arch, query)
       if (best === undefined) throw new InvalidInput({ field: '--model', problem: `${arch.name} cannot be served on ${system.id}: ${rejected.join('; ')}` })

@@ -6,7 +6,6 @@
  */
 import { Effect } from 'effect'
 import { architectureCost } from '../../serving/architecture-cost.ts'
-import type { Scenario } from '../../serving/scenario.ts'
 import { InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem, SearchInfeasible, SolverFailed } from '../errors.ts'
 import { paretoFrontier } from '../frontier.ts'
@@ -95,7 +94,7 @@ export interface FrontierRunOptions {
 export interface BatchProgress {
   readonly batch: number
   /** `traced` with its frontier's points, or why it was skipped. */
-  readonly outcome: 'traced' | 'sampled' | 'beaten by the parent' | 'past the cut' | 'nothing fits'
+  readonly outcome: 'traced' | 'sampled' | 'beaten by the parent' | 'beaten at a larger concurrency' | 'past the cut' | 'nothing fits'
   readonly points: number
   readonly seconds: number
 }
@@ -208,6 +207,18 @@ function largestBatchEveryChildFits(req: SearchRequest, scored: readonly LayerOp
   return lo
 }
 
+/**
+ * Whether every child, which fits at `larger` too, serves at least as many tokens/s there as at `batch`: true when
+ * each variant's runtime (and the base's) grows by no more than the batch does, since throughput is
+ * batch × output / Σ runtime. Wave quantisation can break this for some shapes, so it is checked, not assumed.
+ */
+function fasterEverywhere(problem: SearchProblem, batch: number, largerProblem: SearchProblem, larger: number): boolean {
+  const dim = runtimeDim(0)
+  const grows = (small: number, big: number) => big * batch <= small * larger
+  if (!grows(problem.baseCosts?.[dim] ?? 0, largerProblem.baseCosts?.[dim] ?? 0)) return false
+  return problem.layers.every((layer, l) => layer.variants.every((v, i) => grows(v.costs[dim] ?? 0, largerProblem.layers[l]!.variants[i]!.costs[dim] ?? 0)))
+}
+
 /** The parent's own objective: the sum of its variants' weighted scores (0 with the prior and with replace-1-block scores). */
 function parentObjectiveOf(req: SearchRequest, scored: readonly LayerOptions[]): number {
   const weights = objectiveOf(req)
@@ -244,12 +255,15 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const s = req.scenarios[0]!
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parent = parentServing(req, s)
-    // With auto, the parent's own best batch is tried too, so the frontier starts at the parent.
-    // In flight, throughput per GPU never falls as a child's concurrency rises, so below the largest concurrency at
-    // which every child fits, each child is beaten by itself at that concurrency: those batches add nothing.
-    const everyChildFits = req.deployment.batching === 'inflight' ? largestBatchEveryChildFits(req, scored, s) : 0
+    // With auto, the parent's own best batch is tried too, so the frontier starts at the parent, and so is the largest
+    // concurrency at which every child fits: below it, a batch whose every block gains throughput at that
+    // concurrency cannot add a point (each child is faster there), which is checked block by block before skipping.
+    const everyChildFits = s.batch === 'auto' ? largestBatchEveryChildFits(req, scored, s) : 0
     const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : [])]
-    const batches = s.batch === 'auto' ? [...new Set(grid.filter((b) => b >= everyChildFits))].sort((a, b) => a - b) : [s.batch]
+    const batches = s.batch === 'auto' ? [...new Set(grid)].sort((a, b) => (a >= everyChildFits) === (b >= everyChildFits) ? a - b : a >= everyChildFits ? -1 : 1) : [s.batch]
+    const problemAt = (batch: number) =>
+      buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [{ input: s.input, output: s.output, batch }], [undefined])
+    const everyChildFitsProblem = everyChildFits > 0 ? problemAt(everyChildFits) : undefined
     const tp = req.deployment.tp
     const parentThroughput = parent?.metrics.outputTokensPerSecondPerGpu
 
@@ -269,8 +283,9 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const traceOne = (batch: number) =>
       Effect.gen(function* () {
         traced.add(batch)
-        const scenario: Scenario = { input: s.input, output: s.output, batch }
-        const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [scenario], [undefined])
+        const problem = problemAt(batch)
+        if (everyChildFitsProblem !== undefined && batch < everyChildFits && fasterEverywhere(problem, batch, everyChildFitsProblem, everyChildFits))
+          return 'beaten at a larger concurrency' as const
         if (s.batch === 'auto' && parentThroughput !== undefined) {
           const throughputOf = (runtime: number) => (batch * s.output) / (runtime * tp)
           // Every child at this batch is beaten by the parent (no child scores better than it) unless the batch's fastest

@@ -1,0 +1,7 @@
+export * from './workload.ts'
+export * from './simulate.ts'
+export * from './sla.ts'
+export * from './percentiles.ts'
+export * from './step-time.ts'
+export * from './kv-cache.ts'
+export type { TimelinePoint } from './timeline.ts'
