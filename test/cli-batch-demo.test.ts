@@ -51,6 +51,10 @@ describe('nas-sim batch', () => {
     expect(plots).toHaveLength(2)
     const points = plots.map((p) => readFileSync(join(out, 'plots', p), 'utf8')).flatMap((svg) => {
       expect(svg).not.toContain('NaN')
+      // A human title (model on GPU · engine · tokens · batch), not the group's raw key.
+      const title = all(parseSvg(svg), 'text.title tspan').map((t) => t.textContent).join(' ')
+      expect(title).toMatch(/^Llama-3\.1-8B on 1× NVIDIA H[12]00 .* · vLLM \(V1 engine\), in-flight batching · 128 → 1024 tokens · /)
+      expect(title).not.toContain('tp=')
       return all(parseSvg(svg), 'path.point')
     })
     expect(points).toHaveLength(jobs.length)

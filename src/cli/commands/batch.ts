@@ -18,7 +18,10 @@ import {
 import { frontierSvg } from '../../../viz/index.ts'
 import type { FrontierPoint } from '../../../viz/types.ts'
 import type { BatchJobResult } from '../batch-job.ts'
+import { budgetOf, defaultGroup } from '../../batch/job.ts'
+import { isPresetId, presets } from '../../io/presets.ts'
 import { writeFileAtomic } from '../outputs.ts'
+import { servingTitle } from '../plot-title.ts'
 import { positiveInt, positiveNumber } from '../parse.ts'
 import { action, exitCodes } from '../run-action.ts'
 import { runOrThrow } from './search.ts'
@@ -49,6 +52,11 @@ export function slug(group: string): string {
   return group.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 120) || 'group'
 }
 
+/** A preset's display name, or the path or id as given. */
+function presetName(parent: string): string {
+  return isPresetId(parent) ? (presets.find((p) => p.id === parent)?.name ?? parent) : parent
+}
+
 /** The group's combined Pareto plot: each job's child, and the parent, on quality against throughput. */
 export function writeGroupPlot(g: GroupResults): void {
   if (g.ok.length === 0) return
@@ -56,9 +64,13 @@ export function writeGroupPlot(g: GroupResults): void {
   const points: FrontierPoint[] = results.map((r, i) => ({ throughput: r.tokensPerSecondPerGpu, quality: r.objective, label: `job ${g.ok[i]!.id}` }))
   const parent = results.find((r) => r.parentTokensPerSecondPerGpu !== undefined)?.parentTokensPerSecondPerGpu
   const kinds = new Set(results.map((r) => r.quality))
+  const job = g.ok[0]!.job
+  // A group the spec named keeps its name; a derived one (every field but the budget, as a key) is said in words.
+  const title = job.group === defaultGroup(job) ? servingTitle({ ...job, parent: presetName(job.parent), system: job.gpu }) : job.group
+  const budgets = [...new Set(g.ok.map((r) => budgetOf(r.job).kind))].join(', ')
   const svg = frontierSvg({
-    title: g.group,
-    series: [{ name: g.group.split(' ').slice(0, 2).join(' '), points }],
+    title,
+    series: [{ name: `one child per ${budgets} budget`, points }],
     references: parent === undefined ? [] : [{ role: 'parent', label: 'parent', throughput: parent, quality: 0 }],
     qualitySource: { kind: kinds.size === 1 ? [...kinds][0]! : 'mixed' },
   })
