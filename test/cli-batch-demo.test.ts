@@ -94,10 +94,16 @@ describe('nas-sim batch', () => {
   })
 })
 
+/**
+ * The demo traces an exact frontier over a dozen concurrencies (about 15 s of CPU here); on a busy 2-core CI machine
+ * it gets room well past the default test timeout.
+ */
+const demoTimeout = 300_000
+
 describe('nas-sim demo (npm start)', () => {
   it('writes the search, the frontier, the report and the architecture map, and says where', () => {
     const out = join(dir, 'demo')
-    const r = nasSim(['demo', '--out', out])
+    const r = nasSim(['demo', '--out', out], undefined, demoTimeout)
     expect(r.status).toBe(0)
     const result = JSON.parse(readFileSync(join(out, 'search', 'result.json'), 'utf8')) as { kind: string; speedup: number; parent: { name: string } }
     expect(result.kind).toBe('nas-sim/search-result')
@@ -114,5 +120,5 @@ describe('nas-sim demo (npm start)', () => {
     expect([...png.subarray(0, 8)]).toEqual(pngSignature)
     expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR')
     expect(r.stdout).toContain(join(out, 'report.html'))
-  })
+  }, demoTimeout)
 })

@@ -10,7 +10,7 @@ export interface CliResult {
 }
 
 /** Runs the real `nas-sim` binary, as a user would. */
-export function nasSim(args: readonly string[], input?: string): CliResult {
-  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', timeout: 120_000 })
+export function nasSim(args: readonly string[], input?: string, timeout = 120_000): CliResult {
+  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', timeout })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }

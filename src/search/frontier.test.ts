@@ -77,6 +77,25 @@ describe('paretoFrontier', () => {
     )
   })
 
+  it('with a cheapest end, returns exactly the enumerated frontier points of at least that cost, and nothing a cheaper child beats', async () => {
+    await fc.assert(
+      fc.asyncProperty(problemArbitrary({ maxLayers: 5, maxVariants: 5, constraints: true, maxBudgets: 2 }), fc.double({ min: 0, max: 1, noNaN: true }), async (problem, at) => {
+        const whole = enumeratedFrontier(problem)
+        if (whole.length === 0) return
+        // A floor somewhere between the cheapest and the costliest point, on a point or between two.
+        const minCost = whole[0]!.cost + at * (whole.at(-1)!.cost - whole[0]!.cost)
+        const expected = whole.filter((p) => p.cost >= minCost || close(p.cost, minCost))
+        const result = await Effect.runPromise(paretoFrontier(problem, { cost: 'runtime', minCost }))
+        expect(result.points.length).toBe(expected.length)
+        result.points.forEach((point, i) => {
+          expect(close(point.cost, expected[i]!.cost)).toBe(true)
+          expect(close(point.objective, expected[i]!.objective)).toBe(true)
+        })
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('stays exact when sums of identical layer menus round to the same or neighbouring costs, with and without a binding memory budget', async () => {
     // Decimal costs such as 0.1 and 0.7 are not binary fractions, so equal multisets summed in
     // different orders, and some different multisets, land on the same or neighbouring doubles.

@@ -19,7 +19,7 @@ import { budgetCap, solutionOf } from './evaluate.ts'
 import { runParetoDp, traceChoice } from './pareto-dp.ts'
 import type { SearchProblem } from './problem.ts'
 import type { SearchSolution } from './solution.ts'
-import { compile, settle, solveCompiled } from './solve.ts'
+import { compile, settle, solve, solveCompiled } from './solve.ts'
 
 const defaultFrontierStateLimit = 30_000_000
 
@@ -34,6 +34,11 @@ export interface FrontierOptions {
    * 80-layer one of search.bench.ts about 1,000,000.
    */
   readonly stateLimit?: number
+  /**
+   * The frontier's cheapest end: only points of at least this cost (base costs included) are traced. Points that a
+   * cheaper child beats are left out too, so each point is still optimal for its cost among all children.
+   */
+  readonly minCost?: number
 }
 
 export interface FrontierPoint {
@@ -52,6 +57,17 @@ export interface Frontier {
   /** States the dynamic program kept over all layers (a measure of the work and of the back-pointer memory). */
   readonly states: number
   readonly seconds: number
+}
+
+/** The least objective of a child whose cost is below `below` (Infinity when none is). */
+function bestObjectiveBelow(problem: SearchProblem, cost: string, below: number): Effect.Effect<number, InvalidSearchProblem | SolverFailed> {
+  return Effect.gen(function* () {
+    // Just below: a child at the floor itself is a kept point, not one that beats them.
+    const r = yield* Effect.result(solve({ ...problem, budgets: [...problem.budgets, { kind: 'cost', name: cost, max: below * (1 - 1e-8) }] }))
+    if (r._tag === 'Success') return r.success.objective
+    if (r.failure._tag === 'SearchInfeasible') return Infinity
+    return yield* Effect.fail(r.failure)
+  })
 }
 
 /**
@@ -75,17 +91,22 @@ export function paretoFrontier(
     const axisRow = budgetIndex >= 0 ? budgetIndex : compiled.rows.length - 1
     const others = compiled.rows.map((_, i) => i).filter((i) => i !== axisRow)
     const stateLimit = options.stateLimit ?? defaultFrontierStateLimit
-    const outcome = runParetoDp(dpInputOf(compiled, [axisRow, ...others]), { upperBound: Infinity, stateLimit })
+    const base = problem.baseCosts?.[options.cost] ?? 0
+    const floor = options.minCost === undefined ? undefined : options.minCost - base
+    const outcome = runParetoDp(dpInputOf(compiled, [axisRow, ...others]), { upperBound: Infinity, stateLimit, ...(floor === undefined ? {} : { floor }) })
     if (outcome._tag === 'TooLarge') {
       return yield* new SolverFailed({ method: 'dp', reason: `the frontier needs more than ${stateLimit} states by layer ${outcome.layer} (raise stateLimit)` })
     }
     const { final } = outcome.run
-    const base = problem.baseCosts?.[options.cost] ?? 0
+    // With a floor, a child below it that the DP dropped may beat a kept one: the best child below the floor sets
+    // the objective every kept point must improve on (a kept point that cannot is beaten by that child).
+    const beatenFrom = options.minCost === undefined ? Infinity : yield* bestObjectiveBelow(problem, options.cost, options.minCost)
     const points: FrontierPoint[] = []
     const indices: number[] = []
     for (let i = 0; i < final.size; i++) {
       const cost = final.keys[0]![i]! + base
       const objective = final.q[i]!
+      if (objective >= beatenFrom) continue
       const last = points.length - 1
       if (last >= 0 && objective >= points[last]!.objective) continue
       // Costs within the budget tolerance are one budget level (a budget of the
@@ -97,7 +118,7 @@ export function paretoFrontier(
       points.push({ cost, objective })
       indices.push(i)
     }
-    if (points.length === 0) {
+    if (points.length === 0 && options.minCost === undefined) {
       const plain = yield* compile(problem)
       const attempt = yield* solveCompiled(plain)
       yield* settle(problem, plain, attempt, started)

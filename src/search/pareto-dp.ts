@@ -33,6 +33,11 @@ export interface DpOptions {
    * bounds both the time and the back-pointer memory (8 bytes per state).
    */
   readonly stateLimit: number
+  /**
+   * States whose dimension-0 sum cannot reach this even with the costliest remaining layers are dropped after each
+   * layer (a frontier that ends at a cost: its cheaper children are past the cut). Default −∞.
+   */
+  readonly floor?: number
 }
 
 /** The final states and, per layer, where each state came from. */
@@ -127,6 +132,8 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
     } else {
       expandLayerByHeap(layer, previous, current, limits, filter)
     }
+    // A relative margin keeps states that reach the floor only up to rounding.
+    if (options.floor !== undefined && options.floor > -Infinity) dropBelow(current, options.floor - input.maxRest[0]![next]! - floorMargin * Math.abs(options.floor))
     totalStates += current.size
     if (totalStates > options.stateLimit) return { _tag: 'TooLarge', layer: l, states: totalStates }
     parents.push(current.parent.slice(0, current.size))
@@ -137,6 +144,26 @@ export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
     current = done
   }
   return { _tag: 'Done', run: { final: previous, parents, options: chosen, totalStates, peakStates } }
+}
+
+/** Relative margin under a floor within which a state still counts as reaching it (sums in another order round apart). */
+const floorMargin = 1e-9
+
+/** Keeps, in order, only the states whose dimension-0 sum is at least `threshold`. */
+function dropBelow(set: StateSet, threshold: number): void {
+  const key = set.keys[0]!
+  let kept = 0
+  for (let i = 0; i < set.size; i++) {
+    if (key[i]! < threshold) continue
+    if (kept !== i) {
+      for (const k of set.keys) k[kept] = k[i]!
+      set.q[kept] = set.q[i]!
+      set.parent[kept] = set.parent[i]!
+      set.option[kept] = set.option[i]!
+    }
+    kept++
+  }
+  set.size = kept
 }
 
 /** Follows the back-pointers from final state `index` to the option position chosen in every layer. */

@@ -71,10 +71,11 @@ export interface FrontierCut {
 }
 
 /**
- * Published NAS children serve at 1.5–5× their parent (Puzzle's 51B: 2.17× on a DGX, 5.08× on one H100,
- * arXiv:2411.19146); a child ten times faster has lost most of its layers.
+ * Published NAS children serve at 1.5–5× their parent; the largest is Puzzle's 51B at 5.08× on one H100
+ * (arXiv:2411.19146). Past that a child has lost most of its layers, and the concurrencies that reach it are the
+ * costliest to trace.
  */
-export const defaultMaxSpeedup = 10
+export const defaultMaxSpeedup = 5
 
 /** A child keeps at least a tenth of the parent's layer parameters by default; below that it is mostly embeddings. */
 export const defaultMinLayerShare = 0.1
@@ -231,6 +232,19 @@ function parentObjectiveOf(req: SearchRequest, scored: readonly LayerOptions[]):
   return total
 }
 
+/**
+ * The middle of the untraced stretch between the largest concurrency with a frontier and the smallest one past the
+ * cut: concurrencies there may hold the best children just below the cut.
+ */
+function gapBeforeCut(withFrontier: readonly number[], pastCut: readonly number[], traced: ReadonlySet<number>): number[] {
+  if (pastCut.length === 0 || withFrontier.length === 0) return []
+  const upper = Math.min(...pastCut)
+  const lower = Math.max(...withFrontier.filter((b) => b < upper))
+  if (!Number.isFinite(lower) || upper - lower < 2) return []
+  const mid = Math.round(Math.sqrt(lower * upper))
+  return mid > lower && mid < upper && !traced.has(mid) ? [mid] : []
+}
+
 /** The fastest conceivable child's runtime: each layer's fastest variant, whatever the other budgets. */
 function fastestRuntime(problem: SearchProblem): number {
   const dim = runtimeDim(0)
@@ -272,6 +286,8 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     let states = 0
     const sampledAt: number[] = []
     const traced = new Set<number>()
+    const pastCut: number[] = []
+    const withFrontier: number[] = []
     const parentObjective = parentObjectiveOf(req, scored)
     const traceBatch = (batch: number) =>
       Effect.gen(function* () {
@@ -295,9 +311,20 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
           const best = yield* Effect.result(solve(problem))
           if (best._tag === 'Failure') {
             if (best.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
-          } else if (throughputOf(best.success.costs[runtimeDim(0)]!) > cut.maxSpeedup * parentThroughput) return 'past the cut' as const
+          } else if (throughputOf(best.success.costs[runtimeDim(0)]!) > cut.maxSpeedup * parentThroughput) {
+            pastCut.push(batch)
+            return 'past the cut' as const
+          }
         }
-        const outcome = yield* Effect.result(paretoFrontier(problem, { cost: runtimeDim(0), ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }) }))
+        // Children faster than the cut are not traced: the frontier's cheapest runtime is the cut's throughput.
+        const minCost = parentThroughput === undefined ? undefined : (batch * s.output) / (cut.maxSpeedup * parentThroughput * tp)
+        const outcome = yield* Effect.result(
+          paretoFrontier(problem, {
+            cost: runtimeDim(0),
+            ...(options.stateLimit === undefined ? {} : { stateLimit: options.stateLimit }),
+            ...(minCost === undefined ? {} : { minCost }),
+          }),
+        )
         if (outcome._tag === 'Failure') {
           if (outcome.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
           if (outcome.failure._tag !== 'SolverFailed') return yield* Effect.fail(outcome.failure)
@@ -310,6 +337,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         frontier.points.forEach((p, index) =>
           candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => frontier.solutionAt(index) }),
         )
+        withFrontier.push(batch)
         return 'traced' as const
       })
     for (const batch of batches) yield* traceBatch(batch)
@@ -317,7 +345,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     // gap in throughput, the batches between them may hold better children; trace their geometric middle, repeatedly.
     if (s.batch === 'auto') {
       for (let round = 0; round < maxRefinements; round++) {
-        const gaps = batchGaps(mergedFrontier(candidates), traced)
+        const gaps = [...new Set([...batchGaps(mergedFrontier(candidates), traced), ...gapBeforeCut(withFrontier, pastCut, traced)])].sort((a, b) => a - b)
         if (gaps.length === 0) break
         for (const batch of gaps) yield* traceBatch(batch)
       }
