@@ -47,7 +47,7 @@ const readJson = <T>(...parts: string[]): T => JSON.parse(readFileSync(path(...p
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'nas-sim-cli-'))
-  search = nasSim(['search', ...small, '--speedup', '1.5', '--json', '--out', path('search')])
+  search = nasSim(['--progress', 'search', ...small, '--speedup', '1.5', '--json', '--out', path('search')])
   // The whole frontier, uncut, so that its fastest point is the fastest child there is.
   pareto = nasSim(['pareto', ...small, '--max-speedup', '1e6', '--min-params', '1e-9', '--out', path('pareto')])
 })
@@ -84,6 +84,11 @@ describe('nas-sim search', () => {
     expect(r.child.layers).toHaveLength(llama8bLayers)
     expect(r.child.objective).toBeCloseTo(r.child.metrics.kl_div!, 12)
     expect(r.child.objective).toBeGreaterThan(0)
+  })
+
+  it('reports each batch plan on stderr with --progress, leaving stdout to the JSON', () => {
+    expect(search.stderr).toMatch(/^nas-sim: batch plan 1\/1 \(batch 64\): solved, objective \d+\.\d{4}$/m)
+    expect(() => JSON.parse(search.stdout)).not.toThrow()
   })
 
   it('writes result.json, inputs.json, the child as a DeciLM config with one block per layer, and the report', () => {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Duration, Effect } from 'effect'
+import { Duration, Effect, Fiber } from 'effect'
 import type { Scope } from 'effect'
 import { batchPaths, prepareOutDir, writeJobFiles } from './batch-files.ts'
 import type { BatchPaths } from './batch-files.ts'
@@ -78,6 +78,9 @@ export function batchOutcome(summary: BatchSummary): 'ok' | 'failed' | 'interrup
   if (summary.pending > 0) return 'interrupted'
   return summary.failed > 0 ? 'failed' : 'ok'
 }
+
+/** How often a terminal's progress bar redraws while no job ends. */
+const tickInterval = '1 second'
 
 const moduleUrl = (module: string): string => (module.startsWith('file:') ? module : pathToFileURL(resolve(module)).href)
 
@@ -254,8 +257,11 @@ export function runBatch(options: BatchOptions): Effect.Effect<BatchSummary, Bat
         if (record.status === 'failed') failed += 1
         reporter.jobFinished(state(), record)
       }
+      // The bar's clock ticks while jobs run, not only when one ends (a search can take a minute).
+      const ticker = yield* Effect.forkScoped(Effect.forever(Effect.sleep(tickInterval).pipe(Effect.andThen(Effect.sync(() => reporter.tick(state()))))))
       const run = runPending(pending, lanes, options, log, onRecord).pipe(Effect.as(false))
       const abandoned = yield* options.abandon === undefined ? run : Effect.raceFirst(run, abortOf(options.abandon).pipe(Effect.as(true)))
+      yield* Fiber.interrupt(ticker)
       reporter.close(state())
 
       yield* writeSummaries(paths, mine, records, options.columns ?? [], options.onGroup)

@@ -9,6 +9,7 @@ import { parseMeasurements } from '../../cost-model/calibration/measurements.ts'
 import { FileError, InvalidInput } from '../../errors.ts'
 import { orThrow, positiveNumber } from '../parse.ts'
 import { action } from '../run-action.ts'
+import { progressWriter } from '../progress.ts'
 
 /** Holding out less than a twentieth of the shapes means 20+ fits; more than half leaves too little to fit on. */
 const holdoutRange = { min: 0.05, max: 0.5 }
@@ -48,9 +49,13 @@ export function registerCalibrate(program: Command): void {
         const rows = orThrow(parseMeasurements(bytes.toString('utf8'), measurementsPath))
         const name = flags.name ?? basename(flags.out).replace(/\.json$/i, '')
         const started = performance.now()
+        const progress = progressWriter()
         const { calibration } = runCalibration(rows, {
           name,
           folds,
+          ...(progress === undefined
+            ? {}
+            : { onFit: (f) => progress(`fit ${f.index}/${f.count}${f.heldOutFold === undefined ? ' on every row' : `, shapes of fold ${f.heldOutFold} held out`}`) }),
           source: { file: measurementsPath, sha256: createHash('sha256').update(bytes).digest('hex') },
         })
         const seconds = (performance.now() - started) / 1000

@@ -17,7 +17,7 @@ import { frontierPlot, searchReport } from '../report-data.ts'
 import { action } from '../run-action.ts'
 import { frontierProgressLine } from '../frontier-progress.ts'
 import { frontierCsv, frontierSeriesName } from './pareto.ts'
-import { renderSearch, runOrThrow, writeSearchOutputs } from './search.ts'
+import { planProgressLine, renderSearch, runOrThrow, writeSearchOutputs } from './search.ts'
 
 export const demoOptions: SearchOptions = {
   parent: 'llama-3.3-70b',
@@ -46,7 +46,7 @@ export function registerDemo(program: Command): void {
         const say = (text: string): void => void (flags.json ? process.stderr : process.stdout).write(text)
         say(`nas-sim demo: searching ${demoOptions.parent} on one ${demoOptions.gpu} (fp8, vLLM in-flight batching, 128/1024 tokens) for ${demoOptions.speedup}× the parent's throughput…\n`)
         const req = await runOrThrow(requestFromOptions(demoOptions))
-        const result = await runOrThrow(runSearch(req))
+        const result = await runOrThrow(runSearch(req, { onPlan: (p) => say(`  ${planProgressLine(p)}\n`) }))
         if (!flags.json) say(`${renderSearch(result)}\n\n`)
         const written: string[] = []
         writeSearchOutputs(join(out, 'search'), result, req, demoOptions, written)

@@ -27,6 +27,8 @@ export interface FitCalibrationOptions {
   readonly source: { readonly file: string; readonly sha256?: string }
   /** Day of the fit, ISO 8601. Default: today (UTC). */
   readonly created?: string
+  /** Called before each of the folds + 1 fits (the last on every row), so that a long calibration can show it is moving. */
+  readonly onFit?: (fit: { readonly index: number; readonly count: number; readonly heldOutFold?: number }) => void
 }
 
 /** One row's prediction three ways, microseconds. */
@@ -142,6 +144,7 @@ export function runCalibration(measurements: readonly Measurement[], options: Fi
     const train = rows.filter((_, i) => foldOfRow[i] !== fold)
     const test = rows.map((r, i) => ({ r, i })).filter(({ i }) => foldOfRow[i] === fold)
     if (test.length === 0) continue
+    options.onFit?.({ index: fold + 1, count: folds + 1, heldOutFold: fold + 1 })
     const parameters = roundParameters(fitParameters(train, system).parameters)
     for (const { r, i } of test) {
       if (parameters[r.measurement.dtype] === undefined)
@@ -150,6 +153,7 @@ export function runCalibration(measurements: readonly Measurement[], options: Fi
     }
   }
 
+  options.onFit?.({ index: folds + 1, count: folds + 1 })
   const all = fitParameters(rows, system)
   const parameters = roundParameters(all.parameters)
   const predictions: RowPredictions[] = rows.map((r, i) => ({

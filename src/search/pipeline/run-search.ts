@@ -157,7 +157,22 @@ function nearestTarget(req: SearchRequest, failures: readonly { batches: readonl
   return new InfeasibleBudget({ budget: c.name, requested: `≤ ${fmt(c.max)}`, nearest: fmt(first.nearest) })
 }
 
-export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, SearchError> {
+/** One batch plan's outcome, reported as the search goes (a search over `batch: auto` tries each in turn). */
+export interface PlanProgress {
+  readonly batches: readonly number[]
+  /** 1-based position of the plan, of `count`. */
+  readonly index: number
+  readonly count: number
+  readonly outcome: 'solved' | 'infeasible' | 'unsolved'
+  readonly objective?: number
+}
+
+export interface RunSearchOptions {
+  /** Called after each batch plan, so that a long search can show it is moving. */
+  readonly onPlan?: (progress: PlanProgress) => void
+}
+
+export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): Effect.Effect<SearchResult, SearchError> {
   return Effect.gen(function* () {
     const started = performance.now()
     const scored = scoreSpace(req.parent, req.space, req.quality)
@@ -172,19 +187,24 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
       const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
       const problem = buildProblem(req, scored, scenarios, targets)
       const outcome = yield* Effect.result(solve(problem, { highs: { timeLimit: highsSecondsPerSolve } }))
+      const report = (outcome: PlanProgress['outcome'], objective?: number): void =>
+        options.onPlan?.({ batches, index: tried.length, count: plans.length, outcome, ...(objective === undefined ? {} : { objective }) })
       if (outcome._tag === 'Failure') {
         const e = outcome.failure
         if (e._tag === 'SolverFailed' && plans.length > 1) {
           tried.push({ batches, unsolved: e.message })
+          report('unsolved')
           continue
         }
         if (!(e instanceof SearchInfeasible)) return yield* Effect.fail(e)
         failures.push({ batches, error: e })
         tried.push({ batches, infeasible: e.message })
+        report('infeasible')
         continue
       }
       const solution = outcome.success
       tried.push({ batches, objective: solution.objective })
+      report('solved', solution.objective)
       const better =
         best === undefined ||
         solution.objective < best.solution.objective - 1e-12 ||
