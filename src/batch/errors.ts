@@ -30,6 +30,18 @@ export class OutDirNotEmpty extends Data.TaggedError('OutDirNotEmpty')<{ readonl
   }
 }
 
+/** An output directory another batch run is using (its lock file names the holder). */
+export class BatchLocked extends Data.TaggedError('BatchLocked')<{
+  readonly dir: string
+  readonly file: string
+  readonly holder: { readonly pid: number; readonly host: string; readonly since: string } | undefined
+}> {
+  override get message(): string {
+    const who = this.holder === undefined ? 'another run' : `process ${this.holder.pid} on ${this.holder.host} since ${this.holder.since}`
+    return `${this.dir} is in use by ${who}; wait for it to finish, or delete ${this.file} if that run is gone`
+  }
+}
+
 /** A results, jobs or spec file that cannot be read, parsed or written. */
 export class BatchFileError extends Data.TaggedError('BatchFileError')<{
   readonly file: string
@@ -67,7 +79,7 @@ export class MergeError extends Data.TaggedError('MergeError')<{ readonly proble
   }
 }
 
-export type BatchError = SpecError | BatchOptionError | OutDirNotEmpty | BatchFileError | JobModuleError | GroupHookError
+export type BatchError = SpecError | BatchOptionError | OutDirNotEmpty | BatchLocked | BatchFileError | JobModuleError | GroupHookError
 
 /** The message of anything thrown, as one line. */
 export function describeThrown(thrown: unknown): string {

@@ -10,6 +10,7 @@ import type { BatchError, BatchFileError, JobModuleError } from './errors.ts'
 import { startJobWorker } from './job-worker.ts'
 import type { JobWorker, WorkerLost } from './job-worker.ts'
 import { makeProgressReporter } from './progress-reporter.ts'
+import { lockDirectory } from './dir-lock.ts'
 import type { ProgressOutput, ProgressReporter } from './progress-reporter.ts'
 import type { ProgressState } from './progress.ts'
 import { openResultsLog, readResults, rewriteResults } from './results-log.ts'
@@ -188,6 +189,8 @@ function openOutDir(
   return Effect.gen(function* () {
     const retryFailed = options.retryFailed === true
     yield* prepareOutDir(paths.out, options.resume === true || retryFailed)
+    // Held until the batch ends: a second run into the same directory fails at once rather than run jobs twice.
+    yield* lockDirectory(paths.out)
     if (retryFailed) yield* dropFailed(paths.results, mine)
     const log = yield* openResultsLog(paths.results)
     yield* writeJobFiles(paths, options.spec, options.shard)

@@ -3,17 +3,17 @@
  * renamed), and files are written in order of value, so that a failure in a
  * later step (a report, a plot) never loses what was already computed.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
+import { writeFileAtomic as atomicWrite } from '../batch/atomic-file.ts'
 import { dirname, extname } from 'node:path'
 import { FileError, InvalidInput, fileProblem } from '../errors.ts'
 import { svgToPng } from '../../viz/index.ts'
 
+/** Writes a result file whole (see the batch's {@link atomicWrite}: unique temporary, fsync, rename, directory fsync), creating its folder. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     mkdirSync(dirname(path), { recursive: true })
-    const tmp = `${path}.tmp-${process.pid}`
-    writeFileSync(tmp, data)
-    renameSync(tmp, path)
+    atomicWrite(path, data)
   } catch (e) {
     throw new FileError({ path, problem: `cannot write: ${fileProblem(e)}` })
   }
