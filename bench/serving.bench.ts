@@ -16,7 +16,7 @@ const base: SearchOptions = {
   weights: 'fp8',
   activations: 'fp8',
   kv: 'fp8',
-  scenarios: [{ input: 128, output: 1024, batch: 32 }],
+  scenarios: [{ input: 128, output: 1024, batch: 16 }],
   space: 'puzzle',
 }
 
@@ -39,7 +39,7 @@ async function pair(label: string, options: SearchOptions, run: 'search' | 'pare
 
 export async function runServingBench(): Promise<BenchRow[]> {
   return [
-    ...(await pair('search: Llama-3.3-70B, H100 fp8, 1.5× at concurrency 32', { ...base, speedup: 1.5 }, 'search')),
+    ...(await pair('search: Llama-3.3-70B, H100 fp8, 1.5× at concurrency 16', { ...base, speedup: 1.5 }, 'search')),
     ...(await pair('search: Llama-3.3-70B, H100 fp8, 2× at auto concurrency', { ...base, speedup: 2, scenarios: [{ input: 128, output: 1024, batch: 'auto' }] }, 'search')),
     ...(await pair('pareto: Llama-3.3-70B, H100 fp8, concurrency 16', { ...base, scenarios: [{ input: 128, output: 1024, batch: 16 }], budgetRequired: false }, 'pareto')),
   ]

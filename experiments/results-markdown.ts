@@ -1,7 +1,7 @@
 /**
  * RESULTS.md from the reproductions' rows: a summary, then per experiment its
  * sources, a table of paper figure, nas-sim figure and ratio, and a plain
- * explanation of every gap larger than 10% and every figure not reproduced.
+ * explanation of every gap larger than `discussedGap` (15%) and every figure not reproduced.
  * Pure: rows in, text out.
  */
 import { discussedGap, isLargeGap, isNotReproduced, yesNo, type Reproduction, type ReproductionRow } from './reproductions/row.ts'
@@ -21,6 +21,11 @@ export function formatFigure(value: number | null, unit: string): string {
   // Ratios keep two decimals at any size, so 11.67× reads as published.
   const digits = unit === '×' ? 2 : magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+}
+
+/** 0.15 → `15%`. */
+function pctOf(share: number): string {
+  return `${Math.round(share * 100)}%`
 }
 
 function formatRatio(row: ReproductionRow): string {
@@ -52,13 +57,13 @@ function gapLabel(r: ReproductionRow): string {
 function discussion(result: ExperimentResult): string[] {
   const flagged = result.rows.filter((r) => isLargeGap(r) || isNotReproduced(r))
   if (result.rows.every((r) => r.paper === null)) return ['No published figure to compare with: these rows are nas-sim’s predictions only.']
-  if (flagged.length === 0) return [`Every figure with a published counterpart is within ${discussedGap * 100}%.`]
+  if (flagged.length === 0) return [`Every figure with a published counterpart is within ${pctOf(discussedGap)}.`]
   const byExplanation = new Map<string, ReproductionRow[]>()
   for (const r of flagged) {
     const text = result.reproduction.explainGap(r, result.rows)
     byExplanation.set(text, [...(byExplanation.get(text) ?? []), r])
   }
-  const lines = [`### Gaps larger than ${discussedGap * 100}%, and figures not reproduced`]
+  const lines = [`### Gaps larger than ${pctOf(discussedGap)}, and figures not reproduced`]
   for (const [text, rows] of byExplanation) {
     lines.push('', ...rows.map((r) => `- ${gapLabel(r)}`), '', text)
   }
@@ -66,7 +71,7 @@ function discussion(result: ExperimentResult): string[] {
 }
 
 function summary(results: readonly ExperimentResult[]): string[] {
-  const lines = ['| experiment | rows | with a published figure | within 10% | larger gaps | not reproduced |', '|---|---:|---:|---:|---:|---:|']
+  const lines = [`| experiment | rows | with a published figure | within ${pctOf(discussedGap)} | larger gaps | not reproduced |`, '|---|---:|---:|---:|---:|---:|']
   for (const { reproduction, rows } of results) {
     const published = rows.filter((r) => r.paper !== null)
     const within = published.filter((r) => r.ratio !== null && !isLargeGap(r))

@@ -12,19 +12,28 @@ describe('nas-sim cost', () => {
     expect(doc.params / 1e9).toBeCloseTo(70.554, 2)
     expect(doc.layers).toHaveLength(80)
     expect(doc.metrics.outputTokensPerSecond).toBeGreaterThan(0)
-    expect(doc.efficiency.source).toBe('datasheet')
+    // The H200 has a shipped calibration, so it is the default.
+    expect(doc.efficiency).toEqual({ name: 'h200-pytorch', source: 'calibrated' })
   })
 
-  it('says when the model does not fit, gives no throughput, and exits 4', () => {
+  it('says when the model does not fit, gives no throughput, exits 4, and that the H100’s times are derived from the H200’s calibration', () => {
     // Llama-3.1-70B in bf16 is 141 GB of weights (70.55 B parameters × 2 bytes), more than an H100's 80 GB.
     const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm', '--batch', '1', '--input', '128', '--output', '16'])
     expect(r.status).toBe(4)
     expect(r.stdout).toContain('DOES NOT FIT')
     expect(r.stdout).not.toMatch(/tok\/s|^throughput/m)
-    expect(r.stdout).toContain('datasheet roofline')
+    expect(r.stdout).toContain('calibrated efficiencies "h100-sxm-derived" (derived from h200-pytorch, not measured on this GPU)')
     const json = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm', '--batch', '1', '--input', '128', '--output', '16', '--json'])
     expect(json.status).toBe(4)
     expect(JSON.parse(json.stdout)).toMatchObject({ fits: false, metrics: null, memory: { fits: false, maxBatch: 0 } })
+  })
+
+  it('uses the datasheet roofline where no calibration ships, or when asked, and says so', () => {
+    const r = nasSim(['cost', '--model', 'llama-3.1-8b', '--gpu', 'a100', '--batch', '1', '--input', '128', '--output', '16'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('datasheet roofline')
+    const asked = nasSim(['cost', '--model', 'llama-3.1-8b', '--gpu', 'h200', '--batch', '1', '--input', '128', '--output', '16', '--calibration', 'datasheet', '--json'])
+    expect(JSON.parse(asked.stdout).efficiency.source).toBe('datasheet')
   })
 
   it.each([
@@ -61,6 +70,9 @@ describe('nas-sim predict', () => {
     expect(lines[1].error).toContain('kvHeads: 7 (must divide heads = 64)')
     expect(lines[2].bound).toBe('memory')
     expect(lines[3].error).toMatch(/^line 4: not valid JSON/)
+    // Each answer names the calibration of its own GPU: q1 names the H200, q3 takes --gpu's H100 SXM.
+    expect(lines[0].efficiency).toBe('h200-pytorch')
+    expect([lines[2].efficiency, lines[2].derivedFrom]).toEqual(['h100-sxm-derived', 'derived from h200-pytorch'])
   })
 })
 

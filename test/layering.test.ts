@@ -10,7 +10,7 @@ const allowed: Record<string, readonly string[]> = {
   'src/blocks': ['src/blocks', 'src/errors.ts', 'data'],
   'src/cost-model': ['src/blocks', 'src/cost-model', 'src/errors.ts', 'data'],
   'src/io': ['src/blocks', 'src/io', 'src/errors.ts', 'data'],
-  'src/batch': ['src/blocks', 'src/batch', 'src/errors.ts'],
+  'src/batch': ['src/blocks', 'src/io', 'src/batch', 'src/errors.ts'],
   'src/serving': ['src/blocks', 'src/cost-model', 'src/serving', 'src/errors.ts', 'data'],
   'src/search': ['src/blocks', 'src/cost-model', 'src/serving', 'src/io', 'src/search', 'src/errors.ts', 'data'],
   viz: ['src/blocks', 'src/cost-model', 'src/serving', 'src/search', 'viz', 'src/errors.ts', 'data', 'test/fixtures'],

@@ -15,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
+import ssd_triton
+
 BF16 = torch.bfloat16
 FP8 = torch.float8_e4m3fn
 FP8_MAX = 448.0  # largest finite float8 e4m3fn value (OCP FP8 spec)
@@ -27,6 +29,7 @@ class Options:
     """Capabilities probed once per run (see probe_capabilities)."""
     fp8_pad_rows: int  # pad an fp8 GEMM's token count to this multiple (1 = no padding needed)
     backends: list  # SDPA backends to try, in order
+    scan: str = "einsum"  # Mamba-2 prefill scan: "einsum" (ssd_chunked) or "triton" (ssd_triton's kernels)
 
 
 @dataclass
@@ -307,13 +310,18 @@ def build_mamba2(block, shape, fp8, options):
             xs, bm, cm = xbc.transpose(1, 2).contiguous().split([d_inner, gs, gs], dim=-1)
             dt = F.softplus(dt.float() + dt_bias)
             xh = xs.reshape(b, length, heads, p)
-            y, _ = ssd_chunked(xh, dt, a, bm.reshape(b, length, groups, n), cm.reshape(b, length, groups, n), chunk)
-            y = y + xh * skip[:, None].to(BF16)
+            bg, cg = bm.reshape(b, length, groups, n), cm.reshape(b, length, groups, n)
+            if options.scan == "triton":
+                y, _ = ssd_triton.ssd_triton(xh, dt, a, bg, cg, chunk, d_skip=skip)
+            else:
+                y, _ = ssd_chunked(xh, dt, a, bg, cg, chunk)
+                y = y + xh * skip[:, None].to(BF16)
             return x + out_proj(_gated_norm(y.reshape(b, length, d_inner), z, gn_w, groups))
 
-        impl = (_prefix() + _gemm_impl(fp8, options)
-                + f"; depthwise F.conv1d; own unfused chunked SSD in PyTorch einsums (chunk {chunk}), "
-                  "not mamba_ssm's fused Triton kernels; gated RMSNorm")
+        scan = (f"own chunked SSD as three Triton kernels (ssd_triton.py: chunk states, state passing, chunk scan; "
+                f"chunk {chunk})" if options.scan == "triton" else
+                f"own unfused chunked SSD in PyTorch einsums (chunk {chunk}), not mamba_ssm's fused Triton kernels")
+        impl = _prefix() + _gemm_impl(fp8, options) + f"; depthwise F.conv1d; {scan}; gated RMSNorm"
     else:
         conv_state = _randn(b, conv_ch, k)
         ssm_state = _randn(b, heads, p, n, scale=0.1)
@@ -378,4 +386,4 @@ def probe_capabilities():
 
 def without_first_backend(options):
     """The same options with the first SDPA backend dropped: the fallback when a case fails with it."""
-    return Options(fp8_pad_rows=options.fp8_pad_rows, backends=options.backends[1:])
+    return Options(fp8_pad_rows=options.fp8_pad_rows, backends=options.backends[1:], scan=options.scan)

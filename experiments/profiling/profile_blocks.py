@@ -35,6 +35,9 @@ def parse_args(argv):
                    help="skip cases whose rows are already in this JSON-lines file (repeatable)")
     p.add_argument("--kinds", default="attention,linear,ffn,mamba2", help="block types to time")
     p.add_argument("--dtypes", default="bf16,fp8", help="bf16 and/or fp8")
+    p.add_argument("--phases", default="prefill,decode", help="prefill and/or decode")
+    p.add_argument("--scan", default="einsum", choices=["einsum", "triton"],
+                   help="Mamba-2 prefill scan: PyTorch einsums (ssd_chunked) or the Triton kernels of ssd_triton.py")
     p.add_argument("--meta", help="write the run's environment, capabilities and timing floor here (JSON)")
     p.add_argument("--failures", help="append cases that could not be timed here (JSON lines)")
     p.add_argument("--selfcheck", action="store_true",
@@ -85,6 +88,34 @@ def ssd_selfcheck():
     return results
 
 
+def triton_ssd_selfcheck():
+    """ssd_triton's kernels in bf16 (as profiled) against the sequential fp32 scan on the same
+    bf16-rounded inputs, on fresh random inputs per shape, the output poisoned with NaN first so
+    that an unwritten element fails. Relative errors of y and the final state; bf16 operands land
+    between 1e-3 and 1e-2 (/work/.library/device/METHOD.md)."""
+    import ssd_triton
+    torch.manual_seed(1)
+    results = []
+    shapes = [(2, 300, 8, 64, 2, 128, 128), (1, 1000, 4, 32, 1, 256, 256), (3, 37, 6, 128, 3, 64, 256), (1, 4096, 16, 64, 8, 128, 256)]
+    for b, length, heads, p, groups, n, chunk in shapes:
+        x = torch.randn(b, length, heads, p, device="cuda").to(torch.bfloat16)
+        dt = torch.nn.functional.softplus(torch.randn(b, length, heads, device="cuda") - 3)
+        a = -torch.rand(heads, device="cuda") * 8 - 1
+        bm, cm = (torch.randn(b, length, groups, n, device="cuda").to(torch.bfloat16) for _ in range(2))
+        d = torch.rand(heads, device="cuda")
+        y = torch.full((b, length, heads, p), float("nan"), device="cuda", dtype=torch.bfloat16)
+        ssd_triton.ssd_triton(x, dt, a, bm, cm, chunk, d_skip=d, y=y)
+        _, final = ssd_triton.ssd_triton(x, dt, a, bm, cm, chunk, d_skip=d)
+        torch.cuda.synchronize()
+        y_ref, final_ref = block_impls.ssd_sequential(x.float(), dt, a, bm.float(), cm.float())
+        y_ref = y_ref + d[None, None, :, None] * x.float()
+        results.append({"shape": [b, length, heads, p, groups, n, chunk],
+                        "yRelErr": float((y.float() - y_ref).norm() / y_ref.norm()),
+                        "finalRelErr": float((final - final_ref).norm() / final_ref.norm()),
+                        "allWritten": bool(torch.isfinite(y).all())})
+    return results
+
+
 def measure_case(case, fp8, options):
     """Time one case in one dtype; returns (Timing, impl). Attention that fails under its
     first SDPA backend (say, in graph capture) is tried again with the next one."""
@@ -112,6 +143,12 @@ def main(argv):
             "notes": notes, "graphFloor": graph_timer.graph_floor_us(), "seed": args.seed, "argv": argv}
     if args.selfcheck:
         meta["ssdSelfcheck"] = ssd_selfcheck()
+    if args.scan == "triton":
+        options.scan = "triton"
+        meta["tritonSsdSelfcheck"] = triton_ssd_selfcheck()
+        bad = [r for r in meta["tritonSsdSelfcheck"] if not (r["allWritten"] and r["yRelErr"] < 2e-2 and r["finalRelErr"] < 2e-2)]
+        if bad:
+            raise SystemExit(f"the Triton SSD self-check failed: {bad}")
     torch.backends.cuda.matmul.allow_tf32 = True  # the scan's fp32 einsums may use TF32, as fused kernels would
     print(json.dumps(meta), flush=True)
     if args.meta:
@@ -119,7 +156,8 @@ def main(argv):
             json.dump(meta, f, indent=1)
 
     kinds = set(args.kinds.split(","))
-    cases = [c for c in block_grid.all_cases(args.seed) if c["block"]["type"] in kinds]
+    phases = set(args.phases.split(","))
+    cases = [c for c in block_grid.all_cases(args.seed) if c["block"]["type"] in kinds and c["shape"]["phase"] in phases]
     if args.limit:
         cases = block_grid.pilot_cases(cases, args.limit)
     skip = done_ids(args.resume)

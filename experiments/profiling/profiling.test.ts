@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { blockModel } from '../../src/blocks/registry.ts'
 import { findSystem } from '../../src/cost-model/hardware/lookup.ts'
 import { PredictQuerySchema } from '../../src/cost-model/predict.ts'
+import { parseModelCases, parseModelSteps } from '../../src/cost-model/calibration/model-steps.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const dataDir = join(here, '..', 'data')
@@ -108,5 +109,36 @@ describe('the H200 sweep', () => {
   it('times every case in both dtypes', () => {
     const shapes = (dtype: string) => new Set(rows.filter((r) => r.dtype === dtype).map((r) => r.id.slice(0, -dtype.length - 1)))
     expect(shapes('fp8')).toEqual(shapes('bf16'))
+  })
+})
+
+describe('the H200 whole-model sweep', () => {
+  const models = parseModelCases(readFileSync(join(dataDir, 'h200-model-cases.json'), 'utf8'), 'cases')
+  const steps = parseModelSteps(readFileSync(join(dataDir, 'h200-model-steps.jsonl'), 'utf8'), 'steps')
+
+  it('times every model of the cases file in all its scenarios: a prefill step and three decode contexts each', () => {
+    for (const m of models)
+      for (const sc of m.scenarios) {
+        const rows = steps.filter((r) => r.model === m.id && r.scenario === sc.id)
+        expect(rows.filter((r) => r.phase === 'prefill').map((r) => r.seqLen)).toEqual([sc.input])
+        expect(rows.filter((r) => r.phase === 'decode').map((r) => r.contextLen)).toEqual([sc.input + 1, sc.input + sc.output / 2, sc.input + sc.output - 1])
+      }
+    expect(steps).toHaveLength(models.reduce((n, m) => n + 4 * m.scenarios.length, 0))
+  })
+
+  it('holds the presets, search children and at least 30 random children, 3 scenarios each', () => {
+    expect(models.filter((m) => m.origin === 'random').length).toBeGreaterThanOrEqual(30)
+    expect(models.filter((m) => m.origin === 'search').length).toBeGreaterThanOrEqual(5)
+    expect(models.filter((m) => m.origin === 'preset').map((m) => m.id)).toContain('nemotron-h-8b')
+    for (const m of models) expect(m.scenarios.length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('sees the launch latency only without the GPU sleep, and a host-bound eager step slower than its graph', () => {
+    // The two medians come from separate replays, so single rows differ by run-to-run noise (up to 5% seen); the median difference is the launch.
+    for (const r of steps) expect(r.noSleepUs).toBeGreaterThan(r.measuredUs * 0.9)
+    const launch = steps.filter((r) => r.phase === 'decode').map((r) => r.noSleepUs - r.measuredUs).sort((a, b) => a - b)[Math.floor(steps.length * 0.375)]!
+    expect(launch).toBeGreaterThan(5)
+    expect(launch).toBeLessThan(100)
+    for (const r of steps.filter((s) => s.eagerUs !== undefined)) expect(r.eagerUs!).toBeGreaterThan(r.measuredUs)
   })
 })

@@ -36,8 +36,8 @@ export function reproductionRow(fields: Omit<ReproductionRow, 'ratio'>): Reprodu
 /** The unit of rows that compare a yes (1) or no (0) with the published statement. */
 export const yesNo = 'yes/no'
 
-/** A gap larger than this share (either way) is discussed in RESULTS.md. */
-export const discussedGap = 0.1
+/** A gap larger than this share (either way) is discussed in RESULTS.md: the tolerance issue 10 sets for every published figure. */
+export const discussedGap = 0.15
 
 /** Whether a row misses its published figure by more than {@link discussedGap}. */
 export function isLargeGap(row: ReproductionRow): boolean {
@@ -51,7 +51,7 @@ export function isNotReproduced(row: ReproductionRow): boolean {
 
 /**
  * What a reproduction script exports for the runner: its rows, and for every
- * row that misses by more than 10% the mechanism nas-sim lacks that explains
+ * row that misses by more than {@link discussedGap} the mechanism nas-sim lacks that explains
  * it, in plain words.
  */
 export interface Reproduction {
@@ -61,6 +61,6 @@ export interface Reproduction {
   /** The published sources the figures come from. */
   readonly sources: readonly string[]
   readonly rows: () => Promise<readonly ReproductionRow[]>
-  /** Why a row misses by more than 10% or is not reproduced, given all of the experiment's rows. */
+  /** Why a row misses by more than {@link discussedGap} or is not reproduced, given all of the experiment's rows. */
   readonly explainGap: (row: ReproductionRow, rows: readonly ReproductionRow[]) => string
 }

@@ -1,4 +1,3 @@
-import { engines } from '../../src/serving/engine.ts'
 /**
  * Llama-3.3-Nemotron-Super-49B (the shipped preset, its published DeciLM
  * config) against its parent Llama-3.3-70B on one H100 and one H200.
@@ -11,13 +10,15 @@ import { engines } from '../../src/serving/engine.ts'
  * precision in which Llama-3.3-70B (70.6 B parameters, 141 GB in BF16) fits on
  * either GPU at all; Puzzle's two published lengths, 128/1024 (text
  * generation) and 2048/128 (summarization/RAG), so the figures sit beside the
- * Nemotron-51B reproduction; each model at its best batch on one GPU; with
- * nas-sim's default memory share and with TensorRT-LLM's; on the H200 also
- * with the calibrated H200 model when it is available.
+ * Nemotron-51B reproduction; each model at its best concurrency on one GPU with
+ * in-flight batching, under TensorRT-LLM (the engine of the Puzzle paper) and
+ * vLLM (nas-sim's default); on the H200 also with the calibrated H200 model
+ * when it is available.
  */
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { systems, type SystemSpec } from '../../src/cost-model/hardware/system.ts'
 import type { ServingEstimate } from '../../src/serving/best-setting.ts'
+import { engines, type EngineProfile } from '../../src/serving/engine.ts'
 import { calibratedH200, datasheet, type LabelledEfficiency } from './efficiency-models.ts'
 import { preset } from './models.ts'
 import { fp8Everywhere } from './precisions.ts'
@@ -31,11 +32,8 @@ const scenarios = [
   { name: 'summarization/RAG', input: 2048, output: 128 },
 ] as const
 
-type Policy = 'nas-sim default memory' | 'TRT-LLM memory'
-
-function best(arch: Architecture, system: SystemSpec, input: number, output: number, policy: Policy, efficiency: LabelledEfficiency): ServingEstimate | undefined {
-  const q = { system, precision: fp8Everywhere, input, output, efficiency: efficiency.model }
-  return policy === 'TRT-LLM memory' ? serve(arch, { ...q, engine: engines.trtllm }).best : serve(arch, q).best
+function best(arch: Architecture, system: SystemSpec, input: number, output: number, engine: EngineProfile, efficiency: LabelledEfficiency): ServingEstimate | undefined {
+  return serve(arch, { system, precision: fp8Everywhere, input, output, efficiency: efficiency.model, engine, batching: 'inflight', tp: 1 }).best
 }
 
 /** The efficiency models to run on a GPU: the datasheet everywhere, the calibrated model on the H200 when it loads. */
@@ -45,23 +43,24 @@ async function efficienciesFor(system: SystemSpec): Promise<readonly LabelledEff
   return calibrated.available ? [datasheet, calibrated.efficiency] : [datasheet]
 }
 
-const policies: readonly Policy[] = ['nas-sim default memory', 'TRT-LLM memory']
+/** The Puzzle paper's engine, then nas-sim's default. */
+const servingEngines: readonly EngineProfile[] = [engines.trtllm, engines.vllm]
 
 function describe(name: string, e: ServingEstimate | undefined): string {
   return e === undefined ? `${name} does not fit` : `${name} ${settingLabel(e)}, ${e.tokensPerSecondPerGpu.toFixed(0)} tok/s`
 }
 
-function ratioRow(child: Architecture, parent: Architecture, system: SystemSpec, efficiency: LabelledEfficiency, s: (typeof scenarios)[number], policy: Policy): ReproductionRow {
-  const c = best(child, system, s.input, s.output, policy, efficiency)
-  const p = best(parent, system, s.input, s.output, policy, efficiency)
+function ratioRow(child: Architecture, parent: Architecture, system: SystemSpec, efficiency: LabelledEfficiency, s: (typeof scenarios)[number], engine: EngineProfile): ReproductionRow {
+  const c = best(child, system, s.input, s.output, engine, efficiency)
+  const p = best(parent, system, s.input, s.output, engine, efficiency)
   const model = efficiency === datasheet ? '' : `, ${efficiency.label}`
   return reproductionRow({
     experiment,
-    quantity: `${s.name} on one ${system.gpu.name.replace('NVIDIA ', '')}, ${policy}${model}: throughput ratio 49B / 70B`,
+    quantity: `${s.name} on one ${system.gpu.name.replace('NVIDIA ', '')}, ${engine.name}${model}: throughput ratio 49B / 70B`,
     paper: null,
     nasSim: c === undefined || p === undefined ? null : c.tokensPerSecondPerGpu / p.tokensPerSecondPerGpu,
     unit: '×',
-    setup: `${system.id}; FP8; ${s.input}/${s.output}; ${describe('49B', c)}; ${describe('70B', p)}; ${efficiency.label}`,
+    setup: `${system.id}; FP8; ${s.input}/${s.output}; ${engine.name}, in-flight batching; ${describe('49B', c)}; ${describe('70B', p)}; ${efficiency.label}`,
     note: 'no published single-GPU ratio found for this pair; prediction only',
   })
 }
@@ -72,7 +71,7 @@ export async function super49bRows(): Promise<readonly ReproductionRow[]> {
   const rows: ReproductionRow[] = []
   for (const system of [systems['h100-sxm'], systems.h200])
     for (const efficiency of await efficienciesFor(system))
-      for (const s of scenarios) for (const policy of policies) rows.push(ratioRow(child, parent, system, efficiency, s, policy))
+      for (const s of scenarios) for (const engine of servingEngines) rows.push(ratioRow(child, parent, system, efficiency, s, engine))
   return rows
 }
 

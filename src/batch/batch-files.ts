@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { ensureDir } from '../io/ensure-dir.ts'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Effect, Result, Schema } from 'effect'
 import { writeFileAtomic } from './atomic-file.ts'
@@ -43,7 +44,7 @@ export function prepareOutDir(out: string, resume: boolean): Effect.Effect<void,
   return Effect.try({
     try: () => {
       if (existsSync(out) && !statSync(out).isDirectory()) return 'not a directory'
-      mkdirSync(out, { recursive: true })
+      ensureDir(out)
       return readdirSync(out).length === 0 ? 'empty' : 'used'
     },
     catch: fileError(out),

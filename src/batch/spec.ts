@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { Effect, Result, Schema } from 'effect'
-import { parse as parseYaml } from 'yaml'
+import { parseDocument } from 'yaml'
 import { SpecError, describeThrown } from './errors.ts'
 import { JobFields, budgetKinds, jobFieldNames, resolveJob } from './job.ts'
 import type { Job } from './job.ts'
@@ -203,13 +203,24 @@ function expandDecoded(spec: BatchSpec): readonly IdentifiedJob[] | SpecError {
   return jobs
 }
 
+/**
+ * YAML text → value. Warnings (an unknown tag, say) are refused like errors, in one line, instead of the YAML
+ * library printing them to stderr and carrying on (root cause J of issue 15).
+ */
+function yamlValue(text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: false })
+  const problem = doc.errors[0] ?? doc.warnings[0]
+  if (problem !== undefined) throw new Error(problem.message.split('\n')[0])
+  return doc.toJS() as unknown
+}
+
 /** Parses spec text by its file's extension: `.json`, `.yaml` or `.yml`. */
 export function parseSpecText(text: string, file: string): Effect.Effect<unknown, SpecError> {
   const extension = extname(file).toLowerCase()
   if (extension !== '.json' && extension !== '.yaml' && extension !== '.yml')
     return Effect.fail(new SpecError({ file, path: '', problem: `expected a .json, .yaml or .yml file, got "${extension}"` }))
   return Effect.try({
-    try: () => (extension === '.json' ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown)),
+    try: () => (extension === '.json' ? (JSON.parse(text) as unknown) : yamlValue(text)),
     catch: (thrown) => new SpecError({ file, path: '', problem: `not valid ${extension === '.json' ? 'JSON' : 'YAML'}: ${describeThrown(thrown)}` }),
   })
 }

@@ -71,7 +71,7 @@ describe('hybridHeads.work', () => {
   it('runs the meta tokens through prefill with the prompt', () => {
     const kernels = hybridHeads.work(global, { phase: 'prefill', batch: 2, seqLen: 100 }, exec1)
     const inProj = kernels.find((k) => k.name === 'in_proj')
-    expect(inProj?.gemm).toEqual({ m: 2 * 228, n: 8960, k: 1600 })
+    expect(inProj?.gemm).toMatchObject({ m: 2 * 228, n: 8960, k: 1600 })
   })
 
   it('counts attention pairs over the meta tokens and the causal window', () => {

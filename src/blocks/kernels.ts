@@ -18,8 +18,19 @@ export function weightGemm(name: string, m: number, n: number, k: number, precis
     flops: 2 * m * n * k,
     bytes: n * k * w + m * k * a + m * n * a,
     math: mathPrecision(precision.weights, precision.activations),
-    gemm: { m, n, k },
+    gemm: { m, n, k, elementBytes: { weights: w, activations: a } },
   }
+}
+
+/**
+ * The same weight GEMM over `m` rows (tokens), in the formats it was built with: its weights are read once however
+ * many rows it runs. `fallback` gives the formats of a GEMM that does not record them.
+ */
+export function gemmWithRows(kernel: Kernel, m: number, fallback: PrecisionConfig): Kernel {
+  const g = kernel.gemm
+  if (g === undefined) throw new Error(`${kernel.name} is not a GEMM`)
+  const e = g.elementBytes ?? { weights: bytesPerElement[fallback.weights], activations: bytesPerElement[fallback.activations] }
+  return { ...kernel, flops: 2 * m * g.n * g.k, bytes: g.n * g.k * e.weights + m * g.k * e.activations + m * g.n * e.activations, gemm: { ...g, m } }
 }
 
 /** RMSNorm over `tokens` rows of `width`: one read, one write, ~4 FLOPs per element (square, sum, scale, gain). */

@@ -10,7 +10,7 @@
  */
 import type { BlockModel } from './block-model.ts'
 import { allReduce, elementwise, residualAdd, rmsNorm, weightGemm } from './kernels.ts'
-import { bytesPerElement } from './precision.ts'
+import { bytesPerElement, type Precision } from './precision.ts'
 import { defaultMambaChunkSize, type Mamba2Spec } from './spec.ts'
 import { firstError, headsPerGpu, kvHeadsPerGpu, positiveIntegerError, splitError } from './tensor-parallel.ts'
 import { tokensPerSequence, type Kernel } from './work.ts'
@@ -26,6 +26,48 @@ export function mambaDims(s: Mamba2Spec, tp: number) {
   const bc = 2 * groups * s.stateDim
   return { heads, groups, inner, convChannels: inner + bc, inProj: 2 * inner + bc + heads }
 }
+
+/**
+ * The chunked SSD scan of a prefill as three kernels, one per stage of the
+ * algorithm (Dao & Gu 2024, §6; experiments/profiling/ssd_triton.py runs them):
+ * - chunk states: each chunk's own final state, a (headDim × Q) · (Q × stateDim)
+ *   product per sequence, chunk and head, written in fp32;
+ * - state passing: the recurrence over chunks, reading and rewriting every
+ *   chunk state once;
+ * - chunk scan: per head, C·Bᵀ over the causal half of each chunk (tiles of 64
+ *   positions, so a query sees (Q + 64)/2 keys on average), its product with X,
+ *   and C times the state entering the chunk.
+ * Q is the chunk length, or the sequence when shorter. The cumulative sum of
+ * dt·A before them is an element-wise kernel over tokens × heads.
+ */
+function chunkedScan(s: Mamba2Spec, batch: number, seqLen: number, d: ReturnType<typeof mambaDims>, math: Precision): Kernel[] {
+  const a = bytesPerElement[math]
+  const q = Math.min(s.chunkSize ?? defaultMambaChunkSize, seqLen)
+  const chunks = Math.ceil(seqLen / q)
+  const tokens = batch * seqLen
+  const stateElems = d.heads * s.headDim * s.stateDim
+  const states = batch * chunks * stateElems
+  const shape = { batch, queries: seqLen, heads: d.heads, headDim: s.headDim, stateDim: s.stateDim }
+  const xBytes = tokens * d.inner * a
+  const bcBytes = tokens * d.groups * s.stateDim * a
+  const keys = Math.min(q, (q + scanTile) / 2)
+  return [
+    { name: 'ssd_cumsum', kind: 'elementwise', flops: 2 * tokens * d.heads, bytes: 3 * tokens * d.heads * chunkStateBytes, math },
+    { name: 'ssd_chunk_state', kind: 'scan', flops: 2 * tokens * stateElems, bytes: xBytes + bcBytes + states * chunkStateBytes, math, scan: shape },
+    { name: 'ssd_state_passing', kind: 'scan', flops: 2 * states, bytes: 2 * states * chunkStateBytes, math, scan: shape },
+    {
+      name: 'ssd_chunk_scan',
+      kind: 'scan',
+      flops: 2 * tokens * d.heads * keys * (s.stateDim + s.headDim) + 2 * tokens * stateElems,
+      bytes: 2 * xBytes + 2 * bcBytes + states * chunkStateBytes,
+      math,
+      scan: shape,
+    },
+  ]
+}
+
+/** Query tile of the chunk scan: 64 positions (ssd_triton.py's BLOCK_M). */
+const scanTile = 64
 
 export const mamba2: BlockModel<Mamba2Spec> = {
   params: (s) => {
@@ -43,23 +85,10 @@ export const mamba2: BlockModel<Mamba2Spec> = {
     const stateElems = d.heads * s.headDim * s.stateDim
 
     let conv: Kernel
-    let scan: Kernel
+    let scan: readonly Kernel[]
     if (shape.phase === 'prefill') {
-      const q = Math.min(s.chunkSize ?? defaultMambaChunkSize, shape.seqLen)
-      const chunks = Math.ceil(shape.seqLen / q)
       conv = elementwise('conv1d', tokens * d.convChannels, 1, 1, 2 * s.convKernel, act)
-      // Chunked SSD: intra-chunk C·Bᵀ (per group) and its product with X (per head),
-      // chunk states Bᵀ·X, and the states' contribution C·h, each per token.
-      const intra = 2 * tokens * q * (d.groups * s.stateDim + d.heads * s.headDim)
-      const states = 4 * tokens * stateElems
-      scan = {
-        name: 'ssd_scan',
-        kind: 'scan',
-        flops: intra + states,
-        bytes: tokens * (d.convChannels + d.heads + d.inner) * a + 2 * shape.batch * chunks * stateElems * chunkStateBytes,
-        math: act,
-        scan: { batch: shape.batch, queries: shape.seqLen, heads: d.heads, headDim: s.headDim, stateDim: s.stateDim },
-      }
+      scan = chunkedScan(s, shape.batch, shape.seqLen, d, act)
     } else {
       const kv = bytesPerElement[precision.kv]
       const convState = (s.convKernel - 1) * d.convChannels
@@ -71,21 +100,23 @@ export const mamba2: BlockModel<Mamba2Spec> = {
         math: act,
       }
       // h ← exp(dt·A)·h + dt·B·xᵀ, then y = C·h + D·x: read and write the whole state once.
-      scan = {
-        name: 'ssm_state_update',
-        kind: 'scan',
-        flops: 6 * shape.batch * stateElems,
-        bytes: shape.batch * (2 * stateElems * kv + (d.convChannels + d.heads + d.inner) * a),
-        math: act,
-        scan: { batch: shape.batch, queries: 1, heads: d.heads, headDim: s.headDim, stateDim: s.stateDim },
-      }
+      scan = [
+        {
+          name: 'ssm_state_update',
+          kind: 'scan',
+          flops: 6 * shape.batch * stateElems,
+          bytes: shape.batch * (2 * stateElems * kv + (d.convChannels + d.heads + d.inner) * a),
+          math: act,
+          scan: { batch: shape.batch, queries: 1, heads: d.heads, headDim: s.headDim, stateDim: s.stateDim },
+        },
+      ]
     }
 
     const kernels: Kernel[] = [
       rmsNorm('mixer_norm', tokens, s.hidden, act),
       weightGemm('in_proj', tokens, d.inProj, s.hidden, precision),
       conv,
-      scan,
+      ...scan,
       elementwise('gated_norm', tokens * d.inner, 2, 1, 6, act),
       weightGemm('out_proj', tokens, s.hidden, d.inner, precision),
       residualAdd(tokens, s.hidden, act),

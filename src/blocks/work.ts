@@ -20,7 +20,13 @@ export interface Kernel {
   /** Format the math runs in, which selects the tensor-core rate. */
   readonly math: Precision
   /** GEMM shape (M tokens × N outputs × K inputs, per GPU), for shape-dependent efficiencies. */
-  readonly gemm?: { readonly m: number; readonly n: number; readonly k: number }
+  readonly gemm?: {
+    readonly m: number
+    readonly n: number
+    readonly k: number
+    /** Bytes per weight and per activation element, so that the GEMM can be rebuilt over other rows in its own formats. */
+    readonly elementBytes?: { readonly weights: number; readonly activations: number }
+  }
   /** For `communication`: the number of GPUs taking part. */
   readonly ranks?: number
   /** For `attention`: its shape per GPU, for shape-dependent efficiencies (see {@link AttentionShape}). */

@@ -28,9 +28,9 @@ const program = new Command()
   .version(packageJson.version, '--version', 'print the version')
   .option('--verbose', 'print stack traces with errors')
   .option('--progress', 'print progress on stderr even when it is not a terminal (it always is on a terminal)')
-  .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `nas-sim: ${s}` : s) })
+  // One line per mistake: commander's own error, with the pointer to --help on the same line.
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `nas-sim: ${s.trimEnd()} (run with --help for usage)\n` : s) })
   .hook('preAction', (cmd) => {
     setVerbose(Boolean(cmd.optsWithGlobals().verbose))
     setProgress(Boolean(cmd.optsWithGlobals().progress))

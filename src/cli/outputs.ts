@@ -3,7 +3,7 @@
  * renamed), and files are written in order of value, so that a failure in a
  * later step (a report, a plot) never loses what was already computed.
  */
-import { mkdirSync } from 'node:fs'
+import { ensureDir } from '../io/ensure-dir.ts'
 import { writeFileAtomic as atomicWrite } from '../batch/atomic-file.ts'
 import { dirname, extname } from 'node:path'
 import { FileError, InvalidInput, fileProblem } from '../errors.ts'
@@ -12,7 +12,7 @@ import { svgToPng } from '../../viz/index.ts'
 /** Writes a result file whole (see the batch's {@link atomicWrite}: unique temporary, fsync, rename, directory fsync), creating its folder. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
-    mkdirSync(dirname(path), { recursive: true })
+    ensureDir(dirname(path))
     atomicWrite(path, data)
   } catch (e) {
     throw new FileError({ path, problem: `cannot write: ${fileProblem(e)}` })
@@ -28,6 +28,12 @@ export function checkPlotPath(path: string | undefined, option = '--plot'): void
   if (path === undefined) return
   const ext = extname(path).toLowerCase()
   if (ext !== '.svg' && ext !== '.png') throw new InvalidInput({ field: option, problem: `${path} (expected a .svg or .png file name)` })
+}
+
+/** Checks a report path's extension before any work is done: a report is HTML, and a .txt name would mislead. */
+export function checkReportPath(path: string | undefined, option = '--report'): void {
+  if (path === undefined) return
+  if (!/\.html?$/i.test(path)) throw new InvalidInput({ field: option, problem: `${path} (expected a file name ending in .html)` })
 }
 
 /** A plot to `.svg` or `.png` (by extension); anything else is a one-line error naming `option`. */

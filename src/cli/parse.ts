@@ -34,9 +34,14 @@ export function batchSize(option: string, raw: string): number {
   return n
 }
 
+/** A plain decimal number (`1`, `-0.5`, `2e-3`); `Number()` alone would also take hex, binary and blanks. */
+export function decimal(raw: string): number {
+  return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(raw) ? Number(raw) : NaN
+}
+
 export function positiveNumber(option: string, raw: string): number {
-  const n = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidInput({ field: option, problem: `"${raw}" (expected a positive number)` })
+  const n = decimal(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidInput({ field: option, problem: `"${raw}" (expected a positive number)` })
   return n
 }
 

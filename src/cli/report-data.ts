@@ -124,7 +124,7 @@ export function resultTable(r: SearchResult): ReportTable {
       row('memory per GPU', fmt.bytes(s.child.memory.total), p ? fmt.bytes(p.memory.total) : '–'),
       ...Object.entries(r.child.metrics).map(([m, v]) => row(m, v.toFixed(4), '0')),
     ],
-    note: `Quality: ${r.quality.source.description}. Solver: ${r.proof.method}, gap ${r.proof.gap}, ${fmt.seconds(r.proof.seconds)}. Times: ${r.request.efficiency.source === 'datasheet' ? 'datasheet roofline (uncalibrated)' : `calibration ${r.request.efficiency.name}`}.`,
+    note: `Quality: ${r.quality.source.description}. Solver: ${r.proof.method}, gap ${r.proof.gap}, ${fmt.seconds(r.proof.seconds)}. Times: ${r.request.efficiency.source === 'datasheet' ? 'datasheet roofline (uncalibrated)' : `calibration ${r.request.efficiency.name}${r.request.efficiency.derivedFrom === undefined ? '' : ` (${r.request.efficiency.derivedFrom})`}`}.`,
   }
 }
 

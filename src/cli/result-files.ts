@@ -107,7 +107,7 @@ const TargetSchema = Schema.Union([
   Schema.Struct({ kind: Schema.Literal('none') }),
 ])
 
-const EfficiencySchema = Schema.Struct({ name: Schema.String, source: Schema.Literals(['datasheet', 'calibrated']) })
+const EfficiencySchema = Schema.Struct({ name: Schema.String, source: Schema.Literals(['datasheet', 'calibrated']), derivedFrom: Schema.optionalKey(Schema.String) })
 
 const QualitySchema = Schema.Struct({
   metrics: Schema.Array(Schema.String),

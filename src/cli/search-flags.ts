@@ -1,9 +1,11 @@
 /** The flags `search` and `pareto` share, turned into plain SearchOptions. */
 import type { Command } from 'commander'
 import { InvalidInput } from '../errors.ts'
+import { maxLayers } from '../io/hf-fields.ts'
 import type { ScenarioSpec, StructureOptions } from '../search/pipeline/request.ts'
 import type { SearchOptions } from '../search/pipeline/options.ts'
-import { batchSize, positiveInt, positiveNumber, precision, tokenCount } from './parse.ts'
+import { batchSize, decimal, positiveInt, positiveNumber, precision, tokenCount } from './parse.ts'
+import { calibrationHelp } from './calibration-option.ts'
 
 export interface SearchFlags {
   readonly parent?: string
@@ -58,7 +60,7 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--params <billions>', 'also: parameters at most this many billion')
     .option('--space <puzzle|hybrid|file>', 'search space: Puzzle’s 54 variants per layer, plus Mamba-2 (hybrid), or a space JSON file', 'puzzle')
     .option('--scores <file>', 'replace-1-block quality scores (JSON or CSV); default: the built-in prior')
-    .option('--calibration <name|file>', 'a calibration (e.g. h200-pytorch); default: datasheet roofline')
+    .option('--calibration <name|file>', calibrationHelp)
     .option('--keep-first <k>', 'keep the first k layers as the parent’s')
     .option('--keep-last <k>', 'keep the last k layers as the parent’s')
     .option('--min-attention <n>', 'at least n layers keep attention')
@@ -75,15 +77,19 @@ export function parseScenario(raw: string): ScenarioSpec {
   return { input: tokenCount('--scenario input', m[1]!), output: tokenCount('--scenario output', m[2]!), batch }
 }
 
-/** `a=1,b=0.5` → `{a: 1, b: 0.5}`. */
-export function parseWeights(option: string, raw: string): Record<string, number> {
+/**
+ * `a=1,b=0.5` → `{a: 1, b: 0.5}`. Each part is one metric name, one `=` and a finite number; `positive` demands
+ * weights above zero (an objective weight of zero or below would reward losing quality: root cause G of issue 15).
+ */
+export function parseWeights(option: string, raw: string, positive = false): Record<string, number> {
   const out: Record<string, number> = {}
   for (const part of raw.split(',')) {
-    const [name, value] = part.split('=')
-    if (!name || value === undefined) throw new InvalidInput({ field: option, problem: `"${part}" (expected metric=number)` })
-    const v = Number(value)
-    if (!Number.isFinite(v)) throw new InvalidInput({ field: option, problem: `"${part}" (expected metric=number)` })
-    out[name.trim()] = v
+    const m = /^\s*([A-Za-z_][\w.-]*)\s*=\s*([^=\s][^=]*?)\s*$/.exec(part)
+    const v = m === null ? NaN : decimal(m[2]!)
+    if (m === null || !Number.isFinite(v)) throw new InvalidInput({ field: option, problem: `"${part}" (expected metric=number, e.g. kl_div=1)` })
+    if (positive && !(v > 0)) throw new InvalidInput({ field: option, problem: `"${part}" (must be above zero: quality losses are never negative)` })
+    if (m[1]! in out) throw new InvalidInput({ field: option, problem: `"${part}" (metric ${m[1]} given twice)` })
+    out[m[1]!] = v
   }
   return out
 }
@@ -95,6 +101,8 @@ export function parseAllow(raw: string): { layer: number; variants: string[] }[]
   const from = Number(m[1])
   const to = m[2] === undefined ? from : Number(m[2])
   if (to < from) throw new InvalidInput({ field: '--allow', problem: `"${raw}" (layer range ${from}-${to} is empty)` })
+  // Bounded before the range is expanded (root cause F of issue 15): no model has more layers than this.
+  if (to >= maxLayers) throw new InvalidInput({ field: '--allow', problem: `"${raw}" (layer ${to} is past any model nas-sim reads: at most ${maxLayers} layers)` })
   const variants = m[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '')
   return Array.from({ length: to - from + 1 }, (_, i) => ({ layer: from + i, variants }))
 }
@@ -135,8 +143,8 @@ export function searchOptionsFrom(flags: SearchFlags, budgetRequired: boolean): 
     ...optional('scores', flags.scores),
     ...optional('calibration', flags.calibration),
     structure,
-    ...optional('objective', flags.objective === undefined ? undefined : parseWeights('--objective', flags.objective)),
-    metricLimits: flags.limit.flatMap((l) => Object.entries(parseWeights('--limit', l)).map(([metric, max]) => ({ metric, max }))),
+    ...optional('objective', flags.objective === undefined ? undefined : parseWeights('--objective', flags.objective, true)),
+    metricLimits: flags.limit.flatMap((l) => Object.entries(parseWeights('--limit', l, true)).map(([metric, max]) => ({ metric, max }))),
     budgetRequired,
   }
 }

@@ -1,6 +1,7 @@
 import type { Kernel, KernelKind } from '../blocks/work.ts'
 import { gemmTileEfficiency } from './gemm-shape.ts'
 import type { GpuSpec } from './hardware/gpu.ts'
+import { datasheetStepOverhead, type StepOverheadParameters } from './step-overhead.ts'
 
 /**
  * How close each kernel gets to the GPU's peaks. The datasheet roofline uses the
@@ -20,6 +21,10 @@ export interface EfficiencyModel {
   readonly bandwidthFraction: (kernel: Kernel) => number
   /** Fixed time per kernel launch, seconds. */
   readonly overheadSeconds: (kernel: Kernel) => number
+  /** Launch costs of a whole step (step-overhead.ts); the datasheet defaults when absent. */
+  readonly step?: StepOverheadParameters
+  /** For a calibration carried over from another GPU, where from (e.g. "derived from h200-pytorch"). */
+  readonly derivedFrom?: string
 }
 
 export interface KindFractions {
@@ -83,4 +88,5 @@ export const datasheetEfficiency = {
     k.kind === 'gemm' && k.gemm !== undefined && gpu !== undefined ? largeShapeCompute(k) * gemmTileEfficiency(k.gemm, gpu.smCount) : largeShapeCompute(k),
   bandwidthFraction: (k) => datasheetFractions[k.kind].bandwidth,
   overheadSeconds: (k) => datasheetFractions[k.kind].overheadSeconds,
+  step: datasheetStepOverhead,
 } satisfies EfficiencyModel

@@ -12,7 +12,8 @@ import { Result, Schema } from 'effect'
 import { InvalidInput, invalidFromSchema } from '../errors.ts'
 import type { Budget, Objective, SearchLayer, SearchProblem } from './problem.ts'
 
-const NonNegative = Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))
+/** Finite and not negative: measured times, sizes and losses (1e999 parses as Infinity: root cause I of issue 15). */
+const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
 
 const BlockEntrySchema = Schema.Struct({
   stats: Schema.Struct({
@@ -22,7 +23,8 @@ const BlockEntrySchema = Schema.Struct({
     num_kv_heads: NonNegative,
     ffn_intermediate_size: NonNegative,
   }),
-  metrics: Schema.Record(Schema.String, Schema.Number),
+  // Replace-1-block losses against the parent, never below zero; kl_div, the format's objective, is checked present below.
+  metrics: Schema.Record(Schema.String, NonNegative),
 })
 
 export const PuzzleLibrarySchema = Schema.Record(Schema.String, Schema.Record(Schema.String, BlockEntrySchema))
@@ -57,11 +59,17 @@ export function decodePuzzleLibrary(source: string, json: unknown): Result.Resul
     byIndex.set(Number(match[1]), variants)
   }
   const layers: (readonly [string, BlockEntry])[][] = []
+  let runtime = 0
   for (let i = 0; i < byIndex.size; i++) {
     const variants = byIndex.get(i)
     if (variants === undefined) return Result.fail(new InvalidInput({ field: `${source}: layer_${i}`, problem: `missing (the library has ${byIndex.size} layers, so layer_0 … layer_${byIndex.size - 1} must all be present)` }))
+    for (const [name, entry] of Object.entries(variants)) {
+      if (entry.metrics['kl_div'] === undefined) return Result.fail(new InvalidInput({ field: `${source}: layer_${i}.${name}.metrics.kl_div`, problem: 'missing (every entry needs its replace-1-block KL divergence)' }))
+      runtime += entry.stats.runtime_ms
+    }
     layers.push(Object.entries(variants))
   }
+  if (runtime === 0) return Result.fail(new InvalidInput({ field: `${source}: stats.runtime_ms`, problem: 'zero in every entry (a speedup needs measured runtimes)' }))
   return Result.succeed({ layers })
 }
 

@@ -1,5 +1,5 @@
 import type { Architecture, EmbeddingSpec } from '../blocks/architecture.ts'
-import { embeddingParams, embeddingWork } from '../blocks/embedding.ts'
+import { embeddingParams, embeddingPrecision, embeddingWork } from '../blocks/embedding.ts'
 import { bytesPerElement } from '../blocks/precision.ts'
 import type { BlockKind } from '../blocks/spec.ts'
 import { executionOf } from '../cost-model/deployment.ts'
@@ -91,7 +91,7 @@ export interface ArchitectureCost {
   readonly breakdown: { readonly prefill: Readonly<Record<TimeCategory, number>>; readonly decode: Readonly<Record<TimeCategory, number>> }
   readonly layers: readonly LayerCost[]
   /** Which efficiency model produced the times. */
-  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated'; readonly derivedFrom?: string }
   /** The engine and batching mode the figures assume. */
   readonly serving: { readonly engine: EngineId; readonly batching: Batching }
 }
@@ -145,15 +145,15 @@ function embeddingCost(arch: Architecture, s: Scenario, d: ServingDeployment, ke
 }
 
 function computeEmbeddingCost(arch: Architecture, s: Scenario, d: ServingDeployment): EmbeddingCost {
-  const exec = executionOf(d)
+  const exec = { ...executionOf(d), precision: embeddingPrecision(d.precision) }
   const work: PhaseWork = (shape) => embeddingWork(arch.embedding, shape, exec)
   const params = embeddingParams(arch.embedding)
-  const common = { params, weightBytes: (params * bytesPerElement[d.precision.weights]) / d.tp, logitsBytes: (4 * arch.embedding.vocabSize) / d.tp }
+  const common = { params, weightBytes: (params * bytesPerElement[exec.precision.weights]) / d.tp, logitsBytes: (4 * arch.embedding.vocabSize) / d.tp }
   if (d.batching === 'static') {
     const t = staticTimes(work, s, d)
     return { ...common, times: { runSeconds: t.seconds, ttftSeconds: t.prefill, ...phaseTimes(t) } }
   }
-  const { run, ttftSeconds } = inflightTimes(work, steadyState(s, d.engine.limits(d.system.gpu)), d)
+  const { run, ttftSeconds } = inflightTimes(work, steadyState(s, d.engine.limits(d.system.gpu), d.engine.chunkedPrefill), d, exec)
   return { ...common, times: { runSeconds: run.seconds, ttftSeconds, ...phaseTimes(run) } }
 }
 
@@ -169,7 +169,7 @@ function phaseTimes(t: { prefill: number; decode: number; prefillCommunication: 
 export function hostOverhead(s: Scenario, d: ServingDeployment): { readonly runSeconds: number; readonly ttftSeconds: number; readonly steps: number } {
   const o = d.engine.stepOverheadSeconds
   if (d.batching === 'static') return { runSeconds: o * s.output, ttftSeconds: o, steps: s.output }
-  const st = steadyState(s, d.engine.limits(d.system.gpu))
+  const st = steadyState(s, d.engine.limits(d.system.gpu), d.engine.chunkedPrefill)
   const newcomerSteps = st.newcomerWeights.reduce((a, b) => a + b, 0)
   return { runSeconds: o * st.steps, ttftSeconds: o * (newcomerSteps + 0.5), steps: st.steps }
 }
@@ -274,7 +274,7 @@ export function architectureCost(arch: Architecture, s: Scenario, d: ServingDepl
     params,
     breakdown: { prefill: breakdownOf(prefillBy), decode: breakdownOf(decodeBy) },
     layers,
-    efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+    efficiency: { name: d.efficiency.name, source: d.efficiency.source, ...(d.efficiency.derivedFrom === undefined ? {} : { derivedFrom: d.efficiency.derivedFrom }) },
     serving: { engine: d.engine.id, batching: d.batching },
   }
 }

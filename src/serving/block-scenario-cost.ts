@@ -1,14 +1,15 @@
+import { layerGlueWork } from '../blocks/layer-glue.ts'
 import { blockModel } from '../blocks/registry.ts'
 import type { BlockSpec } from '../blocks/spec.ts'
 import { bytesPerElement } from '../blocks/precision.ts'
-import type { PhaseShape } from '../blocks/work.ts'
+import type { ExecutionConfig, PhaseShape } from '../blocks/work.ts'
 import { timeKernels } from '../cost-model/block-cost.ts'
 import { executionOf, type Deployment } from '../cost-model/deployment.ts'
 import { kernelTiming } from '../cost-model/roofline.ts'
 import { stepKernels, type PhaseWork, type StepMix } from './engine-step.ts'
 import { decodeSegments, scenarioKey, type Scenario } from './scenario.ts'
 import type { ServingDeployment } from './serving-deployment.ts'
-import { meanPagedTokens, steadyState, type SteadyState } from './steady-state.ts'
+import { heldKvTokens, steadyState, type SteadyState } from './steady-state.ts'
 
 /**
  * Everything a search needs about one block in one scenario, on one GPU of the
@@ -35,7 +36,7 @@ export interface BlockScenarioCost {
   readonly params: number
   /** Weight bytes on one GPU. */
   readonly weightBytes: number
-  /** KV cache one sequence holds on one GPU: at its final length (static), or its mean paged length (in flight). */
+  /** KV cache one sequence holds on one GPU: at its final length (static), or what the engine's admission rule holds in flight. */
   readonly kvBytesPerSequence: number
   /** Recurrent state of one sequence, bytes on one GPU. */
   readonly stateBytesPerSequence: number
@@ -59,14 +60,17 @@ interface StepTime {
   readonly decodeCommunication: number
 }
 
-/** Time of one engine step's kernels for one block (or the embedding). */
-export function stepTime(work: PhaseWork, mix: StepMix, d: Deployment): StepTime {
+/**
+ * Time of one engine step's kernels for one block (or the embedding). `exec` gives the formats in which merged GEMMs
+ * are rebuilt: the deployment's, except for the embedding and LM head (see `embeddingPrecision`).
+ */
+export function stepTime(work: PhaseWork, mix: StepMix, d: Deployment, exec: ExecutionConfig = executionOf(d)): StepTime {
   let prefill = 0
   let decode = 0
   let prefillCommunication = 0
   let decodeCommunication = 0
   const launchShare = mix.prefillStepShare ?? 1
-  for (const sk of stepKernels(work, mix, executionOf(d))) {
+  for (const sk of stepKernels(work, mix, exec)) {
     const timing = kernelTiming(sk.kernel, d)
     // A prefill-only kernel of an average step is launched only in the steps that carry prefill.
     const t = sk.phase === 'prefill' ? timing.seconds - (1 - launchShare) * timing.overheadSeconds : timing.seconds
@@ -95,12 +99,17 @@ export function staticTimes(work: PhaseWork, s: Scenario, d: Deployment): StepTi
 }
 
 /** Cycle and TTFT times of in-flight batching in steady state. */
-export function inflightTimes(work: PhaseWork, st: SteadyState, d: Deployment): { readonly run: StepTime; readonly ttftSeconds: number } {
+export function inflightTimes(
+  work: PhaseWork,
+  st: SteadyState,
+  d: Deployment,
+  exec: ExecutionConfig = executionOf(d),
+): { readonly run: StepTime; readonly ttftSeconds: number } {
   // The cycle's prefill steps are the newcomer's own (the same mix objects): each is timed once.
   const timed = new Map<StepMix, StepTime>()
   const timeOf = (mix: StepMix) => {
     let t = timed.get(mix)
-    if (t === undefined) timed.set(mix, (t = stepTime(work, mix, d)))
+    if (t === undefined) timed.set(mix, (t = stepTime(work, mix, d, exec)))
     return t
   }
   const run = { seconds: 0, prefill: 0, decode: 0, prefillCommunication: 0, decodeCommunication: 0 }
@@ -117,10 +126,16 @@ export function inflightTimes(work: PhaseWork, st: SteadyState, d: Deployment): 
   return { run, ttftSeconds }
 }
 
+/** A block's work inside a model: its own kernels, plus its layer's RoPE and prefill cache writes (layer-glue.ts). */
+export function blockPhaseWork(spec: BlockSpec, exec: ExecutionConfig): PhaseWork {
+  const model = blockModel(spec)
+  return (shape: PhaseShape) => [...model.work(spec, shape, exec), ...layerGlueWork(spec, shape, exec)]
+}
+
 function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: ServingDeployment): BlockScenarioCost {
   const model = blockModel(spec)
   const exec = executionOf(d)
-  const work: PhaseWork = (shape: PhaseShape) => model.work(spec, shape, exec)
+  const work = blockPhaseWork(spec, exec)
   const a = bytesPerElement[d.precision.activations]
   const params = model.params(spec)
   const common = {
@@ -143,7 +158,7 @@ function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: ServingDeploy
     }
   }
   const limits = d.engine.limits(d.system.gpu)
-  const { run, ttftSeconds } = inflightTimes(work, steadyState(s, limits), d)
+  const { run, ttftSeconds } = inflightTimes(work, steadyState(s, limits, d.engine.chunkedPrefill), d)
   return {
     ...common,
     runSeconds: run.seconds,
@@ -152,7 +167,7 @@ function computeBlockScenarioCost(spec: BlockSpec, s: Scenario, d: ServingDeploy
     decodeSeconds: run.decode,
     prefillCommunicationSeconds: run.prefillCommunication,
     decodeCommunicationSeconds: run.decodeCommunication,
-    kvBytesPerSequence: model.kvCacheBytes(spec, exec, meanPagedTokens(s.input, s.output, d.engine.kvBlockTokens)),
+    kvBytesPerSequence: model.kvCacheBytes(spec, exec, heldKvTokens(s.input, s.output, d.engine)),
     workspaceBytes: widestGemmBytes(work, limits.stepTokens, a),
   }
 }

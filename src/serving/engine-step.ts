@@ -9,7 +9,7 @@
  * - attention and scans stay per phase: one launch for the decode sequences and
  *   one (variable-length) launch for all prefill chunks.
  */
-import { weightGemm } from '../blocks/kernels.ts'
+import { gemmWithRows } from '../blocks/kernels.ts'
 import type { ExecutionConfig, Kernel, PhaseShape } from '../blocks/work.ts'
 
 /** What a block (or the embedding) runs for one phase shape: the blocks' `work`, bound to a spec and an execution. */
@@ -53,7 +53,7 @@ function isPerPhase(k: Kernel): boolean {
  * are read once and its shape (which the merge and shape-dependent efficiencies read) has the tokens it really runs.
  */
 function scaled(k: Kernel, by: number, exec: ExecutionConfig): Kernel {
-  if (k.gemm !== undefined) return { ...weightGemm(k.name, k.gemm.m * by, k.gemm.n, k.gemm.k, exec.precision), math: k.math }
+  if (k.gemm !== undefined) return gemmWithRows(k, k.gemm.m * by, exec.precision)
   return { ...k, flops: k.flops * by, bytes: k.bytes * by }
 }
 
@@ -125,8 +125,7 @@ export function stepKernels(work: PhaseWork, mix: StepMix, exec: ExecutionConfig
 function mergeKernels(a: Kernel, b: Kernel, exec: ExecutionConfig): Kernel {
   if (a.gemm !== undefined && b.gemm !== undefined) {
     // One GEMM over both token sets: the weights are read once.
-    const g = weightGemm(a.name, a.gemm.m + b.gemm.m, a.gemm.n, a.gemm.k, exec.precision)
-    return { ...g, math: a.math }
+    return gemmWithRows(a, a.gemm.m + b.gemm.m, exec.precision)
   }
   // Element-wise, all-reduce and same-phase attention/scan launches: one launch doing both shares of work.
   return { ...a, flops: a.flops + b.flops, bytes: a.bytes + b.bytes }

@@ -35,6 +35,18 @@ export interface EngineProfile {
   readonly memory: MemoryPolicy
   /** Tokens per paged KV-cache block. */
   readonly kvBlockTokens: number
+  /**
+   * What a running sequence holds of the KV pool, which bounds how many run at once:
+   * - `current`: the blocks of its tokens so far; when blocks run out the engine preempts (vLLM, SGLang);
+   * - `final`: blocks for its prompt plus its maximum output, reserved when it is admitted, so that no running
+   *   request is ever evicted (TensorRT-LLM's default capacity scheduler, GUARANTEED_NO_EVICT).
+   */
+  readonly kvAdmission: 'current' | 'final'
+  /**
+   * Whether prompts are split into chunks that fill each step's token budget beside the decodes (chunked prefill),
+   * or prefilled whole in one step each.
+   */
+  readonly chunkedPrefill: boolean
   readonly limits: (gpu: GpuSpec) => SchedulerLimits
   /** Whether decode steps replay CUDA graphs, so that kernel launches cost no host time. */
   readonly cudaGraphsOnDecode: boolean
@@ -52,10 +64,13 @@ const GiB = 2 ** 30
  * vLLM, V1 engine, OpenAI-compatible server (`vllm serve`).
  * - `gpu_memory_utilization` 0.9: vLLM engine arguments docs (v0.6–v0.11; v0.12's CacheConfig raised it to 0.92).
  * - Block size 16: `CacheConfig.DEFAULT_BLOCK_SIZE` (vllm/config/cache.py).
+ * - Admission on current length: the scheduler allocates blocks as tokens are generated and preempts (recomputes)
+ *   a request when none are left (vLLM docs, "Optimization and Tuning", preemption).
  * - On GPUs of 70 GiB or more other than the A100, the OpenAI-compatible server defaults to `max_num_seqs` 1024 and
  *   `max_num_batched_tokens` 8192; elsewhere to 256 and 2048 (`EngineArgs.get_batch_defaults`, vllm/engine/arg_utils.py;
  *   the A100 exception is vLLM PR #17885).
  * - Decode runs in captured CUDA graphs (V1 `cudagraph_capture_sizes`, on by default).
+ * - Chunked prefill is always on in the V1 engine (vLLM blog, "vLLM V1", Jan 2025).
  * - Step overhead 0.3 ms: an assumption. V1 overlaps scheduling with the GPU (vLLM blog, "vLLM V1", Jan 2025), but its
  *   input preparation and sampler bookkeeping remain on the critical path; we take a few hundred microseconds.
  */
@@ -65,6 +80,8 @@ const vllm: EngineProfile = {
   version: '0.11',
   memory: { kind: 'share-of-total', fraction: 0.9, setting: 'gpu_memory_utilization' },
   kvBlockTokens: 16,
+  kvAdmission: 'current',
+  chunkedPrefill: true,
   limits: (gpu) =>
     gpu.memoryBytes >= 70 * GiB && !gpu.id.startsWith('a100') ? { maxSequences: 1024, stepTokens: 8192 } : { maxSequences: 256, stepTokens: 2048 },
   cudaGraphsOnDecode: true,
@@ -77,8 +94,13 @@ const vllm: EngineProfile = {
  * - `free_gpu_memory_fraction` 0.9 of the memory left after weights and activations: KvCacheConfig reference and
  *   "How to Change KV Cache Behavior" (nvidia.github.io/TensorRT-LLM).
  * - `tokens_per_block` 32: KvCacheConfig reference.
+ * - Admission on final length: the default capacity scheduler policy is GUARANTEED_NO_EVICT, which starts a request
+ *   only when blocks for its prompt and maximum output can be guaranteed ("Useful Runtime Options", TensorRT-LLM
+ *   performance tuning guide; `SchedulerConfig.capacity_scheduler_policy` in the LLM API reference).
  * - `max_batch_size` 2048 and `max_num_tokens` 8192: the LLM API's build defaults ("Tuning Max Batch Size and Max
  *   Num Tokens", TensorRT-LLM performance tuning guide).
+ * - Chunked prefill ("chunked context") is off unless `enable_chunked_prefill` is set ("Long Sequences", TensorRT-LLM
+ *   docs): each prompt is prefilled whole in one step, beside the running decodes.
  * - The runtime is C++ with in-flight batching and CUDA graphs; step overhead 0.2 ms is an assumption, below vLLM's
  *   because scheduling runs in C++ (TensorRT-LLM executor docs).
  */
@@ -88,17 +110,22 @@ const trtllm: EngineProfile = {
   version: '1.0',
   memory: { kind: 'share-of-free', fraction: 0.9, setting: 'kv_cache_free_gpu_mem_fraction' },
   kvBlockTokens: 32,
+  kvAdmission: 'final',
+  chunkedPrefill: false,
   limits: () => ({ maxSequences: 2048, stepTokens: 8192 }),
   cudaGraphsOnDecode: true,
   stepOverheadSeconds: 0.2e-3,
-  sources: ['nvidia.github.io/TensorRT-LLM KvCacheConfig', 'TensorRT-LLM performance tuning guide'],
+  sources: ['nvidia.github.io/TensorRT-LLM KvCacheConfig', 'TensorRT-LLM performance tuning guide', 'TensorRT-LLM SchedulerConfig', 'TensorRT-LLM docs, Long Sequences'],
 }
 
 /**
  * SGLang, `sglang.launch_server`.
  * - `mem_fraction_static` by TP degree: 0.88 at TP1, 0.87 at TP2, 0.85 at TP4, 0.81 at TP8 (python/sglang/srt/server_args.py,
  *   v0.4 `__post_init__`).
- * - `page_size` 1 (server_args.py), `chunked_prefill_size` 8192 (server_args.py, GPUs of 80 GB and more).
+ * - `page_size` 1 (server_args.py), `chunked_prefill_size` 8192 (server_args.py, GPUs of 80 GB and more): chunked
+ *   prefill on.
+ * - Admission on current length: the scheduler admits against an estimate of future tokens and retracts running
+ *   requests when the pool runs out (`retract_decode`, python/sglang/srt/managers/schedule_batch.py), so the pool holds current lengths.
  * - `max_running_requests` has no fixed default: the KV token pool bounds it (server_args.py). We cap it at 4096,
  *   far above what a pool holds at useful lengths, so that memory is what binds.
  * - The overlap scheduler ("zero-overhead batch scheduler", SGLang v0.4 blog, Dec 2024) hides host work behind the
@@ -110,6 +137,8 @@ const sglang: EngineProfile = {
   version: '0.4',
   memory: { kind: 'static-share', fraction: (tp) => (tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88), setting: 'mem_fraction_static' },
   kvBlockTokens: 1,
+  kvAdmission: 'current',
+  chunkedPrefill: true,
   limits: () => ({ maxSequences: 4096, stepTokens: 8192 }),
   cudaGraphsOnDecode: true,
   stepOverheadSeconds: 0.1e-3,

@@ -6,7 +6,7 @@
  * costs of a few representative steps: a newcomer's prefill steps and, when
  * prompts are rarer than steps, the steps that only decode.
  */
-import type { SchedulerLimits } from './engine.ts'
+import type { EngineProfile, SchedulerLimits } from './engine.ts'
 import type { PrefillChunk, StepMix } from './engine-step.ts'
 import type { Scenario } from './scenario.ts'
 
@@ -35,8 +35,9 @@ const maxNewcomerEvaluations = 8
  * `s.output` generated tokens. Each request needs output − 1 decode steps (the
  * first token comes from its prefill); a cycle has at least that many steps,
  * and more when the decode and prompt tokens of a cycle exceed the step budget.
+ * An engine without chunked prefill takes each prompt whole in one step, however long.
  */
-export function steadyState(s: Scenario, limits: SchedulerLimits): SteadyState {
+export function steadyState(s: Scenario, limits: SchedulerLimits, chunkedPrefill = true): SteadyState {
   const C = s.batch
   const decodeSteps = s.output - 1
   const tokensPerCycle = C * decodeSteps + C * s.input
@@ -46,7 +47,7 @@ export function steadyState(s: Scenario, limits: SchedulerLimits): SteadyState {
   const decodeContext = s.input + s.output / 2
   // A newcomer's prompt gets what the step budget leaves beside the running decodes.
   const room = Math.max(1, limits.stepTokens - decodeSequences)
-  const chunk = Math.min(s.input, room)
+  const chunk = chunkedPrefill ? Math.min(s.input, room) : s.input
   const chunks = Math.ceil(s.input / chunk)
   // C prompts a cycle, each in `chunks` steps: the share of steps that carry a prefill (at most all of them).
   const prefillStepShare = Math.min(1, (C * chunks) / steps)
@@ -97,4 +98,13 @@ function roundedUpSum(n: number, b: number): number {
   const q = Math.floor(n / b)
   const r = n - q * b
   return (b * b * q * (q + 1)) / 2 + r * (q + 1) * b
+}
+
+/**
+ * KV-cache tokens one running sequence holds on average under the engine's admission rule: its mean paged length
+ * (`current`), or its prompt plus output rounded up to whole blocks, reserved from admission to the end (`final`).
+ */
+export function heldKvTokens(input: number, output: number, engine: Pick<EngineProfile, 'kvAdmission' | 'kvBlockTokens'>): number {
+  const block = engine.kvBlockTokens
+  return engine.kvAdmission === 'final' ? Math.ceil((input + output) / block) * block : meanPagedTokens(input, output, block)
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { ensureDir } from '../../io/ensure-dir.ts'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
@@ -74,7 +74,7 @@ export function writeGroupPlot(g: GroupResults): void {
     references: parent === undefined ? [] : [{ role: 'parent', label: 'parent', throughput: parent, quality: 0 }],
     qualitySource: { kind: kinds.size === 1 ? [...kinds][0]! : 'mixed' },
   })
-  mkdirSync(join(g.out, 'plots'), { recursive: true })
+  ensureDir(join(g.out, 'plots'))
   writeFileAtomic(join(g.out, 'plots', `${slug(g.group)}.svg`), svg)
 }
 

@@ -5,7 +5,7 @@ import type { FrontierResult } from '../../search/pipeline/run-frontier.ts'
 import { defaultMaxSpeedup, defaultMinLayerShare, runFrontier } from '../../search/pipeline/run-frontier.ts'
 import { frontierSvg, reportHtml } from '../../../viz/index.ts'
 import * as fmt from '../format.ts'
-import { checkPlotPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
+import { checkPlotPath, checkReportPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
 import { frontierPlot, thinned } from '../report-data.ts'
 import { positiveInt, positiveNumber } from '../parse.ts'
 import { action } from '../run-action.ts'
@@ -80,6 +80,7 @@ export function registerPareto(program: Command): void {
     .action(
       action(async (flags: ParetoFlags) => {
         checkPlotPath(flags.plot)
+        checkReportPath(flags.report)
         const req = await runOrThrow(requestFromOptions(searchOptionsFrom(flags, false)))
         const frontier = await runOrThrow(
           runFrontier(req, {

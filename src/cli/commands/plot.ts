@@ -73,7 +73,7 @@ async function deploymentOf(s: NamedSearch, calibration: string | undefined): Pr
   const system = findSystem(r.system)
   if (system._tag === 'Failure') throw new InvalidInput({ field: `${s.path}: request.system`, problem: system.failure.message })
   const recorded = r.efficiency.name
-  const efficiency = await efficiencyFrom(r.efficiency.source === 'datasheet' ? undefined : (calibration ?? recorded), r.system).catch((e: unknown) => {
+  const efficiency = await efficiencyFrom(r.efficiency.source === 'datasheet' ? 'datasheet' : (calibration ?? recorded), r.system).catch((e: unknown) => {
     if (e instanceof UnknownId && calibration === undefined)
       throw new InvalidInput({ field: `${s.path}: request.efficiency`, problem: `calibration "${recorded}" is not shipped with nas-sim; pass its file with --calibration` })
     throw e

@@ -10,7 +10,7 @@ import type { SearchRequest } from '../../search/pipeline/request.ts'
 import { architectureMapSvg, reportHtml } from '../../../viz/index.ts'
 import { describeBlock } from '../describe.ts'
 import * as fmt from '../format.ts'
-import { checkPlotPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
+import { checkPlotPath, checkReportPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
 import { orThrow, positiveInt, positiveNumber } from '../parse.ts'
 import { searchReport } from '../report-data.ts'
 import { action } from '../run-action.ts'
@@ -67,7 +67,8 @@ export function renderSearch(r: SearchResult): string {
     }
   }
   for (const note of r.notes) lines.push(`note: ${note}`)
-  lines.push(r.request.efficiency.source === 'datasheet' ? 'times: datasheet roofline (uncalibrated; see README "How accurate is it?")' : `times: calibration ${r.request.efficiency.name}`)
+  const e = r.request.efficiency
+  lines.push(e.source === 'datasheet' ? 'times: datasheet roofline (uncalibrated; see README "How accurate is it?")' : `times: calibration ${e.name}${e.derivedFrom === undefined ? '' : ` (${e.derivedFrom})`}`)
   return lines.join('\n')
 }
 
@@ -102,9 +103,21 @@ export function renderLibrarySearch(r: LibraryResult): string {
   ].join('\n')
 }
 
-async function librarySearch(path: string, flags: SearchCommandFlags): Promise<void> {
-  for (const ignored of ['parent', 'gpu', 'throughput', 'latency', 'scores'] as const)
-    if (flags[ignored] !== undefined) throw new InvalidInput({ field: `--${ignored}`, problem: 'not used with --library (the library carries its own costs and scores); remove it' })
+/**
+ * Flags a block library search has no use for: it carries its own costs, measured at its own scenario, and its own
+ * scores. Given on the command line they are refused, not silently ignored (root cause I of issue 15).
+ */
+const notForLibraries = [
+  'parent', 'gpu', 'tp', 'weights', 'activations', 'kv', 'engine', 'batching', 'scenario', 'throughput', 'latency', 'ttft', 'tpot',
+  'space', 'scores', 'calibration', 'keepFirst', 'keepLast', 'minAttention', 'allow', 'limit',
+] as const
+
+/** `keepFirst` → `--keep-first`. */
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+
+async function librarySearch(path: string, flags: SearchCommandFlags, given: (key: string) => boolean): Promise<void> {
+  for (const ignored of notForLibraries)
+    if (given(ignored)) throw new InvalidInput({ field: flagName(ignored), problem: 'not used with --library (the library carries its own costs and scores); remove it' })
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -119,7 +132,7 @@ async function librarySearch(path: string, flags: SearchCommandFlags): Promise<v
       ...(flags.speedup === undefined ? {} : { speedup: positiveNumber('--speedup', flags.speedup) }),
       ...(flags.memory === undefined ? {} : { maxMemoryBytes: positiveNumber('--memory', flags.memory) * 1e9 }),
       ...(flags.params === undefined ? {} : { maxParams: positiveNumber('--params', flags.params) * 1e9 }),
-      ...(flags.objective === undefined ? {} : { objective: parseWeights('--objective', flags.objective) }),
+      ...(flags.objective === undefined ? {} : { objective: parseWeights('--objective', flags.objective, true) }),
       ...(top > 1 ? { top: { k: top, minDifference: positiveNumber('--diversity', flags.diversity ?? '0.1') } } : {}),
     }),
   )
@@ -141,14 +154,15 @@ export function registerSearch(program: Command): void {
     .option('--report <file.html>', 'write the self-contained HTML report')
     .option('--json', 'print the result as JSON')
     .action(
-      action(async (flags: SearchCommandFlags) => {
-        if (flags.library !== undefined) return librarySearch(flags.library, flags)
+      action(async (flags: SearchCommandFlags, command: Command) => {
+        if (flags.library !== undefined) return librarySearch(flags.library, flags, (key) => command.getOptionValueSource(key) === 'cli')
         const options = {
           ...searchOptionsFrom(flags, true),
           top: positiveInt('--top', flags.top ?? '1'),
           diversity: positiveNumber('--diversity', flags.diversity ?? '0.1'),
         }
         checkPlotPath(flags.plot)
+        checkReportPath(flags.report)
         const req = await runOrThrow(requestFromOptions(options))
         const progress = progressWriter()
         const result = await runOrThrow(runSearch(req, progress === undefined ? {} : { onPlan: (p) => progress(planProgressLine(p)) }))

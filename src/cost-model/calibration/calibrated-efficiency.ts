@@ -24,6 +24,7 @@ import type { Kernel } from '../../blocks/work.ts'
 import type { Precision } from '../../blocks/precision.ts'
 import { InvalidInput } from '../../errors.ts'
 import { datasheetFractions, type EfficiencyModel } from '../efficiency.ts'
+import { datasheetStepOverhead, type StepOverheadParameters } from '../step-overhead.ts'
 import { headDimSpeed } from './head-dim-speed.ts'
 import type { CalibrationParameters, ParameterFamily, PrecisionParameters } from './parameters.ts'
 
@@ -92,12 +93,19 @@ function parametersFor(name: string, parameters: CalibrationParameters, math: Pr
   return p
 }
 
-/** An efficiency model from fitted parameters; `name` is shown in every output. */
-export function calibratedEfficiency(cal: { readonly name: string; readonly parameters: CalibrationParameters }): EfficiencyModel {
+/** An efficiency model from fitted parameters; `name` is shown in every output. Step launch costs default to the datasheet's when the calibration has none. */
+export function calibratedEfficiency(cal: {
+  readonly name: string
+  readonly parameters: CalibrationParameters
+  readonly step?: StepOverheadParameters
+  readonly derivedFrom?: string
+}): EfficiencyModel {
   const of = (k: Kernel) => parametersFor(cal.name, cal.parameters, k.math)
   return {
     name: cal.name,
     source: 'calibrated',
+    step: cal.step ?? datasheetStepOverhead,
+    ...(cal.derivedFrom === undefined ? {} : { derivedFrom: cal.derivedFrom }),
     computeFraction: (k) => {
       switch (k.kind) {
         case 'gemm': {

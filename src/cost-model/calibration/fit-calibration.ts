@@ -12,7 +12,9 @@ import type { SystemSpec } from '../hardware/system.ts'
 import { calibratedEfficiency } from './calibrated-efficiency.ts'
 import { absolutePercentageError, summarizeErrors } from './error-stats.ts'
 import { fitParameters, predictedSeconds, prepareRow, type PreparedRow } from './fit.ts'
-import { foldOf } from './folds.ts'
+import { foldOf, foldOfKey } from './folds.ts'
+import { fitStepOverhead, type PreparedStepRow } from './model-steps.ts'
+import type { StepOverheadParameters } from '../step-overhead.ts'
 import { calibrationFormat, calibrationVersion, type Calibration, type GroupError } from './format.ts'
 import type { Measurement } from './measurements.ts'
 import { mapParameters } from './parameter-vector.ts'
@@ -29,6 +31,24 @@ export interface FitCalibrationOptions {
   readonly created?: string
   /** Called before each of the folds + 1 fits (the last on every row), so that a long calibration can show it is moving. */
   readonly onFit?: (fit: { readonly index: number; readonly count: number; readonly heldOutFold?: number }) => void
+  /** Whole-model step timings to fit together with the blocks (joint stage), held out by architecture. */
+  readonly modelSteps?: {
+    readonly rows: readonly PreparedStepRow[]
+    /** The step and cases files as given, and the SHA-256 of the steps file. */
+    readonly file: string
+    readonly cases: string
+    readonly sha256?: string
+  }
+}
+
+/** One whole-model step's prediction three ways, seconds of GPU time. */
+export interface StepPredictions {
+  readonly row: PreparedStepRow
+  /** The fold that held this row's architecture out. */
+  readonly fold: number
+  readonly datasheetSeconds: number
+  readonly fittedSeconds: number
+  readonly heldOutSeconds: number
 }
 
 /** One row's prediction three ways, microseconds. */
@@ -46,6 +66,9 @@ export interface RowPredictions {
 export interface CalibrationRun {
   readonly calibration: Calibration
   readonly rows: readonly RowPredictions[]
+  readonly steps: readonly StepPredictions[]
+  /** Per fold, the parameters fitted without that fold's block shapes and architectures, and the step launch costs of its training steps. */
+  readonly foldCalibrations: readonly { readonly parameters: CalibrationParameters; readonly step?: StepOverheadParameters }[]
 }
 
 export const defaultFolds = 5
@@ -63,6 +86,10 @@ function roundParameters(p: CalibrationParameters): CalibrationParameters {
   return Object.fromEntries(Object.entries(p).map(([dtype, params]) => [dtype, mapParameters(params, rounded)]))
 }
 
+const stepMethod =
+  'graphLaunchUs: median over the whole-model steps of (the step graph’s event time without a GPU sleep before it − with one); ' +
+  'eagerLaunchUsPerKernel: median over the steps also run without a graph (one-sequence decode, bound by the host’s launches) of the eager wall time over nas-sim’s kernel count of the step.'
+
 function methodText(folds: number): string {
   return (
     'Each kernel takes max(FLOPs / (peak × compute fraction), bytes / (bandwidth × bandwidth fraction)) + overhead, ' +
@@ -79,7 +106,9 @@ function methodText(folds: number): string {
     'keeping the best, then all parameters jointly on all rows; parameters no row depends on keep their starting values ' +
     'and are listed as unconstrained. ' +
     `Held-out error: ${folds}-fold cross-validation over whole block shapes (every row of one block spec in the same fold, ` +
-    'assigned by a hash of the spec), each fold predicted by a fit to the other folds; the shipped parameters are fitted to all rows.'
+    'assigned by a hash of the spec), each fold predicted by a fit to the other folds; the shipped parameters are fitted to all rows. ' +
+    'Whole-model step timings, when given, join the last joint fit (a step’s predicted time is the sum of all its kernels: blocks, RoPE, ' +
+    'cache writes, embedding, final norm, LM head, sampling) and are held out by architecture (every step of one model in the same fold).'
   )
 }
 
@@ -138,14 +167,22 @@ export function runCalibration(measurements: readonly Measurement[], options: Fi
   const system = gpuOf(measurements)
   const rows = measurements.map(prepareRow)
   const foldOfRow = rows.map((r) => foldOf(r.measurement.block, folds))
+  const stepRows = options.modelSteps?.rows ?? []
+  const foldOfStep = stepRows.map((r) => foldOfKey(r.model.id, folds))
 
   const heldOutUs = new Array<number>(rows.length).fill(Number.NaN)
+  const heldOutStep = new Array<number>(stepRows.length).fill(Number.NaN)
+  const foldCalibrations: { parameters: CalibrationParameters; step?: StepOverheadParameters }[] = []
   for (let fold = 0; fold < folds; fold++) {
     const train = rows.filter((_, i) => foldOfRow[i] !== fold)
+    const trainSteps = stepRows.filter((_, i) => foldOfStep[i] !== fold)
     const test = rows.map((r, i) => ({ r, i })).filter(({ i }) => foldOfRow[i] === fold)
-    if (test.length === 0) continue
     options.onFit?.({ index: fold + 1, count: folds + 1, heldOutFold: fold + 1 })
-    const parameters = roundParameters(fitParameters(train, system).parameters)
+    const parameters = roundParameters(fitParameters(train, system, trainSteps).parameters)
+    foldCalibrations.push({ parameters, ...(trainSteps.length === 0 ? {} : { step: fitStepOverhead(trainSteps) }) })
+    stepRows.forEach((r, i) => {
+      if (foldOfStep[i] === fold) heldOutStep[i] = microseconds(r, system, parameters, options.name) * 1e-6
+    })
     for (const { r, i } of test) {
       if (parameters[r.measurement.dtype] === undefined)
         throw new InvalidInput({ field: 'folds', problem: `${folds} leaves no ${r.measurement.dtype} shape to fit fold ${fold + 1}; measure more ${r.measurement.dtype} shapes or use fewer folds` })
@@ -154,8 +191,16 @@ export function runCalibration(measurements: readonly Measurement[], options: Fi
   }
 
   options.onFit?.({ index: folds + 1, count: folds + 1 })
-  const all = fitParameters(rows, system)
+  const all = fitParameters(rows, system, stepRows)
   const parameters = roundParameters(all.parameters)
+  const steps: StepPredictions[] = stepRows.map((row, i) => ({
+    row,
+    fold: foldOfStep[i]!,
+    datasheetSeconds: predictedSeconds(row, system, datasheetEfficiency),
+    fittedSeconds: microseconds(row, system, parameters, options.name) * 1e-6,
+    heldOutSeconds: heldOutStep[i]!,
+  }))
+  const ms = options.modelSteps
   const predictions: RowPredictions[] = rows.map((r, i) => ({
     measurement: r.measurement,
     fold: foldOfRow[i]!,
@@ -178,6 +223,12 @@ export function runCalibration(measurements: readonly Measurement[], options: Fi
       ...(options.source.sha256 === undefined ? {} : { sha256: options.source.sha256 }),
       dates: distinctSorted(measurements.map((m) => m.date)),
     },
+    ...(ms === undefined || stepRows.length === 0
+      ? {}
+      : {
+          step: { ...fitStepOverhead(stepRows), method: stepMethod },
+          modelSteps: { file: ms.file, cases: ms.cases, rows: stepRows.length, ...(ms.sha256 === undefined ? {} : { sha256: ms.sha256 }), models: new Set(stepRows.map((r) => r.model.id)).size },
+        }),
     parameters,
     fit: {
       method: methodText(folds),
@@ -186,7 +237,7 @@ export function runCalibration(measurements: readonly Measurement[], options: Fi
       heldOut: { ...summarizeErrors(ape((r) => r.heldOutUs)), folds, byBlockPhase: groupErrors(predictions) },
     },
   }
-  return { calibration, rows: predictions }
+  return { calibration, rows: predictions, steps, foldCalibrations }
 }
 
 /** Fits a calibration to measurements of one GPU; see {@link runCalibration}. */

@@ -10,6 +10,7 @@ import type { Precision } from '../../blocks/precision.ts'
 import { blockModel } from '../../blocks/registry.ts'
 import type { Kernel } from '../../blocks/work.ts'
 import { timeKernels } from '../block-cost.ts'
+import { kernelSeconds } from '../roofline.ts'
 import { deployment } from '../deployment.ts'
 import type { EfficiencyModel } from '../efficiency.ts'
 import type { SystemSpec } from '../hardware/system.ts'
@@ -21,23 +22,37 @@ import { fromVector, isFractionSlot, parameterValue, slotName, slotsOf, toVector
 import { parameterFamilies, type CalibrationParameters, type ParameterFamily, type PrecisionParameters } from './parameters.ts'
 import { startingParameters } from './starting-point.ts'
 
-/** A measurement with its kernels worked out once (the fit times them many times). */
+/** A timed piece of work with its kernels worked out once (the fit times them many times): a block, or a whole model's step. */
 export interface PreparedRow {
-  readonly measurement: Measurement
+  /** The precision all its kernels run at. */
+  readonly dtype: Precision
   readonly kernels: readonly Kernel[]
+  /** How many times each kernel runs; once each when absent (a block). */
+  readonly counts?: readonly number[]
+  /** Weight of the row's residual in the joint fit; 1 when absent. */
+  readonly weight?: number
   readonly measuredSeconds: number
 }
 
-/** The kernels `predict` times for a row: its dtype for weights, activations and cache, on one GPU. */
-export function prepareRow(m: Measurement): PreparedRow {
-  const precision = { weights: m.dtype, activations: m.dtype, kv: m.dtype }
-  return { measurement: m, kernels: blockModel(m.block).work(m.block, queryShape(m), { precision, tp: 1 }), measuredSeconds: m.measuredUs * 1e-6 }
+/** A block measurement, prepared. */
+export interface PreparedBlockRow extends PreparedRow {
+  readonly measurement: Measurement
 }
 
-/** A row's predicted block time under an efficiency model, seconds. */
+/** The kernels `predict` times for a row: its dtype for weights, activations and cache, on one GPU. */
+export function prepareRow(m: Measurement): PreparedBlockRow {
+  const precision = { weights: m.dtype, activations: m.dtype, kv: m.dtype }
+  return { measurement: m, dtype: m.dtype, kernels: blockModel(m.block).work(m.block, queryShape(m), { precision, tp: 1 }), measuredSeconds: m.measuredUs * 1e-6 }
+}
+
+/** A row's predicted time under an efficiency model, seconds. */
 export function predictedSeconds(row: PreparedRow, system: SystemSpec, efficiency: EfficiencyModel): number {
-  const dtype = row.measurement.dtype
-  return timeKernels(row.kernels, deployment(system, { weights: dtype, activations: dtype, kv: dtype }, { efficiency })).seconds
+  const dtype = row.dtype
+  const d = deployment(system, { weights: dtype, activations: dtype, kv: dtype }, { efficiency })
+  if (row.counts === undefined) return timeKernels(row.kernels, d).seconds
+  let seconds = 0
+  for (let i = 0; i < row.kernels.length; i++) seconds += row.counts[i]! * kernelSeconds(row.kernels[i]!, d)
+  return seconds
 }
 
 export interface PrecisionFit {
@@ -57,9 +72,9 @@ function familiesOf(row: PreparedRow): Set<ParameterFamily> {
 }
 
 /** One step of the fit: the families it moves and the rows it fits them to. */
-export interface FitStage {
+export interface FitStage<R extends PreparedRow = PreparedRow> {
   readonly families: readonly ParameterFamily[]
-  readonly rows: readonly PreparedRow[]
+  readonly rows: readonly R[]
 }
 
 const familyOrder = (f: ParameterFamily) => parameterFamilies.indexOf(f)
@@ -73,10 +88,10 @@ const familyOrder = (f: ParameterFamily) => parameterFamilies.indexOf(f)
  * by the misfit of kernels it does not time. A last joint fit of all families to
  * all rows then starts from there (see fitPrecision).
  */
-export function fitStages(rows: readonly PreparedRow[]): FitStage[] {
+export function fitStages<R extends PreparedRow>(rows: readonly R[]): FitStage<R>[] {
   const families = rows.map(familiesOf)
   const fitted = new Set<ParameterFamily>()
-  const stages: FitStage[] = []
+  const stages: FitStage<R>[] = []
   for (;;) {
     const newSets = families.map((f) => [...f].filter((x) => !fitted.has(x)).sort((a, b) => familyOrder(a) - familyOrder(b))).filter((f) => f.length > 0)
     if (newSets.length === 0) return stages
@@ -109,13 +124,17 @@ function atBound(slot: ParameterSlot, value: number): boolean {
   return isFractionSlot(slot) ? value < boundTolerance || value > 1 - boundTolerance : value < boundTolerance
 }
 
-/** Fits one math precision's parameters to rows that all run at it: stage by stage, then all together. */
-export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, math: Precision): PrecisionFit {
+/**
+ * Fits one math precision's parameters to rows that all run at it: stage by
+ * stage on `rows`, then all together on `rows` and `jointRows` (whole-model
+ * steps, which hold every family at once and so join only the joint fit).
+ */
+export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, math: Precision, jointRows: readonly PreparedRow[] = []): PrecisionFit {
   const headDims = rows.flatMap((r) => r.kernels.flatMap((k) => (k.attention === undefined ? [] : [k.attention.headDim])))
   let parameters = startingParameters(math, headDims)
   const stages = fitStages(rows)
   // The staged fit is the start of a last joint fit of every family to every row.
-  const joint = { families: stages.flatMap((stage) => stage.families), rows }
+  const joint = { families: stages.flatMap((stage) => stage.families), rows: [...rows, ...jointRows] }
   let free: ParameterSlot[] = []
   for (const stage of [...stages, joint]) {
     const base = parameters
@@ -124,7 +143,7 @@ export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, m
       const model = calibratedEfficiency({ name: 'fit', parameters: { [math]: fromVector(x, slots, base) } })
       const r = new Float64Array(stage.rows.length)
       stage.rows.forEach((row, i) => {
-        r[i] = Math.log(predictedSeconds(row, system, model) / row.measuredSeconds)
+        r[i] = (row.weight ?? 1) * Math.log(predictedSeconds(row, system, model) / row.measuredSeconds)
       })
       return r
     }
@@ -150,18 +169,18 @@ export interface ParametersFit {
   readonly unconstrained: readonly string[]
 }
 
-/** Fits every precision the rows cover. */
-export function fitParameters(rows: readonly PreparedRow[], system: SystemSpec): ParametersFit {
+/** Fits every precision the rows cover; `jointRows` (whole-model steps) join each precision's joint fit. */
+export function fitParameters(rows: readonly PreparedRow[], system: SystemSpec, jointRows: readonly PreparedRow[] = []): ParametersFit {
   const byDtype = new Map<Precision, PreparedRow[]>()
   for (const row of rows) {
-    const group = byDtype.get(row.measurement.dtype)
-    if (group === undefined) byDtype.set(row.measurement.dtype, [row])
+    const group = byDtype.get(row.dtype)
+    if (group === undefined) byDtype.set(row.dtype, [row])
     else group.push(row)
   }
   const parameters: { [P in Precision]?: PrecisionParameters } = {}
   const unconstrained: string[] = []
   for (const dtype of [...byDtype.keys()].sort()) {
-    const fit = fitPrecision(byDtype.get(dtype)!, system, dtype)
+    const fit = fitPrecision(byDtype.get(dtype)!, system, dtype, jointRows.filter((r) => r.dtype === dtype))
     parameters[dtype] = fit.parameters
     unconstrained.push(...fit.unconstrained.map((name) => `${dtype}.${name}`))
   }

@@ -23,5 +23,10 @@ function fnv1a(text: string): number {
 
 /** The fold (0 … folds − 1) a block shape is held out in; stable across machines and runs. */
 export function foldOf(block: BlockSpec, folds: number): number {
-  return fnv1a(shapeKey(block)) % folds
+  return foldOfKey(shapeKey(block), folds)
+}
+
+/** The fold of anything named by a string key (a whole model, by its id). */
+export function foldOfKey(key: string, folds: number): number {
+  return fnv1a(key) % folds
 }

@@ -81,6 +81,27 @@ export const CalibrationSchema = Schema.Struct({
     /** Day(s) of the measurements. */
     dates: Schema.optionalKey(Schema.Array(Schema.String)),
   }),
+  /** Launch costs of a whole serving step, fitted to whole-model timings (absent: the datasheet defaults). */
+  step: Schema.optionalKey(
+    Schema.Struct({
+      graphLaunchUs: NonNegative,
+      eagerLaunchUsPerKernel: NonNegative,
+      /** How they were measured, in words. */
+      method: Schema.String,
+    }),
+  ),
+  /** Whole-model step timings fitted together with the block rows, when any. */
+  modelSteps: Schema.optionalKey(
+    Schema.Struct({
+      file: Schema.String,
+      cases: Schema.String,
+      rows: Count,
+      sha256: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[0-9a-f]{64}$/))),
+      models: Count,
+    }),
+  ),
+  /** Where the parameters came from when not fitted to measurements of this GPU, e.g. "derived from h200-pytorch". */
+  derivedFrom: Schema.optionalKey(Schema.String),
   /** Per math precision; a kernel whose precision is missing cannot be timed with this calibration. */
   parameters: Schema.Struct({
     bf16: Schema.optionalKey(PrecisionParametersSchema),

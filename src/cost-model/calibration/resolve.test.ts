@@ -79,7 +79,7 @@ describe('resolveCalibration', () => {
   })
 
   it('lists the shipped names for an unknown one', async () => {
-    expect((await rejection(resolveCalibration('h100-trtllm', undefined))).message).toBe('unknown calibration "h100-trtllm"; known: h200-pytorch')
+    expect((await rejection(resolveCalibration('h100-trtllm', undefined))).message).toBe('unknown calibration "h100-trtllm"; known: h200-pytorch, h100-sxm-derived')
   })
 
   it('rejects missing, non-JSON and malformed files with one line naming the file and the field', async () => {

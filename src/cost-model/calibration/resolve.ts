@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { Result, Schema } from 'effect'
 import { FileError, InvalidInput, UnknownId, invalidFromSchema } from '../../errors.ts'
-import type { EfficiencyModel } from '../efficiency.ts'
+import { datasheetEfficiency, type EfficiencyModel } from '../efficiency.ts'
 import { findSystem } from '../hardware/lookup.ts'
 import { calibratedEfficiency } from './calibrated-efficiency.ts'
 import { CalibrationSchema, type Calibration } from './format.ts'
-import { isShippedCalibration, shippedCalibrations, shippedCalibrationUrl } from './shipped.ts'
+import { defaultCalibrationFor, isShippedCalibration, shippedCalibrations, shippedCalibrationUrl } from './shipped.ts'
 
 const decodeCalibration = Schema.decodeUnknownResult(CalibrationSchema)
 
@@ -68,4 +68,21 @@ export async function resolveCalibration(nameOrPath: string, gpu: string | undef
       throw new InvalidInput({ field: '--calibration', problem: `${calibration.name} was fitted on ${calibration.gpu}, not ${system.success.gpu.id}` })
   }
   return calibratedEfficiency(calibration)
+}
+
+/** The `--calibration` value that selects the datasheet roofline explicitly. */
+export const datasheetFlag = 'datasheet'
+
+/**
+ * The efficiency model for a `--calibration` value: `datasheet` for the
+ * datasheet roofline; a name or file; or, when none is given, the shipped
+ * calibration of `gpu` where one exists (h200-pytorch on the H200,
+ * h100-sxm-derived on the H100 SXM), else the datasheet roofline.
+ */
+export async function resolveEfficiency(flag: string | undefined, gpu: string | undefined): Promise<EfficiencyModel> {
+  if (flag === datasheetFlag) return datasheetEfficiency
+  if (flag !== undefined) return resolveCalibration(flag, gpu)
+  const system = gpu === undefined ? undefined : findSystem(gpu)
+  const shipped = system !== undefined && Result.isSuccess(system) ? defaultCalibrationFor(system.success.gpu.id) : undefined
+  return shipped === undefined ? datasheetEfficiency : resolveCalibration(shipped, gpu)
 }

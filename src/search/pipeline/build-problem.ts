@@ -25,7 +25,7 @@ export function requestSummary(req: SearchRequest): RequestSummary {
     engine: d.engine.id,
     batching: d.batching,
     objective: objectiveOf(req),
-    efficiency: { name: d.efficiency.name, source: d.efficiency.source },
+    efficiency: { name: d.efficiency.name, source: d.efficiency.source, ...(d.efficiency.derivedFrom === undefined ? {} : { derivedFrom: d.efficiency.derivedFrom }) },
   }
 }
 

@@ -57,6 +57,14 @@ export function scoreSpace(parent: Architecture, space: SearchSpace, quality: Qu
   })
 }
 
+/** What a search says about score rows it ignored, or undefined when every row was used. */
+export function unusedScoresNote(quality: QualityModel): string | undefined {
+  const unused = quality.unusedRows?.() ?? []
+  if (unused.length === 0) return undefined
+  const shown = unused.slice(0, 3).join('; ')
+  return `${unused.length} score row${unused.length === 1 ? '' : 's'} of ${quality.file} match no layer or variant of the parent's search space and ${unused.length === 1 ? 'was' : 'were'} ignored (${shown}${unused.length > 3 ? '; …' : ''})`
+}
+
 /** One block's contribution to every cost row of one scenario. */
 function blockRows(spec: BlockSpec, s: Scenario, d: ServingDeployment, rule: LinearMemoryRule): Record<string, number> {
   const c = blockScenarioCost(spec, s, d)

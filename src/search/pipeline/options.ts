@@ -10,7 +10,7 @@ import type { Architecture } from '../../blocks/architecture.ts'
 import { architectureError } from '../../blocks/architecture-validation.ts'
 import type { Precision } from '../../blocks/precision.ts'
 import { deployment, deploymentProblem } from '../../cost-model/deployment.ts'
-import { datasheetEfficiency, type EfficiencyModel } from '../../cost-model/efficiency.ts'
+import { type EfficiencyModel } from '../../cost-model/efficiency.ts'
 import { findSystem } from '../../cost-model/hardware/lookup.ts'
 import { FileError, InvalidInput } from '../../errors.ts'
 import { defaultEngine, engineIds, engines, isEngineId } from '../../serving/engine.ts'
@@ -138,11 +138,10 @@ function qualityOf(o: SearchOptions): Effect.Effect<QualityModel, InvalidInput |
   })
 }
 
+/** The named calibration, `datasheet`, or by default the GPU's shipped calibration where one exists (resolveEfficiency). */
 function efficiencyOf(o: SearchOptions): Effect.Effect<EfficiencyModel, Error> {
-  if (o.calibration === undefined) return Effect.succeed(datasheetEfficiency)
-  const name = o.calibration
   return Effect.tryPromise({
-    try: async () => (await import('../../cost-model/calibration/resolve.ts')).resolveCalibration(name, o.gpu),
+    try: async () => (await import('../../cost-model/calibration/resolve.ts')).resolveEfficiency(o.calibration, o.gpu),
     catch: (e) => e as Error,
   })
 }

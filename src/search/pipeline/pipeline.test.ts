@@ -45,7 +45,7 @@ describe('runSearch', () => {
   })
 
   it('keeps the first and last layers and at least the attention layers asked for', async () => {
-    const r = await run(runSearch(request({ target: { kind: 'speedup', factor: 3 }, structure: { keepFirst: 2, keepLast: 3, minAttention: 20 } })))
+    const r = await run(runSearch(request({ target: { kind: 'speedup', factor: 2.5 }, structure: { keepFirst: 2, keepLast: 3, minAttention: 20 } })))
     if (r._tag !== 'Success') throw new Error(String(r.failure))
     const layers = r.success.child.layers
     for (const l of [0, 1, 29, 30, 31]) expect(layers[l]!.variant).toBe('attn:kv8|ffn:100%')

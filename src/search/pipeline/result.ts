@@ -56,7 +56,7 @@ export interface RequestSummary {
   readonly engine: EngineId
   readonly batching: Batching
   readonly objective: Readonly<Record<string, number>>
-  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated' }
+  readonly efficiency: { readonly name: string; readonly source: 'datasheet' | 'calibrated'; readonly derivedFrom?: string }
 }
 
 /** The document `nas-sim search` writes; `kind` and `version` make it a file format. */

@@ -16,7 +16,7 @@ import { qualitySourceOf } from '../quality/types.ts'
 import type { SearchSolution } from '../solution.ts'
 import { solve } from '../solve.ts'
 import { diverseTopK } from '../top-k.ts'
-import { runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
+import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
 import { buildProblem, requestSummary } from './build-problem.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
@@ -220,6 +220,8 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
     const child = describeChild(req, scored, best.solution, best.scenarios, parents, targets)
     const alternatives: ChildArchitecture[] = []
     const notes: string[] = []
+    const unusedScores = unusedScoresNote(req.quality)
+    if (unusedScores !== undefined) notes.push(unusedScores)
     if (unsolved.length > 0)
       notes.push(`batch${unsolved.length === 1 ? '' : 'es'} ${unsolved.map((u) => u.batches.join('/')).join(', ')} could not be solved within ${highsSecondsPerSolve} s, so the child is optimal over the other batches only`)
     if (req.top !== undefined && req.top.k > 1) {

@@ -41,6 +41,8 @@ export function parseCsv(text: string): Record<string, string>[] {
   return rows.map((row) => Object.fromEntries(row.map((v, i) => [header[i] ?? `column${i + 1}`, v])))
 }
 
+const decimalPattern = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/
+
 /** Rows (from JSON or CSV) → a score table, with one-line errors naming the row and field. */
 export function scoreTable(rows: readonly Readonly<Record<string, string | number>>[], file: string): Result.Result<ScoreTable, InvalidInput> {
   if (rows.length === 0) return Result.fail(new InvalidInput({ field: file, problem: 'no score rows' }))
@@ -55,8 +57,12 @@ export function scoreTable(rows: readonly Readonly<Record<string, string | numbe
     if (variant === '') return Result.fail(new InvalidInput({ field: `${where}: variant`, problem: 'missing (expected a variant id such as attn:kv4|ffn:50% or an option id such as ffn:50%)' }))
     const values: Record<string, number> = {}
     for (const m of metrics) {
-      const v = Number(row[m])
-      if (row[m] === undefined || row[m] === '' || !Number.isFinite(v)) return Result.fail(new InvalidInput({ field: `${where}: ${m}`, problem: `${String(row[m])} (expected a number)` }))
+      const cell = row[m]
+      // Plain decimals only: Number() alone reads blanks as 0 and takes hex (root cause H of issue 15).
+      const v = typeof cell === 'number' ? cell : typeof cell === 'string' && decimalPattern.test(cell) ? Number(cell) : NaN
+      if (!Number.isFinite(v)) return Result.fail(new InvalidInput({ field: `${where}: ${m}`, problem: `${cell === undefined || cell === '' ? 'blank' : String(cell)} (expected a number)` }))
+      if (v < 0)
+        return Result.fail(new InvalidInput({ field: `${where}: ${m}`, problem: `${v} (a replace-1-block loss is measured against the parent and is never below zero)` }))
       values[m] = v
     }
     let layerScores = byLayer.get(layer)
@@ -93,12 +99,20 @@ function isParentBlock(option: { readonly spec: unknown }, parentSpec: unknown):
  * complete, or scoring throws an InvalidInput naming the first gap.
  */
 export function measuredQuality(table: ScoreTable): QualityModel {
+  const used = new Set<string>()
+  const key = (layer: number, id: string) => `layer ${layer} variant ${id}`
   return {
     metrics: table.metrics,
     file: table.file,
+    unusedRows: () => [...table.byLayer].flatMap(([layer, scores]) => [...scores.keys()].map((id) => key(layer, id)).filter((k) => !used.has(k))),
     score: (layer, parent, mixer, ffn, layerCount) => {
       const scores = table.byLayer.get(layer)
-      const full = scores?.get(variantId(mixer.id, ffn.id))
+      const fullId = variantId(mixer.id, ffn.id)
+      const full = scores?.get(fullId)
+      if (full !== undefined) used.add(key(layer, fullId))
+      // A slot's row counts as used wherever the space offers that option, even when a full-variant row overrides it.
+      if (scores?.has(mixer.id)) used.add(key(layer, mixer.id))
+      if (scores?.has(ffn.id)) used.add(key(layer, ffn.id))
       if (full !== undefined) return { metrics: full, fromPrior: false }
       const out: Record<string, number> = {}
       let fromPrior = false

@@ -28,6 +28,11 @@ export interface QualityModel {
   /** Where measured scores come from (a file name); undefined for the prior alone. */
   readonly file: string | undefined
   readonly score: (layer: number, parentLayer: LayerChoice, mixer: MixerOption, ffn: FfnOption, layerCount: number) => ScoredBlock
+  /**
+   * After scoring a space: the measured rows no layer or option of it used (a layer the parent lacks, a variant
+   * the space does not offer), as `layer N variant V`, so that a search can say what it ignored.
+   */
+  readonly unusedRows?: () => readonly string[]
 }
 
 /** Describes the scores a search used: all measured, all prior, or a mix (with counts). */

@@ -9,8 +9,14 @@
  * 2. Then, if nothing was preempted, waiting sequences in arrival order
  *    (preempted ones first), while the budget, the sequence limit and the pool
  *    allow; a prompt longer than the remaining budget is chunked.
+ * Engines differ in two ways the policy carries (src/serving/engine.ts):
+ * - `kvAdmission: 'final'` (TensorRT-LLM's GUARANTEED_NO_EVICT): a sequence is
+ *   admitted only with blocks for its prompt and its whole output, so the pool
+ *   never runs short and nothing is preempted;
+ * - `chunkedPrefill: false`: a prompt is taken whole, in a step whose budget it
+ *   fits (or alone in an otherwise empty step when it is longer than a budget).
  */
-import type { SchedulerLimits } from '../engine.ts'
+import type { EngineProfile, SchedulerLimits } from '../engine.ts'
 import type { PrefillChunk, StepMix } from '../engine-step.ts'
 import { blocksFor, type KvPool } from './kv-cache.ts'
 import type { Queue } from './queue.ts'
@@ -26,7 +32,12 @@ export interface StepPlan {
 }
 
 /** Schedules one step, moving sequences between `running` and `waiting` and taking or freeing KV blocks. */
-export function scheduleStep(running: Sequence[], waiting: Queue<Sequence>, pool: KvPool, limits: SchedulerLimits): StepPlan {
+/** How the engine admits sequences and splits prompts (vLLM's behaviour unless the engine says otherwise). */
+export type SchedulingPolicy = Pick<EngineProfile, 'kvAdmission' | 'chunkedPrefill'>
+
+const vllmPolicy: SchedulingPolicy = { kvAdmission: 'current', chunkedPrefill: true }
+
+export function scheduleStep(running: Sequence[], waiting: Queue<Sequence>, pool: KvPool, limits: SchedulerLimits, policy: SchedulingPolicy = vllmPolicy): StepPlan {
   const blockTokens = pool.layout.blockTokens
   let budget = limits.stepTokens
   const scheduled: Sequence[] = []
@@ -36,7 +47,8 @@ export function scheduleStep(running: Sequence[], waiting: Queue<Sequence>, pool
   while (i < running.length && budget > 0) {
     const s = running[i]!
     const tokens = Math.min(pendingTokens(s), budget)
-    const blocks = blocksFor(s.computed + tokens, blockTokens)
+    // Under 'final' admission a running sequence already holds its whole cache.
+    const blocks = Math.max(s.blocks, blocksFor(s.computed + tokens, blockTokens))
     let fits = pool.grow(s.blocks, blocks)
     while (!fits) {
       const victim = running.pop()!
@@ -61,8 +73,11 @@ export function scheduleStep(running: Sequence[], waiting: Queue<Sequence>, pool
     while (budget > 0 && running.length < limits.maxSequences) {
       const s = waiting.peek()
       if (s === undefined) break
-      const tokens = Math.min(pendingTokens(s), budget)
-      const blocks = blocksFor(tokens, blockTokens)
+      const pending = pendingTokens(s)
+      // Without chunking a prompt waits for a step with room for all of it, unless nothing else runs in this one.
+      if (!policy.chunkedPrefill && pending > budget && scheduled.length > 0) break
+      const tokens = policy.chunkedPrefill ? Math.min(pending, budget) : pending
+      const blocks = policy.kvAdmission === 'final' ? blocksFor(s.input + s.output, blockTokens) : blocksFor(tokens, blockTokens)
       if (!pool.grow(0, blocks)) break
       waiting.shift()
       s.blocks = blocks

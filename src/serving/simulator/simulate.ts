@@ -95,7 +95,7 @@ export function simulate(arch: Architecture, d: ServingDeployment, workload: Wor
       if (!Number.isFinite(now)) throw new Error(`simulation stalled: ${total - done.length} requests never arrived`)
       continue
     }
-    const plan = scheduleStep(running, waiting, pool, limits)
+    const plan = scheduleStep(running, waiting, pool, limits, d.engine)
     if (plan.tokens === 0) throw new Error(`simulation stalled: nothing schedulable with ${running.length} running and ${waiting.length} waiting`)
     preemptions += plan.preempted
     const seconds = predictor.seconds(plan.mix) + overhead

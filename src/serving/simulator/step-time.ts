@@ -18,12 +18,11 @@
  */
 import type { Architecture } from '../../blocks/architecture.ts'
 import { embeddingWork } from '../../blocks/embedding.ts'
-import { blockModel } from '../../blocks/registry.ts'
 import type { BlockSpec } from '../../blocks/spec.ts'
-import type { Kernel, PhaseShape } from '../../blocks/work.ts'
+import type { Kernel } from '../../blocks/work.ts'
 import { executionOf, type Deployment } from '../../cost-model/deployment.ts'
 import { kernelTiming } from '../../cost-model/roofline.ts'
-import { stepTime } from '../block-scenario-cost.ts'
+import { blockPhaseWork, stepTime } from '../block-scenario-cost.ts'
 import { stepKernels, type PhaseWork, type PrefillChunk, type StepMix } from '../engine-step.ts'
 
 /** A block's (or the embedding's) work, and how many layers run it. */
@@ -44,10 +43,7 @@ export function workGroups(arch: Architecture, d: Deployment): readonly WorkGrou
       else seen.count++
     }
   }
-  const groups: WorkGroup[] = [...bySpec.values()].map(({ spec, count }) => {
-    const model = blockModel(spec)
-    return { work: (shape: PhaseShape) => model.work(spec, shape, exec), count }
-  })
+  const groups: WorkGroup[] = [...bySpec.values()].map(({ spec, count }) => ({ work: blockPhaseWork(spec, exec), count }))
   groups.push({ work: (shape) => embeddingWork(arch.embedding, shape, exec), count: 1 })
   return groups
 }
