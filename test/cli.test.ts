@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { bin, nasSim } from './cli-helpers.ts'
 
 describe('nas-sim cost', () => {
@@ -87,6 +88,15 @@ describe('nas-sim conventions', () => {
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" cost --model llama-3.1-405b --gpu dgx-h200 --tp 8 --batch 8 --input 128 --output 128 --json | head -1`], { encoding: 'utf8' })
     expect(r.stdout).toBe('{\n')
     expect(r.stderr).toBe('')
+  })
+
+  it.skipIf(!existsSync(new URL('../dist/src/cli/main.js', import.meta.url)))('runs the compiled CLI (dist/, built by npm ci) when it is there', () => {
+    const env = { ...process.env, NAS_SIM_FROM_SOURCE: '0' }
+    const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', env })
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+    const cost = spawnSync(process.execPath, [bin, 'cost', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--batch', '8', '--input', '128', '--output', '128', '--json'], { encoding: 'utf8', env })
+    expect(cost.status).toBe(0)
+    expect(JSON.parse(cost.stdout).fits).toBe(true)
   })
 
   it('names a missing file in plain words on one line', () => {

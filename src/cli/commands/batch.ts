@@ -1,5 +1,5 @@
 import { ensureDir } from '../../io/ensure-dir.ts'
-import { join } from 'node:path'
+import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { Effect } from 'effect'
@@ -26,7 +26,8 @@ import { positiveInt, positiveNumber } from '../parse.ts'
 import { action, exitCodes } from '../run-action.ts'
 import { runOrThrow } from './search.ts'
 
-const jobModule = fileURLToPath(new URL('../batch-job.ts', import.meta.url))
+// batch-job.ts beside the sources, batch-job.js beside the compiled code.
+const jobModule = fileURLToPath(new URL(`../batch-job${extname(fileURLToPath(import.meta.url))}`, import.meta.url))
 
 const result = (r: unknown) => r as BatchJobResult
 
