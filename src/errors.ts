@@ -79,3 +79,29 @@ export function invalidFromSchema(source: string, message: string): InvalidInput
   const { path, problem } = schemaProblem(message)
   return new InvalidInput({ field: path === '' ? source : `${source}: ${path}`, problem })
 }
+
+/**
+ * Plain words for the Node error codes a user can cause with a path: a wrong
+ * name, a folder where a file was expected, a full disk. Anything else keeps
+ * its code, so a rarer failure still says what the system said.
+ */
+const problems: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory, expected a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'already exists',
+  EMFILE: 'too many open files',
+}
+
+/** One line for a thrown file-system error: the plain words for its code, else its first line of message. */
+export function fileProblem(thrown: unknown): string {
+  const code = thrown instanceof Error && 'code' in thrown && typeof thrown.code === 'string' ? thrown.code : undefined
+  const known = code === undefined ? undefined : problems[code]
+  if (known !== undefined) return known
+  const text = thrown instanceof Error ? thrown.message : String(thrown)
+  return text.split('\n')[0] ?? text
+}

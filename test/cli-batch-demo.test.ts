@@ -51,6 +51,10 @@ describe('nas-sim batch', () => {
     expect(plots).toHaveLength(2)
     const points = plots.map((p) => readFileSync(join(out, 'plots', p), 'utf8')).flatMap((svg) => {
       expect(svg).not.toContain('NaN')
+      // A human title (model on GPU · engine · tokens · batch), not the group's raw key.
+      const title = all(parseSvg(svg), 'text.title tspan').map((t) => t.textContent).join(' ')
+      expect(title).toMatch(/^Llama-3\.1-8B on 1× NVIDIA H[12]00 .* · vLLM \(V1 engine\), in-flight batching · 128 → 1024 tokens · /)
+      expect(title).not.toContain('tp=')
       return all(parseSvg(svg), 'path.point')
     })
     expect(points).toHaveLength(jobs.length)
@@ -63,18 +67,29 @@ describe('nas-sim batch', () => {
       JSON.stringify({
         name: 'one-infeasible',
         defaults: { parent: 'llama-3.1-8b', gpu: 'h100-sxm', input: 128, output: 1024, batch: 64, weights: 'fp8', kv: 'fp8' },
-        jobs: [{ speedup: 1.5 }, { throughput: 1e12 }],
+        jobs: [{ speedup: 1.5, top: 2 }, { throughput: 1e12 }],
       }),
     )
     const out = join(dir, 'infeasible')
-    const r = nasSim(['batch', spec, '--out', out, '--workers', '1'])
+    const r = nasSim(['batch', spec, '--out', out, '--workers', '1', '--json'])
     expect(r.status).toBe(3)
+    // stdout holds only the summary; the per-job log went to stderr.
+    expect(JSON.parse(r.stdout)).toMatchObject({ total: 2, ok: 1, failed: 1, pending: 0 })
     const results = lines(join(out, 'results.jsonl')).map((l) => JSON.parse(l) as JobLine)
     expect(results).toHaveLength(2)
     const failed = results.find((l) => l.job.throughput === 1e12)!
     expect(failed.status).toBe('failed')
     expect(failed.error).toMatch(/^infeasible budget: throughput ≥ 1,000,000,000,000 tokens\/s per GPU cannot be met; the best achievable is [\d,]+ tokens\/s per GPU/)
-    expect(results.find((l) => l.job.speedup === 1.5)!.status).toBe('ok')
+    const solved = results.find((l) => l.job.speedup === 1.5)!
+    expect(solved.status).toBe('ok')
+    // What search reports beside the child is kept: top 2 gives one diverse alternative, no worse-placed than the best.
+    const extra = solved.result as unknown as { objective: number; alternatives: { objective: number; variants: string[] }[]; notes: string[]; unsolved: unknown[] }
+    expect(extra.alternatives).toHaveLength(1)
+    expect(extra.alternatives[0]!.objective).toBeGreaterThanOrEqual(extra.objective)
+    expect(extra.alternatives[0]!.variants).toHaveLength(32)
+    expect(extra.notes).toEqual([])
+    expect(extra.unsolved).toEqual([])
+    expect(lines(join(out, 'summary.csv'))[0]!.split(',')).toEqual(expect.arrayContaining(['alternatives', 'unsolved_batches', 'notes']))
     expect(lines(join(out, 'summary.csv')).find((row) => row.startsWith(`${failed.id},`))).toContain(',failed,')
   })
 })

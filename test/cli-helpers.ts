@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const bin = fileURLToPath(new URL('../bin/nas-sim.mjs', import.meta.url))
+export const bin = fileURLToPath(new URL('../bin/nas-sim.mjs', import.meta.url))
 
 export interface CliResult {
   readonly status: number | null

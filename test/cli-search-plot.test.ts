@@ -47,7 +47,7 @@ const readJson = <T>(...parts: string[]): T => JSON.parse(readFileSync(path(...p
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'nas-sim-cli-'))
-  search = nasSim(['search', ...small, '--speedup', '1.5', '--json', '--out', path('search')])
+  search = nasSim(['--progress', 'search', ...small, '--speedup', '1.5', '--json', '--out', path('search')])
   // The whole frontier, uncut, so that its fastest point is the fastest child there is.
   pareto = nasSim(['pareto', ...small, '--max-speedup', '1e6', '--min-params', '1e-9', '--out', path('pareto')])
 })
@@ -86,6 +86,11 @@ describe('nas-sim search', () => {
     expect(r.child.objective).toBeGreaterThan(0)
   })
 
+  it('reports each batch plan on stderr with --progress, leaving stdout to the JSON', () => {
+    expect(search.stderr).toMatch(/^nas-sim: batch plan 1\/1 \(batch 64\): solved, objective \d+\.\d{4}$/m)
+    expect(() => JSON.parse(search.stdout)).not.toThrow()
+  })
+
   it('writes result.json, inputs.json, the child as a DeciLM config with one block per layer, and the report', () => {
     const printed = JSON.parse(search.stdout) as ResultDoc
     const written = readJson<ResultDoc>('search', 'result.json')
@@ -100,6 +105,8 @@ describe('nas-sim search', () => {
       block_configs: { attention: { no_op: boolean; n_heads_in_group: number | null }; ffn: { no_op: boolean; ffn_mult: number | null } }[]
     }>('search', 'child.config.json')
     expect(config.architectures).toEqual(['DeciLMForCausalLM'])
+    // The parent's loader settings come along (Llama-3.1-8B's config.json: RoPE theta 500000 with llama3 scaling to 131072 tokens).
+    expect(config).toMatchObject({ rope_theta: 500000, rope_scaling: { rope_type: 'llama3', factor: 8 }, max_position_embeddings: 131072, rms_norm_eps: 1e-5, torch_dtype: 'bfloat16' })
     expect(config.num_hidden_layers).toBe(llama8bLayers)
     expect(config.block_configs).toHaveLength(llama8bLayers)
     // DeciLM block_configs (../shared/reference/README.md): KV heads = num_attention_heads / n_heads_in_group;

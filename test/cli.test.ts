@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { nasSim } from './cli-helpers.ts'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { bin, nasSim } from './cli-helpers.ts'
 
 describe('nas-sim cost', () => {
   it('prints one JSON document with the parameter count under params', () => {
-    const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h200', '--batch', '4', '--input', '512', '--output', '128', '--json'])
+    // In fp8 the 70.55 GB of weights fit one H200's 141 GB (in bf16 they would not, with vLLM's 90% share).
+    const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h200', '--weights', 'fp8', '--batch', '4', '--input', '512', '--output', '128', '--json'])
     expect(r.status).toBe(0)
     const doc = JSON.parse(r.stdout)
     // Llama-3.1-70B: 70.554 B parameters (../shared/reference/README.md, "Parameter counts").
@@ -14,11 +17,16 @@ describe('nas-sim cost', () => {
     expect(doc.efficiency).toEqual({ name: 'h200-pytorch', source: 'calibrated' })
   })
 
-  it('says when the model does not fit, and that the H100’s times are derived from the H200’s calibration', () => {
+  it('says when the model does not fit, gives no throughput, exits 4, and that the H100’s times are derived from the H200’s calibration', () => {
+    // Llama-3.1-70B in bf16 is 141 GB of weights (70.55 B parameters × 2 bytes), more than an H100's 80 GB.
     const r = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm', '--batch', '1', '--input', '128', '--output', '16'])
-    expect(r.status).toBe(0)
+    expect(r.status).toBe(4)
     expect(r.stdout).toContain('DOES NOT FIT')
+    expect(r.stdout).not.toMatch(/tok\/s|^throughput/m)
     expect(r.stdout).toContain('calibrated efficiencies "h100-sxm-derived" (derived from h200-pytorch, not measured on this GPU)')
+    const json = nasSim(['cost', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm', '--batch', '1', '--input', '128', '--output', '16', '--json'])
+    expect(json.status).toBe(4)
+    expect(JSON.parse(json.stdout)).toMatchObject({ fits: false, metrics: null, memory: { fits: false, maxBatch: 0 } })
   })
 
   it('uses the datasheet roofline where no calibration ships, or when asked, and says so', () => {
@@ -66,6 +74,35 @@ describe('nas-sim predict', () => {
     // Each answer names the calibration of its own GPU: q1 names the H200, q3 takes --gpu's H100 SXM.
     expect(lines[0].efficiency).toBe('h200-pytorch')
     expect([lines[2].efficiency, lines[2].derivedFrom]).toEqual(['h100-sxm-derived', 'derived from h200-pytorch'])
+  })
+})
+
+describe('nas-sim conventions', () => {
+  it('prints its version', () => {
+    const r = nasSim(['--version'])
+    expect(r.status).toBe(0)
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('stops quietly when the reader of its output goes away (`… --json | head -1`)', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" cost --model llama-3.1-405b --gpu dgx-h200 --tp 8 --batch 8 --input 128 --output 128 --json | head -1`], { encoding: 'utf8' })
+    expect(r.stdout).toBe('{\n')
+    expect(r.stderr).toBe('')
+  })
+
+  it.skipIf(!existsSync(new URL('../dist/src/cli/main.js', import.meta.url)))('runs the compiled CLI (dist/, built by npm ci) when it is there', () => {
+    const env = { ...process.env, NAS_SIM_FROM_SOURCE: '0' }
+    const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', env })
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+    const cost = spawnSync(process.execPath, [bin, 'cost', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--batch', '8', '--input', '128', '--output', '128', '--json'], { encoding: 'utf8', env })
+    expect(cost.status).toBe(0)
+    expect(JSON.parse(cost.stdout).fits).toBe(true)
+  })
+
+  it('names a missing file in plain words on one line', () => {
+    const r = nasSim(['batch', 'no-such-spec.yaml'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe('nas-sim: no-such-spec.yaml: cannot read: no such file or directory\n')
   })
 })
 

@@ -73,6 +73,13 @@ describe('architectureMapSvg', () => {
     expect(summaries).toContain('6 attention · FFN width 100% of parent')
   })
 
+  it('writes FFN widths in the legend to a tenth of a percent (7/8 is 87.5%, not 88%)', () => {
+    const narrowed = tiny('Narrowed', parent.layers.map((l, i) => ({ ...l, ffn: ffn(i === 0 ? 12544 : 14336) })))
+    const entries = all(parseSvg(architectureMapSvg({ parent, children: [narrowed] })), '.legend-item text').map((t) => t.textContent)
+    expect(entries).toContain('87.5%')
+    expect(entries).toContain('100%')
+  })
+
   it("marks Hymba's hybrid-head mixers as their own variant, with a legend entry", () => {
     const hybrid = {
       type: 'hybrid-heads', hidden, heads: 25, kvHeads: 5, qkHeadDim: 64, vHeadDim: 128, ssmInner: 3200, stateDim: 16, dtRank: 100, convKernel: 4, window: 1024,

@@ -83,7 +83,8 @@ function palette(architectures: readonly Architecture[], references: readonly nu
         return variantColours.noop
     }
   }
-  const percents = [...new Set(ffns.flatMap((v) => (v.kind === 'ffn' ? [Math.round(v.fraction * 100)] : [])))].sort((a, b) => b - a)
+  // To a tenth of a percent, so that 7/8 of the width reads 87.5%, not 88%.
+  const percents = [...new Set(ffns.flatMap((v) => (v.kind === 'ffn' ? [Math.round(v.fraction * 1000) / 10] : [])))].sort((a, b) => b - a)
   const shownPercents = percents.length <= maxFfnSwatches ? percents : representativeFractions.map((f) => f * 100)
   const has = (kind: SlotVariant['kind']) => all.some((v) => v.kind === kind)
   const others: readonly LegendItem[] = [

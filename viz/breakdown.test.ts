@@ -60,8 +60,17 @@ describe('breakdownSvg', () => {
   it('labels the axes with units and writes each total with its ratio to the parent', () => {
     const root = parseSvg(breakdownSvg(small))
     expect(all(root, '.axis-label').map((t) => t.textContent)).toEqual(['Time per step (ms)', 'Time per step (ms)', 'Memory (GB)', 'Memory (GB)'])
-    expect(all(root, 'g.panel-time-prefill text.total').map((t) => t.textContent)).toEqual(['100 ms', '50 ms (0.5×)'])
-    expect(all(root, 'g.panel-memory-decode text.total').map((t) => t.textContent)).toEqual(['24 GB', '10.5 GB (0.44×)'])
+    // Ratios say which way they go, so a slower child cannot be read as a speedup.
+    expect(all(root, 'g.panel-time-prefill text.total').map((t) => t.textContent)).toEqual(['100 ms', '50 ms (0.5× as long)'])
+    expect(all(root, 'g.panel-memory-decode text.total').map((t) => t.textContent)).toEqual(['24 GB', '10.5 GB (0.44× as much)'])
+    const slower = { ...small, models: [small.models[0]!, { ...small.models[1]!, prefill: { ...small.models[1]!.prefill, time: { attention: 0.1, ffn: 0.12 } } }] }
+    expect(all(parseSvg(breakdownSvg(slower)), 'g.panel-time-prefill text.total').map((t) => t.textContent)).toEqual(['100 ms', '220 ms (2.2× longer)'])
+  })
+
+  it('names each row’s batch beside the model', () => {
+    const withBatch = { ...small, models: [{ ...small.models[0]!, batch: 'concurrency 64' }, { ...small.models[1]!, batch: 'concurrency 256' }] }
+    const rows = all(parseSvg(breakdownSvg(withBatch)), 'g.panel-time-prefill text.model-name').map((t) => all(t, 'tspan').map((line) => line.textContent).join(' '))
+    expect(rows).toEqual(['Parent (parent), concurrency 64', 'Child, concurrency 256'])
   })
 
   it('draws the memory capacity at its value on both memory panels', () => {

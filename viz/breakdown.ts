@@ -7,6 +7,15 @@ import type { ScaleLinear } from 'd3'
 import { axisBottom, bottomAxisHeight } from './axis.ts'
 import { VizInputError, requireFinite, requirePositive } from './errors.ts'
 import { byteUnit, formatIn, formatSpeedup, timeUnit } from './formats.ts'
+
+/**
+ * A bar against the parent's, in words that cannot be read as a speedup:
+ * `2.2× longer` or `0.45× as long` for times, `1.3× more` or `0.5× as much` for memory.
+ */
+export function relativeTo(ratio: number, measure: 'time' | 'memory'): string {
+  if (ratio > 1.005) return `${formatSpeedup(ratio)} ${measure === 'time' ? 'longer' : 'more'}`
+  return `${formatSpeedup(ratio)} ${measure === 'time' ? 'as long' : 'as much'}`
+}
 import type { DisplayUnit } from './formats.ts'
 import { legend, swatchKey } from './legend.ts'
 import type { LegendItem } from './legend.ts'
@@ -106,7 +115,7 @@ export function breakdownSvg(input: BreakdownInput): string {
     }),
   )
 
-  const names = input.models.map((m) => (m.role === 'parent' ? `${m.name} (parent)` : m.name))
+  const names = input.models.map((m) => `${m.role === 'parent' ? `${m.name} (parent)` : m.name}${m.batch === undefined ? '' : `, ${m.batch}`}`)
   const nameLines = names.map((n) => wrapText(n, width * nameColumnShare, fontSize.tick))
   const left = 12 + Math.max(...nameLines.flat().map((line) => textWidth(line, fontSize.tick))) + 8
   // Each model's row is as tall as its wrapped name; the bar sits in the row's middle.
@@ -127,7 +136,7 @@ export function breakdownSvg(input: BreakdownInput): string {
   const drawPanel = (panel: Panel, column: number, row: number): string => {
     const totals = panel.bars.map(total)
     const base = totals[baseIndex] ?? 0
-    const annotations = totals.map((t, i) => formatIn(panel.unit, t) + (hasParent && i !== baseIndex && base > 0 ? ` (${formatSpeedup(t / base)})` : ''))
+    const annotations = totals.map((t, i) => formatIn(panel.unit, t) + (hasParent && i !== baseIndex && base > 0 ? ` (${relativeTo(t / base, panel.measure)})` : ''))
     const annotationWidth = Math.max(...annotations.map((a) => textWidth(a, fontSize.annotation))) + 6
     const largest = Math.max(...totals, panel.measure === 'memory' && capacity !== undefined ? capacity.bytes : 0)
     const tickCount = Math.max(2, Math.floor((panelWidth - annotationWidth) / pxPerTick))

@@ -119,6 +119,49 @@ describe('frontierSvg', () => {
     expect(caption(small)).not.toContain('prior')
   })
 
+  it('switches x to a log scale with 1–2–5 ticks once the values span more than 20×, and places points by it', () => {
+    const wide: FrontierPlotInput = {
+      ...small,
+      series: [{ name: 'wide', points: [100, 300, 1000, 5000].map((throughput, i) => ({ throughput, quality: 0.01 * (i + 1), architectureId: String(throughput) })) }],
+      references: [],
+      chosen: undefined,
+      budgets: [],
+    }
+    const root = parseSvg(frontierSvg(wide))
+    expect(one(root, '.axis-x .axis-label').textContent).toBe('Throughput (tokens/s per GPU), log scale')
+    expect(all(root, '.axis-x .tick text').map((t) => t.textContent)).toEqual(['100', '200', '500', '1,000', '2,000', '5,000'])
+    for (const p of plottedValues(frontierSvg(wide), 'path.point')) expect(p.x / Number(p.id)).toBeCloseTo(1, 3)
+    // 20× or less stays linear, and the option can force either.
+    const narrow = { ...wide, series: [{ name: 'narrow', points: [{ throughput: 100, quality: 0 }, { throughput: 2000, quality: 1 }] }] }
+    expect(one(parseSvg(frontierSvg(narrow)), '.axis-x .axis-label').textContent).toBe('Throughput (tokens/s per GPU)')
+    expect(one(parseSvg(frontierSvg({ ...narrow, xScale: 'log' })), '.axis-x .axis-label').textContent).toContain('log scale')
+    expect(one(parseSvg(frontierSvg({ ...wide, xScale: 'linear' })), '.axis-x .axis-label').textContent).toBe('Throughput (tokens/s per GPU)')
+  })
+
+  it('draws a series of more than 200 points as its step line alone, the chosen child still ringed', () => {
+    const points = Array.from({ length: 201 }, (_, i) => ({ throughput: 1000 + 10 * i, quality: 0.001 * i }))
+    const root = parseSvg(frontierSvg({ ...small, series: [{ name: 'dense', points }], chosen: points[100] }))
+    expect(all(root, 'path.point')).toHaveLength(0)
+    expect(all(root, 'path.step-line')).toHaveLength(1)
+    expect(all(root, 'circle.chosen')).toHaveLength(1)
+    expect(all(parseSvg(frontierSvg({ ...small, series: [{ name: 'sparse', points: points.slice(0, 200) }] })), 'path.point')).toHaveLength(200)
+  })
+
+  it('labels the prior’s axis in arbitrary units, never nats', () => {
+    const root = parseSvg(frontierSvg({ ...small, qualitySource: { kind: 'prior' }, qualityMetric: 'summed replace-1-block KL' }))
+    // Too long for the plot's height, the title takes two lines.
+    expect(all(root, '.axis-y .axis-label tspan').map((t) => t.textContent).join(' ')).toBe('Quality loss: summed replace-1-block KL, prior (arbitrary units)')
+    expect(frontierSvg({ ...small, qualitySource: { kind: 'prior' } })).not.toContain('nats')
+  })
+
+  it('wraps a long title onto lines that fit the figure', () => {
+    const title = 'Llama-3.3-70B on 1× NVIDIA H100 SXM5 80GB, fp8 weights · vLLM (V1 engine), in-flight batching · 128/1024 tokens · best concurrency per child'
+    const root = parseSvg(frontierSvg({ ...small, title }))
+    const lines = all(root, 'text.title tspan').map((t) => t.textContent ?? '')
+    expect(lines.length).toBeGreaterThan(1)
+    expect(lines.join(' ')).toBe(title)
+  })
+
   it('gives each point a tooltip with its values and units', () => {
     const root = parseSvg(frontierSvg(small))
     const title = one(root, 'path.point[data-architecture-id="c"] title').textContent ?? ''

@@ -3,9 +3,9 @@
  * parent), one step line per search, the parent and reference architectures
  * labelled, the chosen solution ringed, throughput budgets as dashed lines.
  */
-import { curveStepBefore, line, scaleLinear } from 'd3'
-import type { ScaleLinear } from 'd3'
-import { axisBottom, axisLeft, bottomAxisHeight, gridLines, leftAxisWidth } from './axis.ts'
+import { curveStepBefore, format, line, scaleLinear, scaleLog } from 'd3'
+import type { ScaleContinuousNumeric, ScaleLinear } from 'd3'
+import { axisBottom, axisLeft, bottomAxisHeight, gridLines, leftAxisWidth, tickValues } from './axis.ts'
 import type { AxisOptions } from './axis.ts'
 import { VizInputError, requirePositive } from './errors.ts'
 import { formatQuality, formatSpeedup, formatThroughput } from './formats.ts'
@@ -38,6 +38,14 @@ const tinySpan = 1e-200
 
 /** Labels may cross step lines (their white halo keeps both legible) but should rather not. */
 const lineWeight = 0.3
+/**
+ * Past this ratio of largest to smallest x a linear axis crowds the slow end:
+ * at 160× a third of a frontier's points fall in the left 3% of the plot.
+ */
+const logAxisRatio = 20
+/** A series with more points than this is drawn as its step line alone; markers would merge into a solid band. */
+const maxMarkedPoints = 200
+const titleLineHeight = fontSize.title * 1.25
 
 /**
  * The data's extent widened by `domainPadding` and rounded to nice ticks. When
@@ -78,30 +86,62 @@ function pointTooltip(heading: string, p: ResolvedPoint, metric: string, unit: s
 }
 
 interface Frame {
-  readonly x: ScaleLinear<number, number>
+  readonly x: ScaleContinuousNumeric<number, number>
   readonly y: ScaleLinear<number, number>
   readonly xAxis: AxisOptions
   readonly yAxis: AxisOptions
 }
 
-function frame(data: ResolvedFrontier, metric: string, unit: string): Frame {
+/** Whether x is drawn on a log scale: as asked, or (`auto`) when every x is positive and they span more than {@link logAxisRatio}×. */
+function useLogX(values: readonly number[], asked: FrontierPlotInput['xScale']): boolean {
+  if (asked === 'linear') return false
+  const lo = Math.min(...values)
+  const hi = Math.max(...values)
+  if (asked === 'log') {
+    if (!(lo > 0)) throw new VizInputError({ field: 'xScale', problem: `log needs every x above 0; the smallest is ${lo}` })
+    return true
+  }
+  return lo > 0 && hi / lo > logAxisRatio
+}
+
+/** Ticks at 1, 2 and 5 times each power of ten inside the domain, the steps a reader reads a log axis by. */
+function logTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = []
+  for (let power = Math.floor(Math.log10(lo)); power <= Math.ceil(Math.log10(hi)); power++)
+    for (const step of [1, 2, 5]) {
+      const value = Number((step * 10 ** power).toPrecision(12))
+      if (value >= lo && value <= hi) ticks.push(value)
+    }
+  return ticks
+}
+
+function frame(data: ResolvedFrontier, metric: string, unit: string, xScale: FrontierPlotInput['xScale']): Frame {
   const points = allPoints(data)
-  const x = scaleLinear()
-  niceDomain(x, [...points.map((p) => p.x), ...data.budgets.map((b) => b.x)], xTickCount)
+  const xValues = [...points.map((p) => p.x), ...data.budgets.map((b) => b.x)]
   const y = scaleLinear()
   niceDomain(y, points.map((p) => p.y), yTickCount)
-  const xFormat = data.mode === 'speedup' ? (v: number) => `${x.tickFormat(xTickCount)(v)}×` : x.tickFormat(xTickCount, ',f')
-  return {
-    x,
-    y,
-    xAxis: {
-      scale: x,
-      tickCount: xTickCount,
-      format: xFormat,
-      label: data.mode === 'speedup' ? 'Speedup over parent in tokens/s per GPU (×)' : 'Throughput (tokens/s per GPU)',
-    },
-    yAxis: { scale: y, tickCount: yTickCount, format: y.tickFormat(yTickCount), label: `Quality loss: ${metric} (${unit})` },
+  const xLabel = data.mode === 'speedup' ? 'Speedup over parent in tokens/s per GPU (×)' : 'Throughput (tokens/s per GPU)'
+  const yAxis = { scale: y, tickCount: yTickCount, format: y.tickFormat(yTickCount), label: unit === '' ? `Quality loss: ${metric}` : `Quality loss: ${metric} (${unit})` }
+  if (useLogX(xValues, xScale)) {
+    const lo = Math.min(...xValues)
+    const hi = Math.max(...xValues)
+    // The same padding as the linear axis, taken in log space.
+    const pad = (hi / lo) ** domainPadding
+    const x = scaleLog().domain([lo / pad, hi * pad])
+    const [d0 = lo, d1 = hi] = x.domain()
+    const ticks = logTicks(d0, d1)
+    const plain = format(data.mode === 'speedup' ? '~g' : ',~g')
+    return {
+      x,
+      y,
+      xAxis: { scale: x, tickCount: ticks.length, ticks, format: (v) => (data.mode === 'speedup' ? `${plain(v)}×` : plain(v)), label: `${xLabel}, log scale` },
+      yAxis,
+    }
   }
+  const x = scaleLinear()
+  niceDomain(x, xValues, xTickCount)
+  const xFormat = data.mode === 'speedup' ? (v: number) => `${x.tickFormat(xTickCount)(v)}×` : x.tickFormat(xTickCount, ',f')
+  return { x, y, xAxis: { scale: x, tickCount: xTickCount, format: xFormat, label: xLabel }, yAxis }
 }
 
 function legendItems(data: ResolvedFrontier): readonly LegendItem[] {
@@ -112,7 +152,7 @@ function legendItems(data: ResolvedFrontier): readonly LegendItem[] {
       keyWidth: 24,
       key: [
         el('line', { x1: 0, x2: 24, stroke: style.colour, 'stroke-width': 2 }),
-        el('path', { d: style.marker, transform: translate(12, 0), fill: style.colour }),
+        s.points.length > maxMarkedPoints ? '' : el('path', { d: style.marker, transform: translate(12, 0), fill: style.colour }),
       ].join(''),
     }
   })
@@ -150,16 +190,24 @@ function labelText(label: PlacedLabel, className: string, bold: boolean): string
 export function frontierSvg(input: FrontierPlotInput): string {
   const width = requirePositive('width', input.width ?? defaultWidth)
   const height = requirePositive('height', input.height ?? defaultHeight)
-  const metric = input.qualityMetric ?? defaultMetric
-  const unit = input.qualityUnit ?? defaultUnit
+  const prior = input.qualitySource.kind === 'prior'
+  // The prior's magnitudes are a modelling choice, not measured nats: its axis says so.
+  const metric = `${input.qualityMetric ?? defaultMetric}${prior ? ', prior' : ''}`
+  const unit = prior ? 'arbitrary units' : (input.qualityUnit ?? defaultUnit)
   const data = resolveFrontier(input)
-  const { x, y, xAxis, yAxis } = frame(data, metric, unit)
+  const { x, y, xAxis, yAxis: oneLineY } = frame(data, metric, unit, input.xScale ?? 'auto')
+  // A y title longer than the plot is tall goes on two lines (the height here is an estimate before the legend is laid out).
+  const estimatedPlotHeight = height - 30 - 2 * fontSize.label - bottomAxisHeight - 14 - 2 * captionLineHeight
+  const yAxis =
+    textWidth(oneLineY.label, fontSize.label) > estimatedPlotHeight ? { ...oneLineY, label: wrapText(oneLineY.label, estimatedPlotHeight, fontSize.label).join('\n') } : oneLineY
 
   // The last x tick's text is centred on the frame's right edge and must not be clipped.
-  const lastTick = xAxis.scale.ticks(xTickCount).at(-1)
+  const lastTick = tickValues(xAxis).at(-1)
   const margin = { left: 12 + leftAxisWidth(yAxis), right: Math.max(18, lastTick === undefined ? 0 : textWidth(xAxis.format(lastTick), fontSize.tick) / 2 + 6) }
   const plotWidth = width - margin.left - margin.right
-  const titleHeight = input.title === undefined ? 10 : 30
+  // Titles are bold, up to 19% wider than the regular metrics wrapText measures; they start at the figure's left edge.
+  const titleLines = input.title === undefined ? [] : wrapText(input.title, (width - 24) / 1.19, fontSize.title)
+  const titleHeight = titleLines.length === 0 ? 10 : 30 + (titleLines.length - 1) * titleLineHeight
   const key = legend(legendItems(data), plotWidth)
   const caption = wrapText(
     `Quality scores: ${describeQualitySource(input.qualitySource)}. Lower loss is better; each step line is the best quality reachable at each throughput.`,
@@ -189,7 +237,9 @@ export function frontierSvg(input: FrontierPlotInput): string {
         obstacles.push({ x: x(p.x), y: y(next.y) - 1.5, width: x(next.x) - x(p.x), height: 3, weight: lineWeight })
       }
     })
-    const points = s.points.map((p) => {
+    // A dense series is its step line alone; the chosen child keeps its ring.
+    const drawn = s.points.length > maxMarkedPoints ? [] : s.points
+    const points = drawn.map((p) => {
       obstacles.push(markBox(x(p.x), y(p.y), markerRadius))
       return el(
         'path',
@@ -207,7 +257,7 @@ export function frontierSvg(input: FrontierPlotInput): string {
     })
     return el(
       'g',
-      { class: 'series', 'data-name': s.name },
+      { class: 'series', 'data-name': s.name, 'data-points': s.points.length },
       s.front.length > 1 ? el('path', { class: 'step-line', d: stepLine(s.front) ?? '', fill: 'none', stroke: style.colour, 'stroke-width': 1.75 }) : '',
       ...points,
     )
@@ -268,7 +318,13 @@ export function frontierSvg(input: FrontierPlotInput): string {
   const captionTop = top + plotHeight + bottomAxisHeight + 14 + fontSize.caption
   return svgDocument(
     { width, height, className: 'nas-frontier', label: input.title ?? 'Pareto frontier: quality loss against throughput' },
-    input.title === undefined ? '' : textEl('text', { class: 'title', x: margin.left, y: 20, 'font-size': fontSize.title, 'font-weight': 'bold' }, input.title),
+    titleLines.length === 0
+      ? ''
+      : el(
+          'text',
+          { class: 'title', 'font-size': fontSize.title, 'font-weight': 'bold' },
+          ...titleLines.map((text, i) => textEl('tspan', { x: 12, y: 20 + i * titleLineHeight }, text)),
+        ),
     el('g', { transform: translate(margin.left, titleHeight) }, key.svg),
     el(
       'g',

@@ -71,10 +71,12 @@ export interface FrontierPlotInput {
   readonly budgets?: readonly ThroughputBudget[]
   /** Horizontal axis; default `throughput`. `speedup` needs each point's `speedup` or a parent reference. */
   readonly x?: FrontierXAxis
+  /** Scale of the horizontal axis; default `auto`: logarithmic once the x values span more than 20×, else linear. */
+  readonly xScale?: 'auto' | 'linear' | 'log'
   readonly qualitySource: QualitySource
   /** Name of the quality metric on the y axis; default `summed KL divergence`. */
   readonly qualityMetric?: string
-  /** Unit of the quality metric; default `nats`. */
+  /** Unit of the quality metric; default `nats`. Ignored for the built-in prior, whose axis reads `arbitrary units`. */
   readonly qualityUnit?: string
   readonly title?: string
   /** Figure width in px (CSS pixels, 1/96 in); default 640. */
@@ -135,6 +137,8 @@ export interface ModelCost {
   /** Row label, e.g. `Llama-3.3-70B`. */
   readonly name: string
   readonly role: 'parent' | 'child'
+  /** The batch the row was costed at, shown beside its name, e.g. `batch 64` or `concurrency 256`. */
+  readonly batch?: string
   readonly prefill: PhaseCost
   readonly decode: PhaseCost
   /** What the engine holds on one GPU (weights, activations and its KV pool), bytes; for the memory limit line. */

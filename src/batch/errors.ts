@@ -1,4 +1,5 @@
 import { Data } from 'effect'
+import { fileProblem } from '../errors.ts'
 
 /** A spec that cannot be read or does not describe valid jobs. `path` locates the value inside the spec (`axes.tp[2]`). */
 export class SpecError extends Data.TaggedError('SpecError')<{
@@ -26,6 +27,18 @@ export class BatchOptionError extends Data.TaggedError('BatchOptionError')<{
 export class OutDirNotEmpty extends Data.TaggedError('OutDirNotEmpty')<{ readonly dir: string }> {
   override get message(): string {
     return `output directory ${this.dir} is not empty: pass --resume to continue the batch there, or choose another --out`
+  }
+}
+
+/** An output directory another batch run is using (its lock file names the holder). */
+export class BatchLocked extends Data.TaggedError('BatchLocked')<{
+  readonly dir: string
+  readonly file: string
+  readonly holder: { readonly pid: number; readonly host: string; readonly since: string } | undefined
+}> {
+  override get message(): string {
+    const who = this.holder === undefined ? 'another run' : `process ${this.holder.pid} on ${this.holder.host} since ${this.holder.since}`
+    return `${this.dir} is in use by ${who}; wait for it to finish, or delete ${this.file} if that run is gone`
   }
 }
 
@@ -66,10 +79,9 @@ export class MergeError extends Data.TaggedError('MergeError')<{ readonly proble
   }
 }
 
-export type BatchError = SpecError | BatchOptionError | OutDirNotEmpty | BatchFileError | JobModuleError | GroupHookError
+export type BatchError = SpecError | BatchOptionError | OutDirNotEmpty | BatchLocked | BatchFileError | JobModuleError | GroupHookError
 
 /** The message of anything thrown, as one line. */
 export function describeThrown(thrown: unknown): string {
-  const text = thrown instanceof Error ? thrown.message : String(thrown)
-  return text.split('\n')[0] ?? text
+  return fileProblem(thrown)
 }

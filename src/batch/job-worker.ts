@@ -1,3 +1,5 @@
+import { extname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { Effect } from 'effect'
 import type { Scope } from 'effect'
@@ -18,7 +20,8 @@ export interface JobWorker {
 }
 
 const bootstrap = new URL('./worker-bootstrap.mjs', import.meta.url)
-const entry = new URL('./worker.ts', import.meta.url).href
+// worker.ts beside the sources, worker.js beside the compiled code: the same extension as this module's.
+const entry = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href
 
 /** A worker thread and, once it has died, why. */
 interface Thread {

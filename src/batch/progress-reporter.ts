@@ -15,6 +15,8 @@ export interface ProgressReporter {
   /** A message of its own line (start, interruption), kept clear of the bar. */
   readonly note: (text: string) => void
   readonly jobFinished: (state: ProgressState, record: ResultRecord) => void
+  /** Called about once a second while jobs run: a terminal's bar redraws its elapsed time; a log stays quiet. */
+  readonly tick: (state: ProgressState) => void
   /** Draws the final state and ends the bar's line. */
   readonly close: (state: ProgressState) => void
 }
@@ -26,13 +28,14 @@ const defaultColumns = 80
 const clearToEndOfLine = '\x1b[K'
 
 export function makeProgressReporter(output: ProgressOutput | false): ProgressReporter {
-  if (output === false) return { note: () => undefined, jobFinished: () => undefined, close: () => undefined }
+  if (output === false) return { note: () => undefined, jobFinished: () => undefined, tick: () => undefined, close: () => undefined }
   if (output.isTTY !== true) {
     return {
       note: (text) => output.write(`${text}\n`),
       jobFinished: (state, record) => {
         if (shouldLog(state, record)) output.write(`${progressLogLine(state, record)}\n`)
       },
+      tick: () => undefined,
       close: () => undefined,
     }
   }
@@ -57,6 +60,9 @@ export function makeProgressReporter(output: ProgressOutput | false): ProgressRe
         barShown = false
       }
       if (!barShown || performance.now() - lastDraw >= redrawIntervalMs || state.done === state.total) draw(state)
+    },
+    tick: (state) => {
+      if (state.done < state.total) draw(state)
     },
     close: (state) => {
       if (state.total === 0) return

@@ -31,7 +31,7 @@ describe('formatDuration', () => {
 
 describe('progressCounts', () => {
   it('shows done, failed, rate and time left', () => {
-    expect(progressCounts({ total: 40, done: 10, failed: 1, elapsedSeconds: 5 })).toBe('10/40 done, 1 failed, 2.0 jobs/s, ETA 0:15')
+    expect(progressCounts({ total: 40, done: 10, failed: 1, elapsedSeconds: 5 })).toBe('10/40 done, 1 failed, 2.0 jobs/s, 0:05 elapsed, ETA 0:15')
   })
 
   it('writes fast rates as whole numbers and slow ones with two digits', () => {
@@ -40,7 +40,7 @@ describe('progressCounts', () => {
   })
 
   it('shows no rate before the first job finishes, and the time taken at the end', () => {
-    expect(progressCounts({ total: 40, done: 0, failed: 0, elapsedSeconds: 3 })).toBe('0/40 done, 0 failed, – jobs/s, ETA –')
+    expect(progressCounts({ total: 40, done: 0, failed: 0, elapsedSeconds: 3 })).toBe('0/40 done, 0 failed, – jobs/s, 0:03 elapsed, ETA –')
     expect(progressCounts({ total: 4, done: 4, failed: 0, elapsedSeconds: 8 })).toBe('4/4 done, 0 failed, 0.50 jobs/s, took 0:08')
   })
 })
@@ -112,5 +112,17 @@ describe('makeProgressReporter', () => {
     expect(lines[1]).toContain('\r[#')
     expect(lines[1]).toContain('2/2 done, 1 failed')
     expect(lines[2]).toBe('')
+  })
+
+  it('redraws the bar on each tick while jobs run, so its clock moves; a plain log stays quiet', () => {
+    const terminal = capture(true)
+    const bar = makeProgressReporter(terminal.output)
+    bar.tick({ total: 3, done: 0, failed: 0, elapsedSeconds: 1 })
+    bar.tick({ total: 3, done: 0, failed: 0, elapsedSeconds: 2 })
+    expect(terminal.text()).toContain('0:01 elapsed')
+    expect(terminal.text()).toContain('0:02 elapsed')
+    const log = capture(false)
+    makeProgressReporter(log.output).tick({ total: 3, done: 0, failed: 0, elapsedSeconds: 1 })
+    expect(log.text()).toBe('')
   })
 })

@@ -35,12 +35,11 @@ export function progressCounts(state: ProgressState): string {
   const perSecond = rate(state)
   // Two significant digits below ten jobs/s (a slow search runs at 0.05), whole numbers above.
   const speed = perSecond === undefined ? '– jobs/s' : `${perSecond < 10 ? perSecond.toPrecision(2) : Math.round(perSecond)} jobs/s`
+  // The elapsed time moves while a long first job runs, so a ticking bar shows the batch is alive.
   const eta =
     state.done === state.total
       ? `took ${formatDuration(state.elapsedSeconds)}`
-      : perSecond === undefined
-        ? 'ETA –'
-        : `ETA ${formatDuration((state.total - state.done) / perSecond)}`
+      : `${formatDuration(state.elapsedSeconds)} elapsed, ${perSecond === undefined ? 'ETA –' : `ETA ${formatDuration((state.total - state.done) / perSecond)}`}`
   return `${state.done}/${state.total} done, ${state.failed} failed, ${speed}, ${eta}`
 }
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Duration, Effect } from 'effect'
+import { Duration, Effect, Fiber } from 'effect'
 import type { Scope } from 'effect'
 import { batchPaths, prepareOutDir, writeJobFiles } from './batch-files.ts'
 import type { BatchPaths } from './batch-files.ts'
@@ -10,6 +10,7 @@ import type { BatchError, BatchFileError, JobModuleError } from './errors.ts'
 import { startJobWorker } from './job-worker.ts'
 import type { JobWorker, WorkerLost } from './job-worker.ts'
 import { makeProgressReporter } from './progress-reporter.ts'
+import { lockDirectory } from './dir-lock.ts'
 import type { ProgressOutput, ProgressReporter } from './progress-reporter.ts'
 import type { ProgressState } from './progress.ts'
 import { openResultsLog, readResults, rewriteResults } from './results-log.ts'
@@ -78,6 +79,9 @@ export function batchOutcome(summary: BatchSummary): 'ok' | 'failed' | 'interrup
   if (summary.pending > 0) return 'interrupted'
   return summary.failed > 0 ? 'failed' : 'ok'
 }
+
+/** How often a terminal's progress bar redraws while no job ends. */
+const tickInterval = '1 second'
 
 const moduleUrl = (module: string): string => (module.startsWith('file:') ? module : pathToFileURL(resolve(module)).href)
 
@@ -185,6 +189,8 @@ function openOutDir(
   return Effect.gen(function* () {
     const retryFailed = options.retryFailed === true
     yield* prepareOutDir(paths.out, options.resume === true || retryFailed)
+    // Held until the batch ends: a second run into the same directory fails at once rather than run jobs twice.
+    yield* lockDirectory(paths.out)
     if (retryFailed) yield* dropFailed(paths.results, mine)
     const log = yield* openResultsLog(paths.results)
     yield* writeJobFiles(paths, options.spec, options.shard)
@@ -254,8 +260,11 @@ export function runBatch(options: BatchOptions): Effect.Effect<BatchSummary, Bat
         if (record.status === 'failed') failed += 1
         reporter.jobFinished(state(), record)
       }
+      // The bar's clock ticks while jobs run, not only when one ends (a search can take a minute).
+      const ticker = yield* Effect.forkScoped(Effect.forever(Effect.sleep(tickInterval).pipe(Effect.andThen(Effect.sync(() => reporter.tick(state()))))))
       const run = runPending(pending, lanes, options, log, onRecord).pipe(Effect.as(false))
       const abandoned = yield* options.abandon === undefined ? run : Effect.raceFirst(run, abortOf(options.abandon).pipe(Effect.as(true)))
+      yield* Fiber.interrupt(ticker)
       reporter.close(state())
 
       yield* writeSummaries(paths, mine, records, options.columns ?? [], options.onGroup)

@@ -9,7 +9,32 @@ describe('parseShard', () => {
     expect(Effect.runSync(parseShard(' 1 / 1 '))).toEqual({ index: 1, count: 1 })
   })
 
-  it.each(['0/4', '5/4', '1/0', '-1/4', '1.5/4', '2', 'a/b', '', '1/4/2'])('rejects %j in one line', (text) => {
+  it('reads a Slurm array task from the environment, numbered from 0 or from 1', () => {
+    // sbatch --array=0-7 sets SLURM_ARRAY_TASK_ID 0…7, SLURM_ARRAY_TASK_MIN 0, SLURM_ARRAY_TASK_MAX 7, SLURM_ARRAY_TASK_COUNT 8.
+    const task = (id: number, min: number) => ({ SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: String(min), SLURM_ARRAY_TASK_MAX: String(min + 7), SLURM_ARRAY_TASK_COUNT: '8' })
+    expect(Effect.runSync(parseShard('slurm', task(0, 0)))).toEqual({ index: 1, count: 8 })
+    expect(Effect.runSync(parseShard('slurm', task(7, 0)))).toEqual({ index: 8, count: 8 })
+    expect(Effect.runSync(parseShard('slurm', task(1, 1)))).toEqual({ index: 1, count: 8 })
+    expect(Effect.runSync(parseShard('slurm', task(8, 1)))).toEqual({ index: 8, count: 8 })
+  })
+
+  it('refuses slurm outside an array task, or in an array with a step, naming what to give instead', () => {
+    const message = (env: Record<string, string>) => {
+      const exit = Effect.runSyncExit(parseShard('slurm', env))
+      const reason = Exit.isFailure(exit) ? exit.cause.reasons[0] : undefined
+      return reason?._tag === 'Fail' ? reason.error.message : ''
+    }
+    expect(message({})).toMatch(/^--shard: slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set/)
+    expect(message({ SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '12', SLURM_ARRAY_TASK_COUNT: '4' })).toMatch(/not 4 consecutive numbers/)
+  })
+
+  it('points a 0-based index to --shard slurm', () => {
+    const exit = Effect.runSyncExit(parseShard('0/4'))
+    const reason = Exit.isFailure(exit) ? exit.cause.reasons[0] : undefined
+    expect(reason?._tag === 'Fail' ? reason.error.message : '').toMatch(/shards count from 1, and --shard slurm reads a Slurm array numbered from 0 itself$/)
+  })
+
+  it.each(['5/4', '1/0', '-1/4', '1.5/4', '2', 'a/b', '', '1/4/2'])('rejects %j in one line', (text) => {
     const exit = Effect.runSyncExit(parseShard(text))
     expect(Exit.isFailure(exit)).toBe(true)
     if (Exit.isFailure(exit)) {

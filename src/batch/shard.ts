@@ -7,14 +7,46 @@ export interface Shard {
   readonly count: number
 }
 
-/** Parses `i/n` with integers 1 ≤ i ≤ n. */
-export function parseShard(text: string): Effect.Effect<Shard, BatchOptionError> {
+/** The environment variables a Slurm job array sets in each task (sbatch docs, "OUTPUT ENVIRONMENT VARIABLES"). */
+export type SlurmEnvironment = Readonly<Record<string, string | undefined>>
+
+/**
+ * Parses `--shard`: `i/n` with integers 1 ≤ i ≤ n, or `slurm`, which reads
+ * the task's place in its job array from the environment, so that an array
+ * numbered from 0 (`--array=0-7`) or from 1 works without arithmetic.
+ */
+export function parseShard(text: string, env: SlurmEnvironment = {}): Effect.Effect<Shard, BatchOptionError> {
+  if (text.trim() === 'slurm') return slurmShard(env)
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text)
   const index = Number(match?.[1])
   const count = Number(match?.[2])
-  return match !== null && index >= 1 && index <= count
-    ? Effect.succeed({ index, count })
-    : Effect.fail(new BatchOptionError({ option: '--shard', problem: `"${text}" is not i/n with integers 1 ≤ i ≤ n (e.g. 2/8)` }))
+  if (match !== null && index >= 1 && index <= count) return Effect.succeed({ index, count })
+  const hint = match !== null && index === 0 && count > 0 ? '; shards count from 1, and --shard slurm reads a Slurm array numbered from 0 itself' : ''
+  return Effect.fail(new BatchOptionError({ option: '--shard', problem: `"${text}" is not i/n with integers 1 ≤ i ≤ n (e.g. 2/8)${hint}` }))
+}
+
+/**
+ * The shard of a Slurm array task: its rank among the array's task ids.
+ * SLURM_ARRAY_TASK_ID runs from SLURM_ARRAY_TASK_MIN; SLURM_ARRAY_TASK_COUNT
+ * counts the tasks. Arrays with a step (`--array=0-15:4`) are refused, as the
+ * ids then do not map one-to-one onto 1…count.
+ */
+function slurmShard(env: SlurmEnvironment): Effect.Effect<Shard, BatchOptionError> {
+  const read = (name: string): number | undefined => {
+    const text = env[name]
+    return text !== undefined && /^\d+$/.test(text.trim()) ? Number(text) : undefined
+  }
+  const id = read('SLURM_ARRAY_TASK_ID')
+  const count = read('SLURM_ARRAY_TASK_COUNT')
+  const min = read('SLURM_ARRAY_TASK_MIN') ?? 0
+  const max = read('SLURM_ARRAY_TASK_MAX')
+  const fail = (problem: string) => Effect.fail(new BatchOptionError({ option: '--shard', problem }))
+  if (id === undefined || count === undefined || count === 0)
+    return fail('slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set to integers; run it as a Slurm array task (sbatch --array) or give i/n')
+  if (max !== undefined && max - min + 1 !== count)
+    return fail(`slurm: the array's ids ${min}…${max} are not ${count} consecutive numbers (a step in --array?); give i/n instead`)
+  const index = id - min + 1
+  return index >= 1 && index <= count ? Effect.succeed({ index, count }) : fail(`slurm: task ${id} lies outside the array's ${count} tasks from ${min}`)
 }
 
 /**

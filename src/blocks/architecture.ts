@@ -29,4 +29,11 @@ export interface Architecture {
   readonly maxContext?: number
   /** Where the shape comes from (a config file, a paper). */
   readonly source?: string
+  /**
+   * The settings of the config.json the shape was read from that do not
+   * change the layers' work: rotary embedding (`rope_theta`, `rope_scaling`),
+   * `rms_norm_eps`, tokenizer ids, `torch_dtype` and the like. A child keeps
+   * its parent's, so that an exported child loads as its parent does.
+   */
+  readonly settings?: Readonly<Record<string, unknown>>
 }

@@ -7,7 +7,22 @@ import type { Job } from '../batch/job.ts'
 import { requestFromOptions } from '../search/pipeline/options.ts'
 import { runSearch } from '../search/pipeline/run-search.ts'
 
-/** What a batch stores per job: the headline numbers and the child's variant per layer. */
+/** A diverse alternative (`top` > 1), as compact as the best child's own record. */
+export interface BatchAlternative {
+  readonly objective: number
+  readonly tokensPerSecondPerGpu: number
+  readonly speedup: number | undefined
+  readonly batch: number
+  readonly params: number
+  readonly variants: readonly string[]
+}
+
+/**
+ * What a batch stores per job: the headline numbers, the child's variant per
+ * layer, and what `nas-sim search` reports beside the child: the diverse
+ * alternatives, the notes that limit the result's claims, and the batch plans
+ * that could not be solved.
+ */
 export interface BatchJobResult {
   readonly tokensPerSecondPerGpu: number
   readonly parentTokensPerSecondPerGpu: number | undefined
@@ -21,6 +36,10 @@ export interface BatchJobResult {
   readonly quality: 'prior' | 'measured' | 'mixed'
   readonly solver: { readonly method: string; readonly gap: number; readonly seconds: number }
   readonly variants: readonly string[]
+  readonly alternatives: readonly BatchAlternative[]
+  readonly notes: readonly string[]
+  /** Batch plans (one batch per scenario) the solver gave no answer for, with why; the child is optimal over the others only. */
+  readonly unsolved: readonly { readonly batches: readonly number[]; readonly reason: string }[]
 }
 
 export async function runJob(job: Job): Promise<BatchJobResult> {
@@ -66,5 +85,18 @@ export async function runJob(job: Job): Promise<BatchJobResult> {
     quality: res.quality.source.kind,
     solver: res.proof,
     variants: res.child.layers.map((l) => l.variant),
+    alternatives: res.alternatives.map((a) => {
+      const sa = a.scenarios[0]!
+      return {
+        objective: a.objective,
+        tokensPerSecondPerGpu: sa.child.metrics.outputTokensPerSecondPerGpu,
+        speedup: sa.speedup,
+        batch: sa.child.batch,
+        params: a.params,
+        variants: a.layers.map((l) => l.variant),
+      }
+    }),
+    notes: res.notes,
+    unsolved: res.batchesTried.flatMap((t) => (t.unsolved === undefined ? [] : [{ batches: t.batches, reason: t.unsolved }])),
   }
 }

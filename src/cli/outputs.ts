@@ -4,19 +4,18 @@
  * later step (a report, a plot) never loses what was already computed.
  */
 import { ensureDir } from '../io/ensure-dir.ts'
-import { renameSync, writeFileSync } from 'node:fs'
+import { writeFileAtomic as atomicWrite } from '../batch/atomic-file.ts'
 import { dirname, extname } from 'node:path'
-import { FileError, InvalidInput } from '../errors.ts'
+import { FileError, InvalidInput, fileProblem } from '../errors.ts'
 import { svgToPng } from '../../viz/index.ts'
 
+/** Writes a result file whole (see the batch's {@link atomicWrite}: unique temporary, fsync, rename, directory fsync), creating its folder. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     ensureDir(dirname(path))
-    const tmp = `${path}.tmp-${process.pid}`
-    writeFileSync(tmp, data)
-    renameSync(tmp, path)
+    atomicWrite(path, data)
   } catch (e) {
-    throw new FileError({ path, problem: `cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})` })
+    throw new FileError({ path, problem: `cannot write: ${fileProblem(e)}` })
   }
 }
 

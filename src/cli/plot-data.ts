@@ -174,7 +174,8 @@ export function combinedFrontierPlot(files: readonly ResultFile[], names: readon
     x,
     qualitySource: combinedQualitySource(files),
     qualityMetric: perFile[0]!.qualityMetric!,
-    ...(options.title === undefined ? {} : { title: options.title }),
+    // One setting keeps its title; files of different settings are told apart by their series names.
+    ...(options.title !== undefined ? { title: options.title } : new Set(perFile.map((p) => p.title)).size === 1 && perFile[0]!.title !== undefined ? { title: perFile[0]!.title } : {}),
   }
 }
 
@@ -267,10 +268,10 @@ export function combinedBreakdown(searches: readonly DeployedSearch[], title?: s
       if (!parentsDrawn.has(key)) {
         parentsDrawn.add(key)
         const name = parentNames.size === 1 && deployments.size === 1 ? s.doc.parent.name : `${s.doc.parent.name}, ${setupName(s.doc.request, s.doc.request.scenarios)}`
-        models.push(modelCostOf(name, 'parent', architectureCost(s.doc.parent.architecture, { ...scenario, batch: o.parent.batch }, d)))
+        models.push(modelCostOf(name, 'parent', architectureCost(s.doc.parent.architecture, { ...scenario, batch: o.parent.batch }, d), d.batching))
       }
     }
-    models.push(modelCostOf(searches.length === 1 ? 'child' : s.name, 'child', architectureCost(s.doc.child.architecture, { ...scenario, batch: o.child.batch }, d)))
+    models.push(modelCostOf(searches.length === 1 ? 'child' : s.name, 'child', architectureCost(s.doc.child.architecture, { ...scenario, batch: o.child.batch }, d), d.batching))
   }
   const capacities = new Set(models.map((m) => m.capacity))
   const capacity = capacities.size === 1 ? [...capacities][0]! : undefined

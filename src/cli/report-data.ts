@@ -7,6 +7,10 @@ import type { ChildArchitecture, SearchResult } from '../search/pipeline/result.
 import type { FrontierPlotInput, FrontierPoint, ModelCost, ReportInput, ReportTable, ThroughputBudget } from '../../viz/types.ts'
 import { layerChoiceTable } from '../../viz/index.ts'
 import * as fmt from './format.ts'
+import { servingTitle } from './plot-title.ts'
+
+/** Readable names of quality metrics on a plot's axis; Puzzle scores each block by the KL of the parent with that block alone replaced. */
+const metricNames: Readonly<Record<string, string>> = { kl_div: 'replace-1-block KL' }
 
 function scaled(r: Readonly<Record<TimeCategory, number>>, by: number): Record<TimeCategory, number> {
   return {
@@ -24,12 +28,13 @@ function scaled(r: Readonly<Record<TimeCategory, number>>, by: number): Record<T
  * One model's row of the cost breakdown: prefill as one step of the whole batch,
  * decode as the average step; memory per GPU, activations only during prefill.
  */
-export function modelCostOf(name: string, role: 'parent' | 'child', cost: ArchitectureCost): ModelCost {
+export function modelCostOf(name: string, role: 'parent' | 'child', cost: ArchitectureCost, batching?: ServingDeployment['batching']): ModelCost {
   const steps = cost.metrics.steps?.perCycle ?? Math.max(cost.scenario.output - 1, 1)
   const held = { weights: cost.memory.weights, kvCache: cost.memory.kvCache, ssmState: cost.memory.ssmState }
   return {
     name,
     role,
+    batch: `${batching === 'inflight' ? 'concurrency' : 'batch'} ${cost.scenario.batch}`,
     prefill: { time: scaled(cost.breakdown.prefill, 1), memory: { ...held, activations: cost.memory.activations } },
     decode: { time: scaled(cost.breakdown.decode, 1 / steps), memory: held },
     capacity: cost.memory.capacity,
@@ -78,8 +83,27 @@ export function frontierPlot(frontier: FrontierResult | undefined, result: Searc
     x: parentServing === undefined ? 'throughput' : 'speedup',
     // The prior's caption is viz's own wording; measured sources name their file.
     qualitySource: source.kind === 'prior' ? { kind: 'prior' } : { kind: source.kind, description: source.description },
-    qualityMetric: `summed ${Object.keys((frontier ?? result)!.request.objective).join(' + ')}`,
+    qualityMetric: `summed ${Object.keys((frontier ?? result)!.request.objective).map((m) => metricNames[m] ?? m).join(' + ')}`,
+    title: plotTitle(frontier, result),
   }
+}
+
+/** Model, GPU, engine, scenario and batch of the frontier (or else the search) being drawn. */
+function plotTitle(frontier: FrontierResult | undefined, result: SearchResult | undefined): string {
+  const req = (frontier ?? result)!.request
+  const scenario = frontier?.request.scenario ?? result!.request.scenarios[0]!
+  return servingTitle({
+    parent: frontier?.parent.name ?? result!.parent.name,
+    system: req.system,
+    tp: req.tp,
+    weights: req.precision.weights,
+    kv: req.precision.kv,
+    engine: req.engine,
+    batching: req.batching,
+    input: scenario.input,
+    output: scenario.output,
+    batch: scenario.batch,
+  })
 }
 
 /** The child-and-parent table of a search's report. */
@@ -110,8 +134,8 @@ export function searchReport(result: SearchResult, d: ServingDeployment, frontie
   const scenario = { input: s.input, output: s.output }
   const childCost = architectureCost(result.child.architecture, { ...scenario, batch: s.child.batch }, d)
   const models: ModelCost[] = []
-  if (s.parent !== undefined) models.push(modelCostOf(result.parent.name, 'parent', architectureCost(result.parent.architecture, { ...scenario, batch: s.parent.batch }, d)))
-  models.push(modelCostOf('child', 'child', childCost))
+  if (s.parent !== undefined) models.push(modelCostOf(result.parent.name, 'parent', architectureCost(result.parent.architecture, { ...scenario, batch: s.parent.batch }, d), d.batching))
+  models.push(modelCostOf('child', 'child', childCost, d.batching))
   const map = { parent: result.parent.architecture, children: [result.child.architecture, ...result.alternatives.map((a) => a.architecture)] }
   const system = `${d.system.name}${d.tp > 1 ? `, TP ${d.tp}` : ''}, ${d.precision.weights} weights, ${d.engine.name} ${d.batching === 'inflight' ? 'in flight' : 'static batch'}`
   return {

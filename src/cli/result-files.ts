@@ -42,6 +42,7 @@ const ArchitectureSchema = Schema.Struct({
   ),
   maxContext: Schema.optionalKey(PositiveInt),
   source: Schema.optionalKey(Schema.String),
+  settings: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown)),
 })
 
 const ServingOutcomeSchema = Schema.Struct({

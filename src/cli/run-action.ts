@@ -4,7 +4,11 @@
  */
 import { isUserError } from '../errors.ts'
 
-export const exitCodes = { ok: 0, bug: 1, userError: 2, someJobsFailed: 3 } as const
+/**
+ * 0 done; 1 a bug; 2 a mistake in the input; 3 some batch jobs failed (or shards are missing);
+ * 4 the model does not fit in GPU memory at the setting asked for (`cost`), so no throughput is given.
+ */
+export const exitCodes = { ok: 0, bug: 1, userError: 2, someJobsFailed: 3, doesNotFit: 4 } as const
 
 let verbose = false
 

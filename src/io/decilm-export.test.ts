@@ -100,6 +100,42 @@ describe('exportDeciLm', () => {
     expect(json.num_attention_heads).toBe(32)
   })
 
+  it('takes the settings the importer kept when no parent config is given, and writes keys sorted as transformers does', () => {
+    const json = Result.getOrThrow(exportDeciLm(preset('llama-3.1-8b')))
+    // meta-llama/Llama-3.1-8B config.json: rope_theta 500000, llama3 rope_scaling (factor 8 over 8192 tokens), rms_norm_eps 1e-5, bfloat16.
+    expect(json).toMatchObject({
+      rope_theta: 500000,
+      rope_scaling: { rope_type: 'llama3', factor: 8, original_max_position_embeddings: 8192 },
+      rms_norm_eps: 1e-5,
+      bos_token_id: 128000,
+      eos_token_id: 128001,
+      torch_dtype: 'bfloat16',
+      max_position_embeddings: 131072,
+    })
+    expect(json).not.toHaveProperty('head_dim')
+    expect(json).not.toHaveProperty('_source')
+    expect(Object.keys(json)).toEqual(Object.keys(json).sort())
+  })
+
+  it.each(['llama-3.1-8b', 'llama-3.1-70b', 'llama-3.3-70b', 'llama-3.1-405b', 'llama-3.2-3b', 'llama-3.3-nemotron-super-49b'] as const)(
+    'writes, for a child of %s, every top-level key of the published DeciLM configs',
+    (id) => {
+      const json = Result.getOrThrow(exportDeciLm(preset(id)))
+      // transformers_version names the library release that wrote a file; nas-sim copies the parent's and never invents one.
+      const expected = id === 'llama-3.3-nemotron-super-49b' ? deciLmReferenceKeys : deciLmReferenceKeys.filter((key) => key !== 'transformers_version')
+      expect(expected.filter((key) => !(key in json))).toEqual([])
+    },
+  )
+
+  it('copies every non-architectural field of an imported parent, including ones nas-sim has never heard of', () => {
+    const parent = { ...presets.find((p) => p.id === 'llama-3.1-8b')!.config, pad_token_id: 128004, some_future_switch: { on: true } }
+    const arch = Result.getOrThrow(importHfConfig(parent))
+    const json = Result.getOrThrow(exportDeciLm(arch))
+    expect(json).toMatchObject({ pad_token_id: 128004, some_future_switch: { on: true } })
+    // And an import of the export gets the same settings back.
+    expect(roundTrip(arch).settings).toEqual(arch.settings)
+  })
+
   it.each(['llama-3.1-8b', 'llama-3.1-70b', 'llama-3.3-70b', 'llama-3.1-405b', 'llama-3.2-3b', 'qwen-2.5-7b', 'llama-3.3-nemotron-super-49b'] as const)(
     'round-trips %s: import(export(a)) equals a',
     (id) => {
@@ -142,6 +178,19 @@ describe('exportDeciLm', () => {
     expect(exportFailure(noAttention)).toBe('cannot export as DeciLM: layers: at least one attention layer is needed to set num_attention_heads')
   })
 })
+
+/**
+ * The top-level keys of the two published DeciLM configs, which have the same
+ * set: ../shared/reference/models/llama3.3_nemotron_super_49b.config.json and
+ * llama3.1_nemotron_ultra_253b.config.json (nvidia/Llama-3_3-Nemotron-Super-49B-v1,
+ * nvidia/Llama-3_1-Nemotron-Ultra-253B-v1 on Hugging Face).
+ */
+const deciLmReferenceKeys = [
+  '_name_or_path', 'architectures', 'attention_bias', 'attention_dropout', 'auto_map', 'block_configs', 'bos_token_id',
+  'eos_token_id', 'hidden_act', 'hidden_size', 'initializer_range', 'intermediate_size', 'max_position_embeddings', 'mlp_bias',
+  'model_type', 'num_attention_heads', 'num_hidden_layers', 'num_key_value_heads', 'pretraining_tp', 'rms_norm_eps',
+  'rope_scaling', 'rope_theta', 'tie_word_embeddings', 'torch_dtype', 'transformers_version', 'use_cache', 'vocab_size',
+] as const
 
 /** Random Llama-family children: shared heads and head size, per-layer GQA, window, linear or no-op blocks, any FFN width the format can hold. */
 const childArbitrary: fc.Arbitrary<Architecture> = fc

@@ -3,6 +3,7 @@ import type { Architecture } from '../blocks/architecture.ts'
 import type { AttentionSpec, FfnSlotSpec, MixerSpec } from '../blocks/spec.ts'
 import { deciLmFfnGranule, deciLmFfnMult } from './decilm-ffn.ts'
 import { DeciLmExportError } from './errors.ts'
+import { hfSettings } from './hf-settings.ts'
 
 /** One layer's attention entry, with every field the Llama-3.3-Nemotron-Super-49B config.json writes. */
 export interface DeciLmAttentionBlock {
@@ -46,25 +47,6 @@ export interface DeciLmConfigJson {
   readonly max_position_embeddings?: number
   readonly [inherited: string]: unknown
 }
-
-/**
- * Settings a child keeps from its parent that the architecture does not
- * record (rotary embedding, norm epsilon, tokenizer ids, dtype). Copied from
- * the parent config.json when one is given; without them the loaders fall
- * back to LlamaConfig's defaults, which differ from Llama 3's (rope_theta).
- */
-const inheritedKeys = [
-  'bos_token_id',
-  'eos_token_id',
-  'rms_norm_eps',
-  'rope_scaling',
-  'rope_theta',
-  'torch_dtype',
-  'initializer_range',
-  'pretraining_tp',
-  'attention_dropout',
-  'use_cache',
-] as const
 
 /**
  * The remote-code classes a DeciLM checkpoint ships (`configuration_decilm.py`,
@@ -167,8 +149,14 @@ function checkWidths(arch: Architecture): Result.Result<void, DeciLmExportError>
  * becomes the `ffn_mult` that the loaders' rounding maps back to it exactly.
  * Note that vLLM's DeciLM model reads `no_op` but not `replace_with_linear`.
  *
- * @param parent the parent's config.json; its rotary, norm, dtype and
- *   tokenizer settings (`inheritedKeys`) are carried over when present.
+ * Every setting of the parent's config that the child does not change
+ * (`rope_theta`, `rope_scaling`, `rms_norm_eps`, token ids, `torch_dtype`, …)
+ * is copied: without them the loaders fall back to LlamaConfig's defaults,
+ * whose RoPE (theta 10000, no scaling) gives a different model. Keys are
+ * sorted, as transformers writes them.
+ *
+ * @param parent the parent's config.json, when its settings should come from
+ *   it rather than from `arch.settings` (what the importer kept).
  */
 export function exportDeciLm(
   arch: Architecture,
@@ -183,9 +171,9 @@ export function exportDeciLm(
       const ffn = yield* ffnBlock(layer.ffn, arch.hidden, `layers[${index}].ffn`)
       blockConfigs.push({ attention, ffn })
     }
-    const inherited = Object.fromEntries(inheritedKeys.filter((key) => parent?.[key] !== undefined).map((key) => [key, parent?.[key]]))
-    return {
-      ...inherited,
+    const settings = parent === undefined ? (arch.settings ?? {}) : hfSettings(parent)
+    const config: DeciLmConfigJson = {
+      ...settings,
       _name_or_path: arch.name,
       architectures: ['DeciLMForCausalLM'],
       model_type: 'nemotron-nas',
@@ -202,6 +190,11 @@ export function exportDeciLm(
       tie_word_embeddings: arch.embedding.tied,
       vocab_size: arch.embedding.vocabSize,
       ...(arch.maxContext === undefined ? {} : { max_position_embeddings: arch.maxContext }),
-    } satisfies DeciLmConfigJson
+    }
+    return sortedKeys(config)
   })
+}
+
+function sortedKeys<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T
 }

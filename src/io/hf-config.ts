@@ -8,6 +8,7 @@ import { importLlama, importQwen2 } from './hf-llama.ts'
 import { importNemotron } from './hf-nemotron.ts'
 import { importNemotronH } from './hf-nemotron-h.ts'
 import { importHymba } from './hf-hymba.ts'
+import { hfSettings } from './hf-settings.ts'
 
 type Importer = (json: unknown, options?: ImportOptions) => Result.Result<Architecture, ConfigImportError>
 
@@ -46,7 +47,8 @@ function classOf(header: Schema.Schema.Type<typeof ConfigHeader>): string | unde
  * Turns a Hugging Face `config.json` (already parsed) into an architecture.
  * The family comes from `architectures[0]` (or `model_type`); its schema then
  * decodes the fields. Never throws: any input gives either an architecture or
- * a tagged error whose message is one line naming the field.
+ * a tagged error whose message is one line naming the field. The config's
+ * non-architectural fields ride along as the architecture's `settings`.
  *
  * @param options display name and provenance (see {@link ImportOptions}).
  */
@@ -55,7 +57,9 @@ export function importHfConfig(json: unknown, options: ImportOptions = {}): Resu
     const header = yield* decodeConfig(ConfigHeader, json)
     const architecture = classOf(header)
     if (architecture !== undefined && isSupported(architecture)) {
-      return yield* importers[architecture].importer(json, options)
+      const imported = yield* importers[architecture].importer(json, options)
+      const settings = hfSettings(json)
+      return Object.keys(settings).length === 0 ? imported : { ...imported, settings }
     }
     const reason = `expected architectures[0] to be one of ${supportedArchitectures.join(', ')}`
     return yield* Result.fail(new UnsupportedArchitectureError({ architecture: architecture ?? '(none named)', reason }))

@@ -1,5 +1,5 @@
 import { ensureDir } from '../../io/ensure-dir.ts'
-import { join } from 'node:path'
+import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { Effect } from 'effect'
@@ -18,12 +18,16 @@ import {
 import { frontierSvg } from '../../../viz/index.ts'
 import type { FrontierPoint } from '../../../viz/types.ts'
 import type { BatchJobResult } from '../batch-job.ts'
+import { budgetOf, defaultGroup } from '../../batch/job.ts'
+import { isPresetId, presets } from '../../io/presets.ts'
 import { writeFileAtomic } from '../outputs.ts'
+import { servingTitle } from '../plot-title.ts'
 import { positiveInt, positiveNumber } from '../parse.ts'
 import { action, exitCodes } from '../run-action.ts'
 import { runOrThrow } from './search.ts'
 
-const jobModule = fileURLToPath(new URL('../batch-job.ts', import.meta.url))
+// batch-job.ts beside the sources, batch-job.js beside the compiled code.
+const jobModule = fileURLToPath(new URL(`../batch-job${extname(fileURLToPath(import.meta.url))}`, import.meta.url))
 
 const result = (r: unknown) => r as BatchJobResult
 
@@ -38,11 +42,20 @@ export const batchColumns: readonly ResultColumn[] = [
   { name: 'memory_bytes', value: (r) => result(r).memoryBytes },
   { name: 'quality_source', value: (r) => result(r).quality },
   { name: 'solver', value: (r) => result(r).solver.method },
+  // Results written before these fields existed lack them; a resumed batch still summarises them.
+  { name: 'alternatives', value: (r) => result(r).alternatives?.length ?? 0 },
+  { name: 'unsolved_batches', value: (r) => (result(r).unsolved ?? []).map((u) => u.batches.join('/')).join(' ') },
+  { name: 'notes', value: (r) => (result(r).notes ?? []).join('; ') },
 ]
 
 /** A file-name-safe form of a group label. */
 export function slug(group: string): string {
   return group.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 120) || 'group'
+}
+
+/** A preset's display name, or the path or id as given. */
+function presetName(parent: string): string {
+  return isPresetId(parent) ? (presets.find((p) => p.id === parent)?.name ?? parent) : parent
 }
 
 /** The group's combined Pareto plot: each job's child, and the parent, on quality against throughput. */
@@ -52,9 +65,13 @@ export function writeGroupPlot(g: GroupResults): void {
   const points: FrontierPoint[] = results.map((r, i) => ({ throughput: r.tokensPerSecondPerGpu, quality: r.objective, label: `job ${g.ok[i]!.id}` }))
   const parent = results.find((r) => r.parentTokensPerSecondPerGpu !== undefined)?.parentTokensPerSecondPerGpu
   const kinds = new Set(results.map((r) => r.quality))
+  const job = g.ok[0]!.job
+  // A group the spec named keeps its name; a derived one (every field but the budget, as a key) is said in words.
+  const title = job.group === defaultGroup(job) ? servingTitle({ ...job, parent: presetName(job.parent), system: job.gpu }) : job.group
+  const budgets = [...new Set(g.ok.map((r) => budgetOf(r.job).kind))].join(', ')
   const svg = frontierSvg({
-    title: g.group,
-    series: [{ name: g.group.split(' ').slice(0, 2).join(' '), points }],
+    title,
+    series: [{ name: `one child per ${budgets} budget`, points }],
     references: parent === undefined ? [] : [{ role: 'parent', label: 'parent', throughput: parent, quality: 0 }],
     qualitySource: { kind: kinds.size === 1 ? [...kinds][0]! : 'mixed' },
   })
@@ -69,6 +86,7 @@ interface BatchFlags {
   readonly retryFailed?: boolean
   readonly shard?: string
   readonly jobTimeout?: string
+  readonly json?: boolean
 }
 
 export function registerBatch(program: Command): void {
@@ -80,12 +98,13 @@ export function registerBatch(program: Command): void {
     .option('--out <dir>', 'output directory', 'out/batch')
     .option('--resume', 'continue in --out: skip jobs whose result is already there')
     .option('--retry-failed', 'also re-run failed jobs (implies --resume)')
-    .option('--shard <i/n>', 'run only the i-th of n deterministic shards (e.g. a Slurm array task)')
+    .option('--shard <i/n|slurm>', 'run only the i-th of n deterministic shards (1-based); `slurm` reads the task from SLURM_ARRAY_TASK_ID/COUNT (arrays from 0 or 1)')
     .option('--job-timeout <seconds>', 'record a job as failed after this long')
+    .option('--json', 'print the run’s summary (counts, failed ids, file paths) as JSON')
     .action(
       action(async (specPath: string, flags: BatchFlags) => {
         const spec = await runOrThrow(loadBatchSpec(specPath))
-        const shard = flags.shard === undefined ? undefined : await runOrThrow(parseShard(flags.shard))
+        const shard = flags.shard === undefined ? undefined : await runOrThrow(parseShard(flags.shard, process.env))
         const signals = interruptOnSigint()
         try {
           const summary = await runOrThrow(
@@ -100,12 +119,13 @@ export function registerBatch(program: Command): void {
               ...(flags.jobTimeout === undefined ? {} : { jobTimeoutSeconds: positiveNumber('--job-timeout', flags.jobTimeout) }),
               columns: batchColumns,
               onGroup: writeGroupPlot,
-              progress: process.stdout,
+              // Progress is for the person watching; stdout carries only the outcome.
+              progress: process.stderr,
               stop: signals.stop,
               abandon: signals.abandon,
             }),
           )
-          process.stdout.write(`${batchSummaryLine(summary)}\n`)
+          process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${batchSummaryLine(summary)}\n`)
           const outcome = batchOutcome(summary)
           return outcome === 'ok' ? exitCodes.ok : outcome === 'failed' ? exitCodes.someJobsFailed : 130
         } finally {
@@ -119,10 +139,11 @@ export function registerBatch(program: Command): void {
     .description('combine the results of batch shards, reporting missing or duplicated jobs')
     .argument('<dirs...>', 'the shards’ output directories')
     .requiredOption('--out <dir>', 'where to write the merged results')
+    .option('--json', 'print the merge’s summary (counts, missing and conflicting jobs, file paths) as JSON')
     .action(
-      action(async (dirs: string[], flags: { out: string }) => {
+      action(async (dirs: string[], flags: { out: string; json?: boolean }) => {
         const summary = await runOrThrow(Effect.suspend(() => mergeShards({ dirs, out: flags.out, columns: batchColumns, onGroup: writeGroupPlot })))
-        process.stdout.write(`${mergeSummaryLine(summary)}\n`)
+        process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${mergeSummaryLine(summary)}\n`)
         return summary.missing.length > 0 || summary.conflicts.length > 0 ? exitCodes.someJobsFailed : exitCodes.ok
       }),
     )

@@ -10,6 +10,7 @@ import { parseMeasurements } from '../../cost-model/calibration/measurements.ts'
 import { FileError, InvalidInput } from '../../errors.ts'
 import { orThrow, positiveNumber } from '../parse.ts'
 import { action } from '../run-action.ts'
+import { progressWriter } from '../progress.ts'
 
 /** Holding out less than a twentieth of the shapes means 20+ fits; more than half leaves too little to fit on. */
 const holdoutRange = { min: 0.05, max: 0.5 }
@@ -68,17 +69,22 @@ export function registerCalibrate(program: Command): void {
     .option('--holdout <share>', 'share of block shapes each cross-validation fold holds out; every shape is held out once', '0.2')
     .option('--model-steps <file>', 'also fit whole-model step timings (JSON lines from experiments/profiling/profile_model.py); needs --model-cases')
     .option('--model-cases <file>', 'the models those steps ran (JSON from experiments/profiling/model_cases.ts)')
+    .option('--json', 'print the fit (name, GPU, rows, errors, file written) as JSON')
     .action(
-      action(async (measurementsPath: string, flags: { out: string; name?: string; holdout: string; modelSteps?: string; modelCases?: string }) => {
+      action(async (measurementsPath: string, flags: { out: string; name?: string; holdout: string; modelSteps?: string; modelCases?: string; json?: boolean }) => {
         const folds = foldsForHoldout(flags.holdout)
         const bytes = await readText(measurementsPath)
         const rows = orThrow(parseMeasurements(bytes.toString('utf8'), measurementsPath))
         const name = flags.name ?? basename(flags.out).replace(/\.json$/i, '')
         const modelSteps = await readModelSteps(flags.modelSteps, flags.modelCases)
         const started = performance.now()
+        const progress = progressWriter()
         const { calibration } = runCalibration(rows, {
           name,
           folds,
+          ...(progress === undefined
+            ? {}
+            : { onFit: (f) => progress(`fit ${f.index}/${f.count}${f.heldOutFold === undefined ? ' on every row' : `, shapes of fold ${f.heldOutFold} held out`}`) }),
           source: { file: measurementsPath, sha256: createHash('sha256').update(bytes).digest('hex') },
           ...(modelSteps === undefined ? {} : { modelSteps }),
         })
@@ -90,6 +96,10 @@ export function registerCalibrate(program: Command): void {
           throw new FileError({ path: flags.out, problem: `cannot write (${e instanceof Error && 'code' in e ? String(e.code) : String(e)})` })
         }
         const { fit } = calibration
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ wrote: flags.out, name, gpu: calibration.gpu, rows: rows.length, seconds, fit }, null, 2)}\n`)
+          return
+        }
         process.stdout.write(
           [
             `calibrated "${name}" for ${calibration.gpu} (torch ${calibration.software.torch}) on ${rows.length} rows in ${seconds.toFixed(1)} s`,

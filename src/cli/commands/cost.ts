@@ -3,7 +3,7 @@ import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import { architectureCost, type ArchitectureCost, type LayerCost } from '../../serving/architecture-cost.ts'
 import type { ServingDeployment } from '../../serving/serving-deployment.ts'
 import type { Scenario } from '../../serving/scenario.ts'
-import { action } from '../run-action.ts'
+import { action, exitCodes } from '../run-action.ts'
 import { addDeploymentOptions, deploymentFrom, type DeploymentFlags } from '../deployment-options.ts'
 import { addCalibrationOption, efficiencyFrom, efficiencyNote } from '../calibration-option.ts'
 import { describeBlock } from '../describe.ts'
@@ -20,9 +20,14 @@ interface CostFlags extends DeploymentFlags {
   readonly json?: boolean
 }
 
-/** The `cost --json` document (documented in the README). */
+/**
+ * The `cost --json` document (documented in the README). When the model does
+ * not fit, `fits` is false and `metrics` is null: times computed for memory the
+ * GPU does not have would read as a real throughput.
+ */
 export function costDocument(arch: Architecture, d: ServingDeployment, cost: ArchitectureCost) {
   return {
+    fits: cost.memory.fits,
     model: arch.name,
     system: d.system.id,
     gpu: d.system.gpu.name,
@@ -33,7 +38,7 @@ export function costDocument(arch: Architecture, d: ServingDeployment, cost: Arc
     scenario: cost.scenario,
     efficiency: cost.efficiency,
     params: cost.params,
-    metrics: cost.metrics,
+    metrics: cost.memory.fits ? cost.metrics : null,
     memory: cost.memory,
     breakdown: cost.breakdown,
     layers: arch.layers.map((layer, i) => layerDocument(i, layer, cost.layers[i]!)),
@@ -123,13 +128,26 @@ export function renderCost(arch: Architecture, d: ServingDeployment, cost: Archi
     '',
     fmt.table(['layers', 'mixer', 'ffn', inflight ? 'TTFT share (each)' : 'prefill (each)', inflight ? 'engine step (each)' : 'decode step (each)', 'weights/GPU', 'cache/GPU', 'count'], rows),
     '',
-    `time to first token   ${fmt.seconds(m.ttftSeconds)}`,
-    `time per output token ${m.tpotSeconds === undefined ? '– (one output token)' : fmt.seconds(m.tpotSeconds)}`,
-    `end-to-end latency    ${fmt.seconds(m.e2eSeconds)}`,
-    `throughput            ${fmt.rate(m.outputTokensPerSecond)} in total, ${fmt.rate(m.outputTokensPerSecondPerGpu)} per GPU, ${fmt.rate(m.tokensPerSecondPerUser)} per user`,
+    ...(mem.fits
+      ? [
+          `time to first token   ${fmt.seconds(m.ttftSeconds)}`,
+          `time per output token ${m.tpotSeconds === undefined ? '– (one output token)' : fmt.seconds(m.tpotSeconds)}`,
+          `end-to-end latency    ${fmt.seconds(m.e2eSeconds)}`,
+          `throughput            ${fmt.rate(m.outputTokensPerSecond)} in total, ${fmt.rate(m.outputTokensPerSecondPerGpu)} per GPU, ${fmt.rate(m.tokensPerSecondPerUser)} per user`,
+        ]
+      : []),
     `memory per GPU        ${fmt.bytes(mem.total)} of ${fmt.bytes(mem.capacity)} the engine holds (${mem.policy}; weights ${fmt.bytes(mem.weights)}, KV ${fmt.bytes(mem.kvCache)} of a ${fmt.bytes(Math.max(0, mem.kvPool))} pool, state ${fmt.bytes(mem.ssmState)}, activations ${fmt.bytes(mem.activations)}): ${mem.fits ? 'fits' : 'DOES NOT FIT'}; largest ${inflight ? 'concurrency' : 'batch'} that fits: ${mem.maxBatch}`,
+    ...(mem.fits ? [] : [unfitAdvice(d, cost)]),
     efficiencyNote(cost.efficiency),
   ].join('\n')
+}
+
+/** What to change when the model does not fit: a smaller batch if one fits, else more GPUs or fewer bytes per weight. */
+function unfitAdvice(d: ServingDeployment, cost: ArchitectureCost): string {
+  const unit = d.batching === 'inflight' ? 'concurrency' : 'batch'
+  return cost.memory.maxBatch > 0
+    ? `no times or throughput: the model does not fit at ${unit} ${cost.scenario.batch}; try --batch ${cost.memory.maxBatch} (exit code 4)`
+    : `no times or throughput: the weights alone do not fit; use more GPUs (--tp, a DGX system) or lower precision (--weights fp8) (exit code 4)`
 }
 
 export function registerCost(program: Command): void {
@@ -154,6 +172,7 @@ export function registerCost(program: Command): void {
         const arch = await loadModelOrThrow(flags.model, d)
         const cost = architectureCost(arch, scenario, d)
         process.stdout.write(flags.json ? `${JSON.stringify(costDocument(arch, d, cost), null, 2)}\n` : `${renderCost(arch, d, cost)}\n`)
+        return cost.memory.fits ? exitCodes.ok : exitCodes.doesNotFit
       }),
     )
 }

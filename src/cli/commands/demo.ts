@@ -17,7 +17,7 @@ import { frontierPlot, searchReport } from '../report-data.ts'
 import { action } from '../run-action.ts'
 import { frontierProgressLine } from '../frontier-progress.ts'
 import { frontierCsv, frontierSeriesName } from './pareto.ts'
-import { renderSearch, runOrThrow, writeSearchOutputs } from './search.ts'
+import { planProgressLine, renderSearch, runOrThrow, writeSearchOutputs } from './search.ts'
 
 export const demoOptions: SearchOptions = {
   parent: 'llama-3.3-70b',
@@ -38,24 +38,27 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('the main job on embedded defaults: Llama-3.3-70B → a child at ~2× throughput on one H100 (fp8, vLLM, 128/1024), with frontier and report')
     .option('--out <dir>', 'output directory', 'out')
+    .option('--json', 'print the search result, the frontier’s summary and the files written as JSON (progress goes to stderr)')
     .action(
-      action(async (flags: { out: string }) => {
+      action(async (flags: { out: string; json?: boolean }) => {
         const out = flags.out
-        process.stdout.write(`nas-sim demo: searching ${demoOptions.parent} on one ${demoOptions.gpu} (fp8, vLLM in-flight batching, 128/1024 tokens) for ${demoOptions.speedup}× the parent's throughput…\n`)
+        // With --json, stdout carries one JSON document; the running commentary moves to stderr.
+        const say = (text: string): void => void (flags.json ? process.stderr : process.stdout).write(text)
+        say(`nas-sim demo: searching ${demoOptions.parent} on one ${demoOptions.gpu} (fp8, vLLM in-flight batching, 128/1024 tokens) for ${demoOptions.speedup}× the parent's throughput…\n`)
         const req = await runOrThrow(requestFromOptions(demoOptions))
-        const result = await runOrThrow(runSearch(req))
-        process.stdout.write(`${renderSearch(result)}\n\n`)
+        const result = await runOrThrow(runSearch(req, { onPlan: (p) => say(`  ${planProgressLine(p)}\n`) }))
+        if (!flags.json) say(`${renderSearch(result)}\n\n`)
         const written: string[] = []
         writeSearchOutputs(join(out, 'search'), result, req, demoOptions, written)
 
-        process.stdout.write(`tracing the frontier over every concurrency, up to ${demoFrontierMaxSpeedup}× the parent…\n`)
+        say(`tracing the frontier over every concurrency, up to ${demoFrontierMaxSpeedup}× the parent…\n`)
         const frontier = await Effect.runPromise(
           Effect.result(
-            runFrontier({ ...req, target: { kind: 'none' } }, { maxSpeedup: demoFrontierMaxSpeedup, onBatch: (p) => void process.stdout.write(`  ${frontierProgressLine(p)}\n`) }),
+            runFrontier({ ...req, target: { kind: 'none' } }, { maxSpeedup: demoFrontierMaxSpeedup, onBatch: (p) => void say(`  ${frontierProgressLine(p)}\n`) }),
           ),
         )
         if (frontier._tag === 'Failure') {
-          process.stdout.write(`frontier not traced: ${frontier.failure.message}\n`)
+          say(`frontier not traced: ${frontier.failure.message}\n`)
         } else {
           const f = frontier.success
           const plot = frontierPlot(f, result, frontierSeriesName(f))
@@ -65,7 +68,7 @@ export function registerDemo(program: Command): void {
             [join(out, 'frontier', 'frontier.png'), () => writeFileAtomic(join(out, 'frontier', 'frontier.png'), svgToPng(frontierSvg(plot)))],
           ])
           writeSteps(written, [[join(out, 'report.html'), () => writeFileAtomic(join(out, 'report.html'), reportHtml(searchReport(result, req.deployment, f)))]])
-          process.stdout.write(`frontier: ${f.points.length} points (${f.completeness}${f.note === undefined ? '' : `: ${f.note}`}) in ${f.seconds.toFixed(2)} s\n`)
+          say(`frontier: ${f.points.length} points (${f.completeness}${f.note === undefined ? '' : `: ${f.note}`}) in ${f.seconds.toFixed(2)} s\n`)
         }
         // For comparison on the map, the child a 4× target would give (same inputs otherwise).
         const faster = await Effect.runPromise(Effect.result(runSearch({ ...req, target: { kind: 'speedup', factor: 4 } })))
@@ -73,7 +76,12 @@ export function registerDemo(program: Command): void {
         if (faster._tag === 'Success') children.push({ ...faster.success.child.architecture, name: `child at ≥4×, ${faster.success.child.scenarios[0]!.speedup!.toFixed(2)}×` })
         const map = architectureMapSvg({ parent: result.parent.architecture, children })
         writeSteps(written, [[join(out, 'architecture-map.png'), () => writeFileAtomic(join(out, 'architecture-map.png'), svgToPng(map))]])
-        process.stdout.write(`\nwrote:\n${written.map((p) => `  ${resolve(p)}`).join('\n')}\nopen ${resolve(out, written.some((p) => p.endsWith(join(out, 'report.html'))) ? 'report.html' : 'search/report.html')} in a browser for the report\n`)
+        if (flags.json) {
+          const traced = frontier._tag === 'Success' ? { points: frontier.success.points.length, completeness: frontier.success.completeness, note: frontier.success.note } : { error: frontier.failure.message }
+          process.stdout.write(`${JSON.stringify({ search: result, frontier: traced, written: written.map((p) => resolve(p)) }, null, 2)}\n`)
+          return
+        }
+        say(`\nwrote:\n${written.map((p) => `  ${resolve(p)}`).join('\n')}\nopen ${resolve(out, written.some((p) => p.endsWith(join(out, 'report.html'))) ? 'report.html' : 'search/report.html')} in a browser for the report\n`)
       }),
     )
 }

@@ -48,6 +48,7 @@ interface PlotFlags {
   readonly x?: string
   readonly title?: string
   readonly calibration?: string
+  readonly json?: boolean
 }
 
 function oneOf<const T extends string>(option: string, raw: string, allowed: readonly T[]): T {
@@ -149,6 +150,7 @@ export function registerPlot(program: Command): void {
     .option('--x <axis>', 'frontier x axis: throughput or speedup (default: speedup when the files share one parent that fits)')
     .option('--title <text>', 'title of the plot or the report')
     .option('--calibration <name|file>', 'for breakdowns: the calibration file a result was searched with, when it is not a shipped one')
+    .option('--json', 'print what was written (file, kind, series) as JSON')
     .action(
       action(async (paths: string[], flags: PlotFlags) => {
         const format = formatOf(flags.out)
@@ -158,7 +160,12 @@ export function registerPlot(program: Command): void {
         const names = seriesNames(files)
         if (format === '.html') writeFileAtomic(flags.out, reportHtml(await report(files, names, kind, flags, x)))
         else writePlot(flags.out, await plotSvg(files, names, kind ?? 'frontier', flags, x), '--out')
-        process.stdout.write(`wrote ${flags.out} (${format === '.html' ? 'report' : (kind ?? 'frontier')} of ${files.length} file${files.length === 1 ? '' : 's'}: ${names.join('; ')})\n`)
+        const drawn = format === '.html' ? 'report' : (kind ?? 'frontier')
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ wrote: flags.out, kind: drawn, inputs: files.map((f, i) => ({ path: f.path, kind: f.kind, series: names[i] })) }, null, 2)}\n`
+            : `wrote ${flags.out} (${drawn} of ${files.length} file${files.length === 1 ? '' : 's'}: ${names.join('; ')})\n`,
+        )
       }),
     )
 }

@@ -5,7 +5,7 @@ import { Effect, Result } from 'effect'
 import { exportDeciLm } from '../../io/decilm-export.ts'
 import { requestFromOptions } from '../../search/pipeline/options.ts'
 import type { SearchResult } from '../../search/pipeline/result.ts'
-import { runSearch } from '../../search/pipeline/run-search.ts'
+import { runSearch, type PlanProgress } from '../../search/pipeline/run-search.ts'
 import type { SearchRequest } from '../../search/pipeline/request.ts'
 import { architectureMapSvg, reportHtml } from '../../../viz/index.ts'
 import { describeBlock } from '../describe.ts'
@@ -14,6 +14,7 @@ import { checkPlotPath, checkReportPath, writeFileAtomic, writeJson, writePlot, 
 import { orThrow, positiveInt, positiveNumber } from '../parse.ts'
 import { searchReport } from '../report-data.ts'
 import { action } from '../run-action.ts'
+import { progressWriter } from '../progress.ts'
 import { addSearchFlags, parseWeights, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
 import { FileError, InvalidInput } from '../../errors.ts'
 import { parseLibraryText, runLibrarySearch, type LibraryResult } from '../../search/pipeline/run-library.ts'
@@ -33,6 +34,12 @@ export async function runOrThrow<A, E>(effect: Effect.Effect<A, E>): Promise<A> 
   const r = await Effect.runPromise(Effect.result(effect))
   if (Result.isFailure(r)) throw r.failure
   return r.success
+}
+
+/** `batch plan 3/9 (batch 64): solved, objective 0.1234`. */
+export function planProgressLine(p: PlanProgress): string {
+  const what = p.outcome === 'solved' ? `solved, objective ${p.objective?.toFixed(4)}` : p.outcome === 'infeasible' ? 'budget not reachable' : 'no answer within the solver limit'
+  return `batch plan ${p.index}/${p.count} (batch ${p.batches.join('/')}): ${what}`
 }
 
 export function renderSearch(r: SearchResult): string {
@@ -157,7 +164,8 @@ export function registerSearch(program: Command): void {
         checkPlotPath(flags.plot)
         checkReportPath(flags.report)
         const req = await runOrThrow(requestFromOptions(options))
-        const result = await runOrThrow(runSearch(req))
+        const progress = progressWriter()
+        const result = await runOrThrow(runSearch(req, progress === undefined ? {} : { onPlan: (p) => progress(planProgressLine(p)) }))
         const written: string[] = []
         process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderSearch(result)}\n`)
         if (flags.out !== undefined) writeSearchOutputs(flags.out, result, req, options, written)

@@ -1,4 +1,5 @@
 /** Absolute percentage errors and their summaries, as the calibration reports them. */
+import { quantileSorted as d3QuantileSorted } from 'd3'
 import type { ErrorSummary } from './format.ts'
 
 /** |predicted − measured| / measured, in percent. */
@@ -6,13 +7,13 @@ export function absolutePercentageError(predicted: number, measured: number): nu
   return (100 * Math.abs(predicted - measured)) / measured
 }
 
-/** The q-quantile of sorted values, interpolating linearly between order statistics (Hyndman & Fan's type 7, numpy's default). */
+/**
+ * The q-quantile of sorted values, interpolating linearly between order
+ * statistics (Hyndman & Fan's type 7, numpy's default), as d3-array computes
+ * it; NaN for no values.
+ */
 export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN
-  const position = (sorted.length - 1) * q
-  const below = Math.floor(position)
-  const above = Math.min(below + 1, sorted.length - 1)
-  return sorted[below]! + (position - below) * (sorted[above]! - sorted[below]!)
+  return d3QuantileSorted([...sorted], q) ?? Number.NaN
 }
 
 /** Reported errors keep two decimals of a percent: finer digits are below the timing's own noise. */

@@ -29,6 +29,8 @@ export interface FitCalibrationOptions {
   readonly source: { readonly file: string; readonly sha256?: string }
   /** Day of the fit, ISO 8601. Default: today (UTC). */
   readonly created?: string
+  /** Called before each of the folds + 1 fits (the last on every row), so that a long calibration can show it is moving. */
+  readonly onFit?: (fit: { readonly index: number; readonly count: number; readonly heldOutFold?: number }) => void
   /** Whole-model step timings to fit together with the blocks (joint stage), held out by architecture. */
   readonly modelSteps?: {
     readonly rows: readonly PreparedStepRow[]
@@ -175,6 +177,7 @@ export function runCalibration(measurements: readonly Measurement[], options: Fi
     const train = rows.filter((_, i) => foldOfRow[i] !== fold)
     const trainSteps = stepRows.filter((_, i) => foldOfStep[i] !== fold)
     const test = rows.map((r, i) => ({ r, i })).filter(({ i }) => foldOfRow[i] === fold)
+    options.onFit?.({ index: fold + 1, count: folds + 1, heldOutFold: fold + 1 })
     const parameters = roundParameters(fitParameters(train, system, trainSteps).parameters)
     foldCalibrations.push({ parameters, ...(trainSteps.length === 0 ? {} : { step: fitStepOverhead(trainSteps) }) })
     stepRows.forEach((r, i) => {
@@ -187,6 +190,7 @@ export function runCalibration(measurements: readonly Measurement[], options: Fi
     }
   }
 
+  options.onFit?.({ index: folds + 1, count: folds + 1 })
   const all = fitParameters(rows, system, stepRows)
   const parameters = roundParameters(all.parameters)
   const steps: StepPredictions[] = stepRows.map((row, i) => ({

@@ -44,7 +44,15 @@ describe('foldOf', () => {
 describe('runCalibration', () => {
   it('predicts each row from the fit of the one fold that held its shape out', () => {
     const rows = syntheticRows({ bf16: startingParameters('bf16') }, { seed: 11, perGroup: 6, types: ['linear', 'ffn'], noise: 0.02 })
-    const run = runCalibration(rows, { name: 'test', folds: 3, source: { file: 'synthetic' }, created: '2026-01-01' })
+    const fits: unknown[] = []
+    const run = runCalibration(rows, { name: 'test', folds: 3, source: { file: 'synthetic' }, created: '2026-01-01', onFit: (f) => fits.push(f) })
+    // Progress: one fit per fold, then the fit on every row.
+    expect(fits).toEqual([
+      { index: 1, count: 4, heldOutFold: 1 },
+      { index: 2, count: 4, heldOutFold: 2 },
+      { index: 3, count: 4, heldOutFold: 3 },
+      { index: 4, count: 4 },
+    ])
     expect(run.rows.map((r) => r.fold)).toEqual(rows.map((r) => foldOf(r.block, 3)))
     expect(run.calibration.fit.heldOut.rows).toBe(rows.length)
     for (const r of run.rows) expect(Number.isFinite(r.heldOutUs)).toBe(true)

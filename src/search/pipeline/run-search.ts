@@ -99,6 +99,9 @@ export function childArchitecture(req: SearchRequest, scored: readonly LayerOpti
       return { mixer: o.mixer.spec, ffn: o.ffn.spec }
     }),
     source: `nas-sim search from ${req.parent.name}`,
+    // The child keeps its parent's context length and loader settings (RoPE, norm epsilon, token ids), which the search does not change.
+    ...(req.parent.maxContext === undefined ? {} : { maxContext: req.parent.maxContext }),
+    ...(req.parent.settings === undefined ? {} : { settings: req.parent.settings }),
   }
 }
 
@@ -167,7 +170,22 @@ function nearestTarget(req: SearchRequest, failures: readonly { batches: readonl
   return new InfeasibleBudget({ budget: c.name, requested: `≤ ${fmt(c.max)}`, nearest: fmt(first.nearest) })
 }
 
-export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, SearchError> {
+/** One batch plan's outcome, reported as the search goes (a search over `batch: auto` tries each in turn). */
+export interface PlanProgress {
+  readonly batches: readonly number[]
+  /** 1-based position of the plan, of `count`. */
+  readonly index: number
+  readonly count: number
+  readonly outcome: 'solved' | 'infeasible' | 'unsolved' | 'pruned'
+  readonly objective?: number
+}
+
+export interface RunSearchOptions {
+  /** Called after each batch plan, so that a long search can show it is moving. */
+  readonly onPlan?: (progress: PlanProgress) => void
+}
+
+export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): Effect.Effect<SearchResult, SearchError> {
   return Effect.gen(function* () {
     const started = performance.now()
     const scored = scoreSpace(req.parent, req.space, req.quality)
@@ -202,8 +220,11 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
       tried.push({ batches: p.batches, infeasible: `${'name' in source ? source.name : 'label' in source ? source.label : source.tag} cannot be met: even the smallest choice in every layer exceeds its bound` })
     }
     for (const { batches, scenarios, problem, compiled, lower } of open) {
+      const report = (outcome: PlanProgress['outcome'], objective?: number): void =>
+        options.onPlan?.({ batches, index: tried.length, count: plans.length, outcome, ...(objective === undefined ? {} : { objective }) })
       if (best !== undefined && lower > best.solution.objective + tie) {
         tried.push({ batches, bound: lower, pruned: `its lower bound ${lower} exceeds the best objective ${best.solution.objective}` })
+        report('pruned')
         continue
       }
       const ceiling = best === undefined ? Infinity : best.solution.objective + 2 * tie + 1e-10 * Math.abs(best.solution.objective)
@@ -212,20 +233,24 @@ export function runSearch(req: SearchRequest): Effect.Effect<SearchResult, Searc
         const e = outcome.failure
         if (e._tag === 'SolverFailed' && plans.length > 1) {
           tried.push({ batches, unsolved: e.message })
+          report('unsolved')
           continue
         }
         if (!(e instanceof SearchInfeasible)) return yield* Effect.fail(e)
         failures.push({ batches, error: e })
         tried.push({ batches, infeasible: e.message })
+        report('infeasible')
         continue
       }
       const solution = outcome.success
       if (solution === undefined) {
         tried.push({ batches, bound: lower, pruned: `no child beats the best objective ${best!.solution.objective}` })
+        report('pruned')
         continue
       }
       if (solution.proof.method === 'highs') answeredByHighs.push(batches.join('/'))
       tried.push({ batches, bound: lower, objective: solution.objective })
+      report('solved', solution.objective)
       if (better(solution, batches, best)) best = { solution, problem, scenarios }
     }
     tried.sort((x, y) => x.batches[0]! - y.batches[0]!)

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { LayerChoice } from '../../blocks/architecture.ts'
 import type { AttentionSpec, FfnSpec } from '../../blocks/spec.ts'
 import { priorKl } from './prior.ts'
-import { measuredQuality, parseScores } from './scores-file.ts'
+import { measuredQuality, parseCsv, parseScores } from './scores-file.ts'
 
 const attn: AttentionSpec = { type: 'attention', hidden: 4096, heads: 32, kvHeads: 8, headDim: 128 }
 const ffn: FfnSpec = { type: 'ffn', hidden: 4096, intermediate: 14336, activation: 'swiglu' }
@@ -53,4 +53,12 @@ describe('score files', () => {
     const bad = parseScores('layer,variant,kl_div\n0,attn:noop,abc\n', 's.csv')
     expect(Result.isFailure(bad) && bad.failure.message).toBe('invalid s.csv: row 1: kl_div: abc (expected a number)')
   })
+  it('reads quoted CSV cells as RFC 4180 says: commas and doubled quotes inside quotes, CRLF lines, # comments', () => {
+    const text = ['# scores from a run', 'layer,"variant",kl_div,note', '0,"attn:noop",0.02,"fast, but ""lossy"""', '', '1, ffn:50% ,0.01,', ''].join('\r\n')
+    expect(parseCsv(text)).toEqual([
+      { layer: '0', variant: 'attn:noop', kl_div: '0.02', note: 'fast, but "lossy"' },
+      { layer: '1', variant: 'ffn:50%', kl_div: '0.01', note: '' },
+    ])
+  })
 })
+

@@ -9,6 +9,7 @@
  * score 0. Where a `kl_div` score is missing the built-in prior fills it in,
  * and the source says `mixed`; any other metric must be complete.
  */
+import { csvParseRows } from 'd3'
 import { Result, Schema } from 'effect'
 import { InvalidInput, invalidFromSchema } from '../../errors.ts'
 import { variantId } from '../space/types.ts'
@@ -26,15 +27,18 @@ export interface ScoreTable {
   readonly file: string
 }
 
-function splitCsvLine(line: string): string[] {
-  return line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'))
-}
-
-/** CSV text → rows of strings keyed by the header. */
+/**
+ * CSV text → rows of strings keyed by the header. d3-dsv (part of the pinned
+ * d3) parses RFC 4180: quoted cells may hold commas, quotes and line breaks.
+ * Lines starting with `#` are comments; blank lines are skipped; cells are trimmed.
+ */
 export function parseCsv(text: string): Record<string, string>[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'))
-  const header = splitCsvLine(lines[0] ?? '')
-  return lines.slice(1).map((line) => Object.fromEntries(splitCsvLine(line).map((v, i) => [header[i] ?? `column${i + 1}`, v])))
+  const uncommented = text
+    .split(/\r?\n/)
+    .filter((line) => !line.startsWith('#'))
+    .join('\n')
+  const [header = [], ...rows] = csvParseRows(uncommented, (row) => (row.every((cell) => cell.trim() === '') ? undefined : row.map((cell) => cell.trim())))
+  return rows.map((row) => Object.fromEntries(row.map((v, i) => [header[i] ?? `column${i + 1}`, v])))
 }
 
 const decimalPattern = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/

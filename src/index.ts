@@ -1,0 +1,32 @@
+/**
+ * nas-sim as a library. Two ways in:
+ * - the Promise functions below (`cost`, `search`, `pareto`), which take the
+ *   same plain options as the CLI's flags and reject with nas-sim's one-line
+ *   errors, so that a caller need not know Effect;
+ * - the Effect API they are built on (`requestFromOptions`, `runSearch`,
+ *   `runFrontier`), whose typed failures a caller can match on.
+ * Block costs (`predict`, `architectureCost`), the serving simulator
+ * (`simulate`) and the plots (`frontierSvg`, `architectureMapSvg`,
+ * `breakdownSvg`, `svgToPng`, `reportHtml`) are plain functions.
+ */
+export { cost, pareto, search, type CostOptions } from './promise-api.ts'
+
+export { requestFromOptions, type SearchOptions } from './search/pipeline/options.ts'
+export { runSearch, type PlanProgress, type RunSearchOptions } from './search/pipeline/run-search.ts'
+export { runFrontier, type FrontierResult, type FrontierRunOptions } from './search/pipeline/run-frontier.ts'
+export type { SearchRequest } from './search/pipeline/request.ts'
+export type { ChildArchitecture, SearchResult } from './search/pipeline/result.ts'
+
+export { architectureCost, type ArchitectureCost } from './serving/architecture-cost.ts'
+export { predict } from './cost-model/predict.ts'
+export { simulate, type SimulationOptions } from './serving/simulator/simulate.ts'
+export type { Workload } from './serving/simulator/workload.ts'
+
+export { loadModel } from './io/load-model.ts'
+export { exportDeciLm } from './io/decilm-export.ts'
+export { importHfConfig } from './io/hf-config.ts'
+export { presetArchitecture, presetIds, presets } from './io/presets.ts'
+export type { Architecture, LayerChoice } from './blocks/architecture.ts'
+
+export { architectureMapSvg, breakdownSvg, frontierSvg, reportHtml, svgToPng } from '../viz/index.ts'
+export type { ArchitectureMapInput, BreakdownInput, FrontierPlotInput, ReportInput } from '../viz/index.ts'
