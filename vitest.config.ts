@@ -8,6 +8,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'viz/**/*.test.ts', 'experiments/**/*.test.ts', 'test/**/*.test.ts'],
     // Spawned CLIs run the TypeScript sources, not a dist/ build that may be older than them.
     env: { NAS_SIM_FROM_SOURCE: '1' },
+    setupFiles: ['test/setup-fast-check.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -38,7 +38,14 @@ export async function runOrThrow<A, E>(effect: Effect.Effect<A, E>): Promise<A> 
 
 /** `batch plan 3/9 (batch 64): solved, objective 0.1234`. */
 export function planProgressLine(p: PlanProgress): string {
-  const what = p.outcome === 'solved' ? `solved, objective ${p.objective?.toFixed(4)}` : p.outcome === 'infeasible' ? 'budget not reachable' : 'no answer within the solver limit'
+  const what =
+    p.outcome === 'solved'
+      ? `solved, objective ${p.objective?.toFixed(4)}`
+      : p.outcome === 'infeasible'
+        ? 'budget not reachable'
+        : p.outcome === 'pruned'
+          ? 'pruned by its bound'
+          : 'no answer within the solver limit'
   return `batch plan ${p.index}/${p.count} (batch ${p.batches.join('/')}): ${what}`
 }
 

@@ -7,7 +7,7 @@ import { presetArchitecture } from '../../io/presets.ts'
 import { priorQuality } from '../quality/prior.ts'
 import { puzzleSpace } from '../space/puzzle.ts'
 import { runFrontier } from './run-frontier.ts'
-import { runSearch } from './run-search.ts'
+import { batchesAround, runSearch } from './run-search.ts'
 import type { SearchRequest } from './request.ts'
 
 const llama8b = Result.getOrThrow(presetArchitecture('llama-3.1-8b'))
@@ -87,5 +87,14 @@ describe('runFrontier', () => {
       if (r._tag !== 'Success') throw new Error(String(r.failure))
       expect(r.success.child.objective).toBeCloseTo(p.objective, 9)
     }
+  })
+})
+
+describe('batchesAround', () => {
+  it('offers the geometric middles towards the nearest tried batches, never one already tried', () => {
+    expect(batchesAround(128, [64, 128, 256])).toEqual([91, 181])
+    expect(batchesAround(75, [74, 75, 76])).toEqual([])
+    expect(batchesAround(1, [1, 2])).toEqual([])
+    expect(batchesAround(4096, [2048, 4096])).toEqual([2896])
   })
 })

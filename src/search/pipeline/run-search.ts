@@ -80,6 +80,20 @@ function throughputTargets(req: SearchRequest, parents: readonly (ServingOutcome
 }
 
 /** Batch plans: the given batches, or every auto batch for a single auto scenario. */
+/** Rounds of batch refinement around the best plan; each halves the gaps to its neighbours in log batch. */
+const maxBatchRefinements = 8
+
+/** Untried batches halfway (geometric mean) between `best` and its nearest tried neighbours below and above. */
+export function batchesAround(best: number, tried: readonly number[]): number[] {
+  const below = Math.max(0, ...tried.filter((b) => b < best))
+  const above = Math.min(...tried.filter((b) => b > best))
+  const out: number[] = []
+  if (below >= 1 && best - below >= 2) out.push(Math.round(Math.sqrt(below * best)))
+  else if (below === 0 && best >= 2) out.push(Math.floor(best / 2))
+  if (Number.isFinite(above) && above - best >= 2) out.push(Math.round(Math.sqrt(best * above)))
+  return [...new Set(out)].filter((b) => b !== best && !tried.includes(b) && b >= 1)
+}
+
 function batchPlans(scenarios: readonly ScenarioSpec[]): number[][] {
   const auto = scenarios.filter((s) => s.batch === 'auto').length
   if (auto === 0) return [scenarios.map((s) => s.batch as number)]
@@ -205,57 +219,76 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
     // Each plan's bound first: plans are then solved from the most promising
     // on, and a plan whose bound reaches the best child so far is settled
     // without a search (no child there can beat it).
-    const staged = []
-    for (const batches of plans) {
-      const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
-      const problem = buildProblem(req, scored, scenarios, targets)
-      const compiled = yield* compile(problem)
-      staged.push({ batches, scenarios, problem, compiled, bound: planBound(compiled) })
-    }
-    const unmeetable = staged.filter((p) => p.bound._tag === 'Unmeetable')
-    const open = staged.flatMap((p) => (p.bound._tag === 'Bound' ? [{ ...p, lower: p.bound.value }] : [])).sort((x, y) => x.lower - y.lower)
-    for (const p of unmeetable) {
-      if (p.bound._tag !== 'Unmeetable') continue
-      const source = p.bound.row.source
-      tried.push({ batches: p.batches, infeasible: `${'name' in source ? source.name : 'label' in source ? source.label : source.tag} cannot be met: even the smallest choice in every layer exceeds its bound` })
-    }
-    for (const { batches, scenarios, problem, compiled, lower } of open) {
-      const report = (outcome: PlanProgress['outcome'], objective?: number): void =>
-        options.onPlan?.({ batches, index: tried.length, count: plans.length, outcome, ...(objective === undefined ? {} : { objective }) })
-      if (best !== undefined && lower > best.solution.objective + tie) {
-        tried.push({ batches, bound: lower, pruned: `its lower bound ${lower} exceeds the best objective ${best.solution.objective}` })
-        report('pruned')
-        continue
-      }
-      const ceiling = best === undefined ? Infinity : best.solution.objective + 2 * tie + 1e-10 * Math.abs(best.solution.objective)
-      const outcome = yield* Effect.result(solveBelow(problem, ceiling, { highs: { nodeLimit: highsNodeLimit } }, compiled))
-      if (outcome._tag === 'Failure') {
-        const e = outcome.failure
-        if (e._tag === 'SolverFailed' && plans.length > 1) {
-          tried.push({ batches, unsolved: e.message })
-          report('unsolved')
-          continue
+    const unmeetable: { problem: SearchProblem; batches: readonly number[] }[] = []
+    let planCount = plans.length
+    const settlePlans = (list: readonly number[][]) =>
+      Effect.gen(function* () {
+        const staged = []
+        for (const batches of list) {
+          const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
+          const problem = buildProblem(req, scored, scenarios, targets)
+          const compiled = yield* compile(problem)
+          staged.push({ batches, scenarios, problem, compiled, bound: planBound(compiled) })
         }
-        if (!(e instanceof SearchInfeasible)) return yield* Effect.fail(e)
-        failures.push({ batches, error: e })
-        tried.push({ batches, infeasible: e.message })
-        report('infeasible')
-        continue
+        for (const p of staged) {
+          if (p.bound._tag !== 'Unmeetable') continue
+          unmeetable.push(p)
+          const source = p.bound.row.source
+          tried.push({ batches: p.batches, infeasible: `${'name' in source ? source.name : 'label' in source ? source.label : source.tag} cannot be met: even the smallest choice in every layer exceeds its bound` })
+        }
+        const open = staged.flatMap((p) => (p.bound._tag === 'Bound' ? [{ ...p, lower: p.bound.value }] : [])).sort((x, y) => x.lower - y.lower)
+        for (const { batches, scenarios, problem, compiled, lower } of open) {
+          const report = (outcome: PlanProgress['outcome'], objective?: number): void =>
+            options.onPlan?.({ batches, index: tried.length, count: planCount, outcome, ...(objective === undefined ? {} : { objective }) })
+          if (best !== undefined && lower > best.solution.objective + tie) {
+            tried.push({ batches, bound: lower, pruned: `its lower bound ${lower} exceeds the best objective ${best.solution.objective}` })
+            report('pruned')
+            continue
+          }
+          const ceiling = best === undefined ? Infinity : best.solution.objective + 2 * tie + 1e-10 * Math.abs(best.solution.objective)
+          const outcome = yield* Effect.result(solveBelow(problem, ceiling, { highs: { nodeLimit: highsNodeLimit } }, compiled))
+          if (outcome._tag === 'Failure') {
+            const e = outcome.failure
+            if (e._tag === 'SolverFailed' && planCount > 1) {
+              tried.push({ batches, unsolved: e.message })
+              report('unsolved')
+              continue
+            }
+            if (!(e instanceof SearchInfeasible)) return yield* Effect.fail(e)
+            failures.push({ batches, error: e })
+            tried.push({ batches, infeasible: e.message })
+            report('infeasible')
+            continue
+          }
+          const solution = outcome.success
+          if (solution === undefined) {
+            tried.push({ batches, bound: lower, pruned: `no child beats the best objective ${best!.solution.objective}` })
+            report('pruned')
+            continue
+          }
+          if (solution.proof.method === 'highs') answeredByHighs.push(batches.join('/'))
+          tried.push({ batches, bound: lower, objective: solution.objective })
+          report('solved', solution.objective)
+          if (better(solution, batches, best)) best = { solution, problem, scenarios }
+        }
+      })
+    yield* settlePlans(plans)
+    // The batch axis between grid points: around the best batch, the concurrencies halfway (in log batch) to its
+    // tried neighbours, round after round until the neighbours are one apart. Each is solved exactly and pruned by
+    // its bound, so the child is optimal over every batch tried.
+    if (req.scenarios.length === 1 && req.scenarios[0]!.batch === 'auto') {
+      for (let round = 0; round < maxBatchRefinements && best !== undefined; round++) {
+        const between = batchesAround(best.scenarios[0]!.batch, tried.map((t) => t.batches[0]!))
+        if (between.length === 0) break
+        planCount += between.length
+        yield* settlePlans(between.map((b) => [b]))
       }
-      const solution = outcome.success
-      if (solution === undefined) {
-        tried.push({ batches, bound: lower, pruned: `no child beats the best objective ${best!.solution.objective}` })
-        report('pruned')
-        continue
-      }
-      if (solution.proof.method === 'highs') answeredByHighs.push(batches.join('/'))
-      tried.push({ batches, bound: lower, objective: solution.objective })
-      report('solved', solution.objective)
-      if (better(solution, batches, best)) best = { solution, problem, scenarios }
     }
     tried.sort((x, y) => x.batches[0]! - y.batches[0]!)
     const unsolved = tried.filter((t) => t.unsolved !== undefined)
-    if (best === undefined) {
+    // Assigned inside settlePlans: TypeScript cannot follow that, so the final choice is read once here.
+    const found = best as Best | undefined
+    if (found === undefined) {
       // Nothing is feasible anywhere: explain each plan the cheap check passed over.
       for (const p of unmeetable) {
         const outcome = yield* Effect.result(solve(p.problem))
@@ -265,7 +298,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
       return yield* Effect.fail(nearestTarget(req, failures, targets))
     }
 
-    const child = describeChild(req, scored, best.solution, best.scenarios, parents, targets)
+    const child = describeChild(req, scored, found.solution, found.scenarios, parents, targets)
     const alternatives: ChildArchitecture[] = []
     const notes: string[] = []
     const unusedScores = unusedScoresNote(req.quality)
@@ -275,9 +308,9 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
     if (answeredByHighs.length > 0)
       notes.push(`batch${answeredByHighs.length === 1 ? '' : 'es'} ${answeredByHighs.join(', ')} outgrew the dynamic program's state limit and ${answeredByHighs.length === 1 ? 'was' : 'were'} answered by HiGHS (its proof is HiGHS's gap)`)
     if (req.top !== undefined && req.top.k > 1) {
-      const more = yield* Effect.result(diverseTopKUpTo(best.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'dp', solver: { dp: { stateLimit: topKStateLimit } } }))
+      const more = yield* Effect.result(diverseTopKUpTo(found.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'dp', solver: { dp: { stateLimit: topKStateLimit } } }))
       if (more._tag === 'Success') {
-        more.success.solutions.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, s, best.scenarios, parents, targets, i + 2)))
+        more.success.solutions.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, s, found.scenarios, parents, targets, i + 2)))
         if (more.success.stopped !== undefined)
           notes.push(`only ${alternatives.length} of ${req.top.k - 1} diverse alternatives: the next could not be settled within ${topKStateLimit.toLocaleString('en-US')} dynamic-program states (${more.success.stopped})`)
       } else notes.push(`diverse alternatives not found: ${more.failure.message}`)
@@ -296,11 +329,11 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
         metricLimits: req.metricLimits ?? [],
         structure: req.structure ?? {},
       },
-      parent: { name: req.parent.name, params: architectureCost(req.parent, best.scenarios[0]!, d).params, architecture: req.parent },
+      parent: { name: req.parent.name, params: architectureCost(req.parent, found.scenarios[0]!, d).params, architecture: req.parent },
       child,
       speedup: child.scenarios[0]?.speedup,
       quality: { metrics: req.quality.metrics, source: qualitySourceOf(req.quality, scored.flatMap((l) => l.scores)) },
-      proof: best.solution.proof,
+      proof: found.solution.proof,
       batchesTried: tried,
       alternatives,
       notes,
