@@ -26,6 +26,8 @@ export interface ServingQuery {
   readonly efficiency?: EfficiencyModel
   readonly engine?: EngineProfile
   readonly batching?: Batching
+  /** Only settings whose mean time to first token and time per output token stay within these, seconds. */
+  readonly sla?: { readonly ttftSeconds?: number; readonly tpotSeconds?: number }
 }
 
 export interface ServingEstimate {
@@ -68,6 +70,12 @@ function estimate(arch: Architecture, d: ServingDeployment, batch: number, q: Se
   }
 }
 
+function meetsSla(e: ServingEstimate, sla: ServingQuery['sla']): boolean {
+  if (sla === undefined) return true
+  const m = e.cost.metrics
+  return (sla.ttftSeconds === undefined || m.ttftSeconds <= sla.ttftSeconds) && (sla.tpotSeconds === undefined || m.tpotSeconds === undefined || m.tpotSeconds <= sla.tpotSeconds)
+}
+
 /** The best fitting (TP, batch), or the reasons none fits. */
 export function bestServingSetting(arch: Architecture, q: ServingQuery): { readonly best?: ServingEstimate; readonly rejected: readonly string[] } {
   const tps = q.tp !== undefined ? [q.tp] : [1, 2, 4, 8].filter((t) => t <= q.system.gpuCount)
@@ -89,10 +97,28 @@ export function bestServingSetting(arch: Architecture, q: ServingQuery): { reado
       rejected.push(`TP ${tp}: ${maxBatch === 0 ? 'the weights alone do not fit' : `at most batch ${maxBatch} fits`}`)
       continue
     }
+    let slaMissed = 0
+    // Under a service level the best batch is often the largest that meets it, between two powers of two: find it by
+    // bisection (times grow with the batch; the batch found is checked like the others).
+    if (q.sla !== undefined && q.batch === undefined) {
+      let lo = 0
+      let hi = maxBatch + 1
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2)
+        if (meetsSla(estimate(arch, d, mid, q), q.sla)) lo = mid
+        else hi = mid
+      }
+      if (lo >= 1 && !batches.includes(lo)) batches.push(lo)
+    }
     for (const batch of batches) {
       const e = estimate(arch, d, batch, q)
+      if (!meetsSla(e, q.sla)) {
+        slaMissed++
+        continue
+      }
       if (best === undefined || e.tokensPerSecondPerGpu > best.tokensPerSecondPerGpu) best = e
     }
+    if (slaMissed === batches.length) rejected.push(`TP ${tp}: no batch meets the TTFT/TPOT limits`)
   }
   return best === undefined ? { rejected } : { best, rejected }
 }

@@ -98,3 +98,26 @@ describe('batchesAround', () => {
     expect(batchesAround(4096, [2048, 4096])).toEqual([2896])
   })
 })
+
+describe('service levels', () => {
+  it('keep the child’s mean TTFT and TPOT within --ttft and --tpot, in flight and static, against a parent that meets them too', async () => {
+    for (const batching of ['inflight', 'static'] as const) {
+      const d = servingDeployment(deployment(systems['h100-sxm'], fp8), { batching })
+      const sla = { ttftSeconds: batching === 'inflight' ? 0.2 : 0.5, tpotSeconds: 0.03 }
+      const r = await run(runSearch(request({ deployment: d, scenarios: [{ input: 128, output: 1024, batch: 'auto' }], target: { kind: 'speedup', factor: 1.2 }, sla })))
+      if (r._tag !== 'Success') throw r.failure
+      const s = r.success.child.scenarios[0]!
+      for (const m of [s.child.metrics, s.parent!.metrics]) {
+        expect(m.ttftSeconds).toBeLessThanOrEqual(sla.ttftSeconds * (1 + 1e-9))
+        expect(m.tpotSeconds!).toBeLessThanOrEqual(sla.tpotSeconds * (1 + 1e-9))
+      }
+      expect(s.speedup!).toBeGreaterThanOrEqual(1.2 * (1 - 1e-9))
+    }
+  })
+
+  it('answers an unreachable TPOT with the nearest one reached, in seconds per token', async () => {
+    const r = await run(runSearch(request({ scenarios: [{ input: 128, output: 1024, batch: 64 }], target: { kind: 'latency', seconds: 1000 }, sla: { tpotSeconds: 1e-6 } })))
+    expect(r._tag).toBe('Failure')
+    if (r._tag === 'Failure') expect(r.failure.message).toMatch(/time per output token ≤ 0\.000001 s cannot be met; the best achievable is [\d.]+ s at batch 64/)
+  })
+})

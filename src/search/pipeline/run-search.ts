@@ -55,6 +55,8 @@ export function parentServing(req: SearchRequest, s: ScenarioSpec): ServingOutco
     efficiency: d.efficiency,
     engine: d.engine,
     batching: d.batching,
+    // The parent's best setting under the same service level as the child's, so that a speedup compares like with like.
+    ...(req.sla === undefined ? {} : { sla: req.sla }),
     input: s.input,
     output: s.output,
     tp: d.tp,
@@ -177,7 +179,24 @@ function nearestTarget(req: SearchRequest, failures: readonly { batches: readonl
   const first = failures[0]!.error
   const c = first.constraint
   if ('type' in c) return new InfeasibleBudget({ budget: `at least ${c.count} ${c.tag} layers`, requested: `(${c.count})`, nearest: `${first.nearest} layers` })
-  if (c.name.startsWith('runtime@')) return new InfeasibleBudget({ budget: 'latency', requested: `≤ ${fmt(c.max)} s`, nearest: `${fmt(first.nearest)} s` })
+  // The row of a scenario's SLA: the best any batch reaches, in the user's terms.
+  const [row, index] = c.name.split('@')
+  if (index !== undefined && ['ttft', 'e2e', 'decode', 'runtime', 'bytes'].includes(row!)) {
+    const same = failures.filter((f) => 'name' in f.error.constraint && f.error.constraint.name === c.name)
+    const bestOf = same.reduce((a, f) => (f.error.nearest / ('max' in f.error.constraint ? f.error.constraint.max : 1) < a.error.nearest / ('max' in a.error.constraint ? a.error.constraint.max : 1) ? f : a), same[0]!)
+    const output = req.scenarios[Number(index)]?.output ?? 2
+    const steps = Math.max(1, output - 1)
+    const at = `at batch ${bestOf.batches[Number(index)]}`
+    const max = 'max' in bestOf.error.constraint ? bestOf.error.constraint.max : c.max
+    const sla = req.sla ?? {}
+    // Seconds to three significant digits, so that a millisecond limit does not print as 0.
+    const sec = (x: number) => (x >= 10 ? fmt(x) : String(Number(x.toPrecision(3))))
+    const tpotRow = (row === 'decode' || (row === 'runtime' && req.deployment.batching === 'inflight')) && sla.tpotSeconds !== undefined && Math.abs(max - sla.tpotSeconds * steps) <= 1e-9 * max
+    if (tpotRow) return new InfeasibleBudget({ budget: 'time per output token', requested: `≤ ${sec(sla.tpotSeconds!)} s`, nearest: `${sec(bestOf.error.nearest / steps)} s ${at}` })
+    if (row === 'ttft') return new InfeasibleBudget({ budget: 'time to first token', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}` })
+    if (row === 'e2e' || row === 'runtime') return new InfeasibleBudget({ budget: 'end-to-end latency', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}` })
+    if (row === 'bytes') return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(max / 1e9)} GB`, nearest: `${fmt(bestOf.error.nearest / 1e9)} GB ${at}` })
+  }
   if (c.name.startsWith('memory@'))
     return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(c.max / 1e9)} GB`, nearest: `${fmt(first.nearest / 1e9)} GB at batch ${failures[0]!.batches[0]}` })
   if (c.name === 'params') return new InfeasibleBudget({ budget: 'parameters', requested: `≤ ${fmt(c.max / 1e9)} B`, nearest: `${fmt(first.nearest / 1e9)} B` })
