@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { loadHighs } from '../src/search/highs.ts'
 import { nasSim } from './cli-helpers.ts'
 
 describe('search --export-problem and verify', () => {
@@ -33,6 +34,16 @@ describe('search --export-problem and verify', () => {
     expect(exported.plans[0].problem.layers).toHaveLength(32)
     expect(readFileSync(join(dir, 'problem.mps'), 'utf8')).toMatch(/^ROWS$/m)
     expect(existsSync(join(dir, 'problem.batch-16.mps'))).toBe(false)
+  })
+
+  it('solved by HiGHS from the MPS file, gives the objective the search reports', async () => {
+    const highs = await loadHighs()
+    const objective = highs.withModel({ format: 'mps', data: readFileSync(join(dir, 'problem.mps'), 'utf8') }, (m) => {
+      m.options.set({ output_flag: false, mip_rel_gap: 1e-9, mip_abs_gap: 1e-12, primal_feasibility_tolerance: 1e-9, mip_feasibility_tolerance: 1e-9 })
+      expect(m.run().modelStatus).toBe(7)
+      return m.getObjectiveValue()
+    })
+    expect(Math.abs(objective - result.child.objective)).toBeLessThanOrEqual(1e-9 * result.child.objective)
   })
 
   it('passes the real child (result.json or its folder)', () => {
