@@ -83,4 +83,20 @@ describe('search --export-problem and verify', () => {
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/^nas-sim: invalid .*problem\.json/)
   })
+
+  it('checks every point of a pareto frontier against its export, and names a tampered point', () => {
+    const frontierProblem = join(dir, 'frontier-problem.json')
+    const frontierOut = join(dir, 'frontier')
+    const p = nasSim(['pareto', '--parent', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--scenario', '128/1024@16', '--export-problem', frontierProblem, '--out', frontierOut])
+    expect(p.status).toBe(0)
+    const ok = nasSim(['verify', frontierProblem, frontierOut])
+    expect(ok.status).toBe(0)
+    expect(ok.stdout).toMatch(/^ok: all \d+ points of .*frontier\.json are feasible children/)
+    const frontier = JSON.parse(readFileSync(join(frontierOut, 'frontier.json'), 'utf8'))
+    frontier.points[2].objective *= 0.9
+    writeFileSync(join(dir, 'tampered-frontier.json'), JSON.stringify(frontier))
+    const bad = nasSim(['verify', frontierProblem, join(dir, 'tampered-frontier.json')])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/^nas-sim: verify failed: point 3 \(batch 16\): objective mismatch/)
+  })
 })
