@@ -89,7 +89,7 @@ describe('a batch killed at random moments and resumed', () => {
 
     // Seeded, so a failure can be replayed: half the kills at a random time
     // after start (often before any job), half just after jobs begin to finish.
-    const kills = 14
+    const kills = 20
     const delays = fc.sample(fc.integer({ min: 0, max: 120 }), { seed: 20250101, numRuns: kills })
     const out = join(dir, 'killed')
     let midRun = 0
@@ -114,7 +114,23 @@ describe('a batch killed at random moments and resumed', () => {
     const records = resultsOf(out)
     expect(readFileSync(batchPaths(out).results, 'utf8').trimEnd().split('\n')).toHaveLength(jobCount)
     expect(withoutTimings(records)).toEqual(withoutTimings(resultsOf(reference)))
-  }, 60_000)
+  }, 180_000)
+
+  it('with two runners resuming one directory at once, runs every job exactly once (the second waits its turn or is refused)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nas-sim-two-'))
+    const specFile = join(dir, 'spec.yaml')
+    writeFileSync(specFile, specText)
+    const out = join(dir, 'out')
+    const outcomes = await Promise.allSettled([runDriver(specFile, out), runDriver(specFile, out)])
+    // A refused runner says why in one line: the directory is in use by the other.
+    for (const o of outcomes) if (o.status === 'rejected') expect(String(o.reason)).toMatch(/in use by/)
+    expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true)
+    const last = await runDriver(specFile, out)
+    expect(last.code).toBe(3)
+    const ids = resultsOf(out).map(({ id }) => id)
+    expect(ids).toHaveLength(jobCount)
+    expect(new Set(ids).size).toBe(jobCount)
+  }, 120_000)
 
   it('on SIGINT lets the jobs in flight finish, saves them, and exits 130', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nas-sim-sigint-'))

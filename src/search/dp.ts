@@ -93,6 +93,17 @@ function trackedDimensions(input: DpInput, prices: Float64Array, target: number)
     .sort((x, y) => Number(isCount(input, x)) - Number(isCount(input, y)) || weight(y) - weight(x) || x - y)
 }
 
+/** Whether a choice (option positions per layer) keeps every row of the whole problem within its bound, up to rounding. */
+function fitsEveryRow(input: DpInput, choice: Int32Array): boolean {
+  for (let d = 0; d < input.bounds.length; d++) {
+    let sum = 0
+    input.layers.forEach((layer, l) => (sum += layer.a[d]![choice[l]!]!))
+    const bound = input.bounds[d]!
+    if (sum > bound + 1e-9 * Math.max(1, Math.abs(bound))) return false
+  }
+  return true
+}
+
 /** The count bound (see count-bound.ts) of the empty partial solution: a lower bound on the optimum that the LP misses for counting rows. */
 function rootCountBound(input: DpInput, prices: Float64Array): number {
   const counts = buildCountBound(input, prices)
@@ -119,25 +130,33 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
     for (const target of targets) {
       const fixed = Number.isFinite(target) ? fixByReducedCost(full, prices, target) : full
       if (fixed === undefined) continue
-      const keep = trackedDimensions(fixed, prices, target)
-      const input = keep.length === fixed.bounds.length && keep.every((d, i) => d === i) ? fixed : keepDimensions(fixed, keep)
-      const lambda = keep.length === 0 ? new Float64Array(1) : Float64Array.from(keep, (d, i) => (i === 0 ? 0 : prices[d]!))
-      const keptPrices = keep.length === 0 ? undefined : Float64Array.from(keep, (d) => prices[d]!)
-      const outcome = runParetoDp(input, {
-        envelope: buildEnvelope(input, lambda, keptPrices),
-        upperBound: target,
-        stateLimit,
-        ...(keptPrices === undefined ? {} : { forgettingPrices: keptPrices }),
-      })
-      if (outcome._tag === 'TooLarge') {
-        return { _tag: 'Failed', reason: `${outcome.states} states by layer ${outcome.layer} exceed the limit of ${stateLimit}` }
+      // First with the slack-based shortcuts (dimensions no improving child can break are dropped, partial children
+      // stop tracking rows they can no longer break); if its answer breaks a row of the whole problem, once more
+      // tracking every row that any choice can break, so that an answer is never infeasible.
+      let result: { readonly choice: Int32Array; readonly objective: number } | undefined
+      for (const shortcuts of [true, false]) {
+        // With an infinite target no slack applies: every dimension some choice can break is tracked.
+        const keep = trackedDimensions(fixed, prices, shortcuts ? target : Infinity)
+        const input = keep.length === fixed.bounds.length && keep.every((d, i) => d === i) ? fixed : keepDimensions(fixed, keep)
+        const lambda = keep.length === 0 ? new Float64Array(1) : Float64Array.from(keep, (d, i) => (i === 0 ? 0 : prices[d]!))
+        const keptPrices = keep.length === 0 ? undefined : Float64Array.from(keep, (d) => prices[d]!)
+        const outcome = runParetoDp(input, {
+          envelope: buildEnvelope(input, lambda, keptPrices),
+          upperBound: target,
+          stateLimit,
+          ...(keptPrices === undefined || !shortcuts ? {} : { forgettingPrices: keptPrices }),
+        })
+        if (outcome._tag === 'TooLarge') {
+          return { _tag: 'Failed', reason: `${outcome.states} states by layer ${outcome.layer} exceed the limit of ${stateLimit}` }
+        }
+        const { final } = outcome.run
+        let best = -1
+        for (let i = 0; i < final.size; i++) if (best < 0 || final.q[i]! < final.q[best]!) best = i
+        result = best >= 0 && final.q[best]! < improvementThreshold(target) ? { choice: traceChoice(outcome.run, best), objective: final.q[best]! } : undefined
+        if (result === undefined || fitsEveryRow(full, result.choice)) break
+        result = undefined
       }
-      const { final } = outcome.run
-      let best = -1
-      for (let i = 0; i < final.size; i++) if (best < 0 || final.q[i]! < final.q[best]!) best = i
-      if (best >= 0 && final.q[best]! < improvementThreshold(target)) {
-        return { _tag: 'Optimal', choice: traceChoice(outcome.run, best), objective: final.q[best]!, gap: 0 }
-      }
+      if (result !== undefined) return { _tag: 'Optimal', choice: result.choice, objective: result.objective, gap: 0 }
     }
     if (incumbent !== undefined) return { _tag: 'Optimal', choice: incumbent.choice, objective: incumbent.objective, gap: 0 }
     return { _tag: 'Infeasible' }

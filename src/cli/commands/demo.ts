@@ -54,7 +54,7 @@ export function registerDemo(program: Command): void {
         say(`tracing the frontier over every concurrency, up to ${demoFrontierMaxSpeedup}× the parent…\n`)
         const frontier = await Effect.runPromise(
           Effect.result(
-            runFrontier({ ...req, target: { kind: 'none' } }, { maxSpeedup: demoFrontierMaxSpeedup, onBatch: (p) => void say(`  ${frontierProgressLine(p)}\n`) }),
+            runFrontier({ ...req, target: { kind: 'none' } }, { maxSpeedup: demoFrontierMaxSpeedup, alsoBatches: [result.child.scenarios[0]!.child.batch], onBatch: (p) => void say(`  ${frontierProgressLine(p)}\n`) }),
           ),
         )
         if (frontier._tag === 'Failure') {

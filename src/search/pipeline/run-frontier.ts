@@ -87,6 +87,8 @@ export interface FrontierRunOptions {
   readonly samples?: number
   readonly maxSpeedup?: number
   readonly minParams?: number
+  /** With `auto`, concurrencies to trace besides the grid (a search's chosen one, so that its child is on the frontier). */
+  readonly alsoBatches?: readonly number[]
   /** Called once per concurrency, traced or skipped, so that long runs can show progress. */
   readonly onBatch?: (progress: BatchProgress) => void
   /** Called with each concurrency's problem as it is built (`--export-problem`); runtime is traced there, not bounded. */
@@ -275,7 +277,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     // concurrency at which every child fits: below it, a batch whose every block gains throughput at that
     // concurrency cannot add a point (each child is faster there), which is checked block by block before skipping.
     const everyChildFits = s.batch === 'auto' ? largestBatchEveryChildFits(req, scored, s) : 0
-    const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : [])]
+    const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : []), ...(options.alsoBatches ?? [])]
     const batches = s.batch === 'auto' ? [...new Set(grid)].sort((a, b) => (a >= everyChildFits) === (b >= everyChildFits) ? a - b : a >= everyChildFits ? -1 : 1) : [s.batch]
     const problemAt = (batch: number) => {
       const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [{ input: s.input, output: s.output, batch }], [undefined])
