@@ -16,6 +16,9 @@ export { runSearch, type PlanProgress, type RunSearchOptions } from './search/pi
 export { runFrontier, type FrontierResult, type FrontierRunOptions } from './search/pipeline/run-frontier.ts'
 export type { SearchRequest } from './search/pipeline/request.ts'
 export type { ChildArchitecture, SearchResult } from './search/pipeline/result.ts'
+export { parseProblemExport, problemExport, problemJson, type ProblemExport, type ProblemPlan } from './search/export/problem-json.ts'
+export { problemMps } from './search/export/mps.ts'
+export { verifyChild, type ClaimedChild, type Verification } from './search/export/verify.ts'
 
 export { architectureCost, type ArchitectureCost } from './serving/architecture-cost.ts'
 export { predict } from './cost-model/predict.ts'

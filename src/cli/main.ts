@@ -12,6 +12,7 @@ import { registerPredict } from './commands/predict.ts'
 import { registerSearch } from './commands/search.ts'
 import { registerServe } from './commands/serve.ts'
 import { registerSimulate } from './commands/simulate.ts'
+import { registerVerify } from './commands/verify.ts'
 import { exitCodes, setVerbose } from './run-action.ts'
 import { setProgress } from './progress.ts'
 import packageJson from '../../package.json' with { type: 'json' }
@@ -45,6 +46,7 @@ registerServe(program)
 registerSimulate(program)
 registerSearch(program)
 registerPareto(program)
+registerVerify(program)
 registerPlot(program)
 registerBatch(program)
 registerDemo(program)

@@ -33,6 +33,7 @@ export interface SearchFlags {
   readonly allow: string[]
   readonly objective?: string
   readonly limit: string[]
+  readonly exportProblem?: string
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -67,6 +68,7 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--allow <layers:variants>', 'only these variants in these layers, e.g. "0-3:attn:kv8|ffn:100%,attn:kv4|ffn:100%" (repeatable)', collect, [])
     .option('--objective <metric=weight,...>', 'minimise a weighted sum of metrics, e.g. kl_div=1,when2call=0.5 (default: kl_div)')
     .option('--limit <metric=max>', 'a metric total may be at most this, e.g. when2call=0.3 (repeatable)', collect, [])
+    .option('--export-problem <file.json>', 'write the problem the solver saw at each batch plan (variants, costs, scores, budgets, constraints) as JSON, plus MPS beside it (see README "Auditing a search")')
 }
 
 /** `128/1024`, `128/1024@64` or `128/1024@auto`. */

@@ -12,6 +12,11 @@ import { action } from '../run-action.ts'
 import { addSearchFlags, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
 import { runOrThrow } from './search.ts'
 import { frontierProgress } from '../frontier-progress.ts'
+import { problemRecorder } from '../problem-export.ts'
+
+/** What a frontier's exported plans mean: the frontier varies the runtime budget, so the problems carry runtime as a cost without bounding it. */
+const frontierNote =
+  'pareto: each plan is one concurrency; runtime@0 is a cost dimension without a budget, because the frontier traces every optimum from the fastest child to the parent (add a runtime row to solve one point)'
 
 function progressOption() {
   const onBatch = frontierProgress()
@@ -82,14 +87,22 @@ export function registerPareto(program: Command): void {
         checkPlotPath(flags.plot)
         checkReportPath(flags.report)
         const req = await runOrThrow(requestFromOptions(searchOptionsFrom(flags, false)))
-        const frontier = await runOrThrow(
-          runFrontier(req, {
-            stateLimit: positiveInt('--state-limit', flags.stateLimit),
-            ...progressOption(),
-            ...(flags.maxSpeedup === undefined ? {} : { maxSpeedup: positiveNumber('--max-speedup', flags.maxSpeedup) }),
-            ...(flags.minParams === undefined ? {} : { minParams: positiveNumber('--min-params', flags.minParams) * 1e9 }),
-          }),
-        )
+        const recorder = flags.exportProblem === undefined ? undefined : problemRecorder(flags.exportProblem)
+        const written: string[] = []
+        let frontier: FrontierResult
+        try {
+          frontier = await runOrThrow(
+            runFrontier(req, {
+              stateLimit: positiveInt('--state-limit', flags.stateLimit),
+              ...progressOption(),
+              ...(flags.maxSpeedup === undefined ? {} : { maxSpeedup: positiveNumber('--max-speedup', flags.maxSpeedup) }),
+              ...(flags.minParams === undefined ? {} : { minParams: positiveNumber('--min-params', flags.minParams) * 1e9 }),
+              ...(recorder === undefined ? {} : { onProblem: recorder.onProblem }),
+            }),
+          )
+        } finally {
+          if (recorder !== undefined) written.push(...recorder.write(frontierNote))
+        }
         process.stdout.write(flags.json ? `${JSON.stringify(frontier, null, 2)}\n` : `${renderFrontier(frontier)}\n`)
         const svg = () => frontierSvg(frontierPlot(frontier, undefined, frontierSeriesName(frontier)))
         const report = () =>
@@ -99,7 +112,6 @@ export function registerPareto(program: Command): void {
             frontier: frontierPlot(frontier, undefined, frontierSeriesName(frontier)),
             tables: [],
           })
-        const written: string[] = []
         const out = flags.out
         writeSteps(written, [
           ...(out === undefined

@@ -15,6 +15,7 @@ import { orThrow, positiveInt, positiveNumber } from '../parse.ts'
 import { searchReport } from '../report-data.ts'
 import { action } from '../run-action.ts'
 import { progressWriter } from '../progress.ts'
+import { problemRecorder } from '../problem-export.ts'
 import { addSearchFlags, parseWeights, searchOptionsFrom, type SearchFlags } from '../search-flags.ts'
 import { FileError, InvalidInput } from '../../errors.ts'
 import { parseLibraryText, runLibrarySearch, type LibraryResult } from '../../search/pipeline/run-library.ts'
@@ -116,7 +117,7 @@ export function renderLibrarySearch(r: LibraryResult): string {
  */
 const notForLibraries = [
   'parent', 'gpu', 'tp', 'weights', 'activations', 'kv', 'engine', 'batching', 'scenario', 'throughput', 'latency', 'ttft', 'tpot',
-  'space', 'scores', 'calibration', 'keepFirst', 'keepLast', 'minAttention', 'allow', 'limit',
+  'space', 'scores', 'calibration', 'keepFirst', 'keepLast', 'minAttention', 'allow', 'limit', 'exportProblem',
 ] as const
 
 /** `keepFirst` → `--keep-first`. */
@@ -172,8 +173,17 @@ export function registerSearch(program: Command): void {
         checkReportPath(flags.report)
         const req = await runOrThrow(requestFromOptions(options))
         const progress = progressWriter()
-        const result = await runOrThrow(runSearch(req, progress === undefined ? {} : { onPlan: (p) => progress(planProgressLine(p)) }))
+        const recorder = flags.exportProblem === undefined ? undefined : problemRecorder(flags.exportProblem)
         const written: string[] = []
+        let result: SearchResult
+        try {
+          result = await runOrThrow(
+            runSearch(req, { ...(progress === undefined ? {} : { onPlan: (p) => progress(planProgressLine(p)) }), ...(recorder === undefined ? {} : { onProblem: recorder.onProblem }) }),
+          )
+        } finally {
+          // Written even when no child meets the budgets: the exported problem is how a reviewer checks that claim.
+          if (recorder !== undefined) written.push(...recorder.write())
+        }
         process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderSearch(result)}\n`)
         if (flags.out !== undefined) writeSearchOutputs(flags.out, result, req, options, written)
         writeSteps(written, [

@@ -91,6 +91,8 @@ export interface FrontierRunOptions {
   readonly alsoBatches?: readonly number[]
   /** Called once per concurrency, traced or skipped, so that long runs can show progress. */
   readonly onBatch?: (progress: BatchProgress) => void
+  /** Called with each concurrency's problem as it is built (`--export-problem`); runtime is traced there, not bounded. */
+  readonly onProblem?: (batches: readonly number[], problem: SearchProblem) => void
 }
 
 /** What one concurrency gave. */
@@ -277,8 +279,11 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const everyChildFits = s.batch === 'auto' ? largestBatchEveryChildFits(req, scored, s) : 0
     const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : []), ...(options.alsoBatches ?? [])]
     const batches = s.batch === 'auto' ? [...new Set(grid)].sort((a, b) => (a >= everyChildFits) === (b >= everyChildFits) ? a - b : a >= everyChildFits ? -1 : 1) : [s.batch]
-    const problemAt = (batch: number) =>
-      buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [{ input: s.input, output: s.output, batch }], [undefined])
+    const problemAt = (batch: number) => {
+      const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [{ input: s.input, output: s.output, batch }], [undefined])
+      options.onProblem?.([batch], problem)
+      return problem
+    }
     const everyChildFitsProblem = everyChildFits > 0 ? problemAt(everyChildFits) : undefined
     const tp = req.deployment.tp
     const parentThroughput = parent?.metrics.outputTokensPerSecondPerGpu

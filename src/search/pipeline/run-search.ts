@@ -216,6 +216,8 @@ export interface PlanProgress {
 export interface RunSearchOptions {
   /** Called after each batch plan, so that a long search can show it is moving. */
   readonly onPlan?: (progress: PlanProgress) => void
+  /** Called with every batch plan's problem as it is built, before it is solved (`--export-problem`). */
+  readonly onProblem?: (batches: readonly number[], problem: SearchProblem) => void
 }
 
 export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): Effect.Effect<SearchResult, SearchError> {
@@ -246,6 +248,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
         for (const batches of list) {
           const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
           const problem = buildProblem(req, scored, scenarios, targets)
+          options.onProblem?.(batches, problem)
           const compiled = yield* compile(problem)
           staged.push({ batches, scenarios, problem, compiled, bound: planBound(compiled) })
         }
