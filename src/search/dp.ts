@@ -87,10 +87,18 @@ function trackedDimensions(input: DpInput, prices: Float64Array, target: number)
   const largest = largestSums(input)
   const weight = (d: number) => prices[d]! * (input.maxRest[d]![0]! - input.minRest[d]![0]!)
   const { lagrangian, reduced } = reducedCosts(input, prices)
-  const slack = target - lagrangian
-  return Array.from(input.bounds, (_, d) => d)
-    .filter((d) => largest[d]! > input.bounds[d]! && !(slack >= 0 && Number.isFinite(slack) && largestWithinSlack(input, reduced, d, slack) <= input.bounds[d]!))
-    .sort((x, y) => Number(isCount(input, x)) - Number(isCount(input, y)) || weight(y) - weight(x) || x - y)
+  // Σ rc(x) ≤ target − lagrangian holds for a child x that keeps every priced row within its bound. Testing whether
+  // x can break row d must not assume row d itself holds, nor any row already dropped: each test widens the slack by
+  // what that row could add past its bound, p_d · (largest_d − bound_d), as forgetSafeDimensions does per state.
+  let slack = target - lagrangian
+  const kept: number[] = []
+  for (let d = 0; d < input.bounds.length; d++) {
+    if (largest[d]! <= input.bounds[d]!) continue
+    const widened = slack + prices[d]! * (largest[d]! - input.bounds[d]!)
+    if (widened >= 0 && Number.isFinite(widened) && largestWithinSlack(input, reduced, d, widened) <= input.bounds[d]!) slack = widened
+    else kept.push(d)
+  }
+  return kept.sort((x, y) => Number(isCount(input, x)) - Number(isCount(input, y)) || weight(y) - weight(x) || x - y)
 }
 
 /** Whether a choice (option positions per layer) keeps every row of the whole problem within its bound, up to rounding. */
