@@ -16,6 +16,7 @@ import { kvPoolBytes, memorySettingLabel, type EngineId } from './engine.ts'
 import type { PhaseWork } from './engine-step.ts'
 import { scenarioKey, type Scenario } from './scenario.ts'
 import type { Batching, ServingDeployment } from './serving-deployment.ts'
+import { largestBatchWhere } from './largest-batch.ts'
 import { steadyState } from './steady-state.ts'
 
 /** Where time goes: categories of the cost breakdown. */
@@ -166,7 +167,25 @@ function phaseTimes(t: { prefill: number; decode: number; prefillCommunication: 
  * runs one prefill step and output − 1 decode steps; in flight, a cycle has `steps` steps and a newcomer waits
  * through its prefill steps and half of the step under way.
  */
-export function hostOverhead(s: Scenario, d: ServingDeployment): { readonly runSeconds: number; readonly ttftSeconds: number; readonly steps: number } {
+export function hostOverhead(s: Scenario, d: ServingDeployment): HostOverhead {
+  let byScenario = hostCache.get(d)
+  if (byScenario === undefined) hostCache.set(d, (byScenario = new Map()))
+  const key = scenarioKey(s)
+  let host = byScenario.get(key)
+  if (host === undefined) byScenario.set(key, (host = computeHostOverhead(s, d)))
+  return host
+}
+
+interface HostOverhead {
+  readonly runSeconds: number
+  readonly ttftSeconds: number
+  readonly steps: number
+}
+
+/** Host overheads per deployment and scenario: the steady state behind them is the same for every architecture. */
+const hostCache = new WeakMap<ServingDeployment, Map<string, HostOverhead>>()
+
+function computeHostOverhead(s: Scenario, d: ServingDeployment): HostOverhead {
   const o = d.engine.stepOverheadSeconds
   if (d.batching === 'static') return { runSeconds: o * s.output, ttftSeconds: o, steps: s.output }
   const st = steadyState(s, d.engine.limits(d.system.gpu), d.engine.chunkedPrefill)
@@ -288,17 +307,7 @@ function largestBatch(d: ServingDeployment, weights: number, workspace: number, 
     const pool = kvPoolBytes(d.engine, d.system.gpu.memoryBytes, d.tp, weights, activationBytes(d, b, workspace, logits))
     return pool >= 0 && b * perSequence <= pool
   }
-  const cap = d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : maxStaticBatch
-  if (!fitsAt(1)) return 0
-  if (fitsAt(cap)) return cap
-  let lo = 1
-  let hi = cap
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2)
-    if (fitsAt(mid)) lo = mid
-    else hi = mid
-  }
-  return lo
+  return largestBatchWhere(d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : maxStaticBatch, fitsAt)
 }
 
 /** The largest static batch considered: 2²⁰ sequences, beyond any GPU's memory at one token each. */

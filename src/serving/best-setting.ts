@@ -10,6 +10,7 @@ import { architectureError } from '../blocks/architecture-validation.ts'
 import { architectureCost, type ArchitectureCost } from './architecture-cost.ts'
 import { deployment, deploymentError, type Deployment } from '../cost-model/deployment.ts'
 import type { EngineProfile } from './engine.ts'
+import { largestBatchWhere } from './largest-batch.ts'
 import { servingDeployment, type Batching, type ServingDeployment } from './serving-deployment.ts'
 import type { EfficiencyModel } from '../cost-model/efficiency.ts'
 import type { SystemSpec } from '../cost-model/hardware/system.ts'
@@ -101,14 +102,8 @@ export function bestServingSetting(arch: Architecture, q: ServingQuery): { reado
     // Under a service level the best batch is often the largest that meets it, between two powers of two: find it by
     // bisection (times grow with the batch; the batch found is checked like the others).
     if (q.sla !== undefined && q.batch === undefined) {
-      let lo = 0
-      let hi = maxBatch + 1
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2)
-        if (meetsSla(estimate(arch, d, mid, q), q.sla)) lo = mid
-        else hi = mid
-      }
-      if (lo >= 1 && !batches.includes(lo)) batches.push(lo)
+      const largest = largestBatchWhere(maxBatch, (b) => meetsSla(estimate(arch, d, b, q), q.sla))
+      if (largest >= 1 && !batches.includes(largest)) batches.push(largest)
     }
     for (const batch of batches) {
       const e = estimate(arch, d, batch, q)

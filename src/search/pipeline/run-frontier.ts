@@ -15,6 +15,7 @@ import { solve } from '../solve.ts'
 import { qualitySourceOf } from '../quality/types.ts'
 import { memoryRuleOf, paramsDim, runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
 import { blockScenarioCost } from '../../serving/block-scenario-cost.ts'
+import { largestBatchWhere } from '../../serving/largest-batch.ts'
 import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import { autoBatches, parentServing, type SearchError } from './run-search.ts'
@@ -200,16 +201,7 @@ function largestBatchEveryChildFits(req: SearchRequest, scored: readonly LayerOp
     const activations = architectureCost(req.parent, { ...probe, batch }, d).memory.activations
     return embeddingWeights + (rule.countsActivations ? activations : 0) + weights + rule.kvScale * batch * perSequence <= rule.capacity
   }
-  if (!fits(1)) return 0
-  let lo = 1
-  let hi = d.engine.limits(d.system.gpu).maxSequences
-  if (fits(hi)) return hi
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2)
-    if (fits(mid)) lo = mid
-    else hi = mid
-  }
-  return lo
+  return largestBatchWhere(d.engine.limits(d.system.gpu).maxSequences, fits)
 }
 
 /**
