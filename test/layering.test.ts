@@ -7,13 +7,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** Layers in dependency order: each may import only from those listed for it. */
 const allowed: Record<string, readonly string[]> = {
-  'src/blocks': ['src/blocks', 'src/errors.ts', 'data'],
-  'src/cost-model': ['src/blocks', 'src/cost-model', 'src/errors.ts', 'data'],
-  'src/io': ['src/blocks', 'src/io', 'src/errors.ts', 'data'],
-  'src/batch': ['src/blocks', 'src/io', 'src/batch', 'src/errors.ts'],
-  'src/serving': ['src/blocks', 'src/cost-model', 'src/serving', 'src/errors.ts', 'data'],
-  'src/search': ['src/blocks', 'src/cost-model', 'src/serving', 'src/io', 'src/search', 'src/errors.ts', 'data'],
-  viz: ['src/blocks', 'src/cost-model', 'src/serving', 'src/search', 'viz', 'src/errors.ts', 'data', 'test/fixtures'],
+  'src/blocks': ['src/blocks', 'src/errors.ts', 'src/random.ts', 'data'],
+  'src/cost-model': ['src/blocks', 'src/cost-model', 'src/errors.ts', 'src/random.ts', 'data'],
+  'src/io': ['src/blocks', 'src/io', 'src/errors.ts', 'src/random.ts', 'data'],
+  'src/batch': ['src/blocks', 'src/io', 'src/batch', 'src/errors.ts', 'src/random.ts'],
+  'src/serving': ['src/blocks', 'src/cost-model', 'src/serving', 'src/errors.ts', 'src/random.ts', 'data'],
+  'src/search': ['src/blocks', 'src/cost-model', 'src/serving', 'src/io', 'src/search', 'src/errors.ts', 'src/random.ts', 'data'],
+  viz: ['src/blocks', 'src/cost-model', 'src/serving', 'src/search', 'viz', 'src/errors.ts', 'src/random.ts', 'data', 'test/fixtures'],
 }
 
 function sourceFiles(dir: string): string[] {

@@ -17,6 +17,7 @@ import { Result } from 'effect'
 import type { Architecture, LayerChoice } from '../../src/blocks/architecture.ts'
 import { presetArchitecture, type PresetId } from '../../src/io/presets.ts'
 import { puzzleSpace } from '../../src/search/space/puzzle.ts'
+import { seededRandom } from '../../src/random.ts'
 
 export interface ModelScenario {
   readonly id: string
@@ -69,17 +70,6 @@ const randomChildren: readonly (readonly [PresetId, number])[] = [
   ['qwen-2.5-7b', 8],
 ]
 
-/** mulberry32: a small seeded generator, so the children are the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!
@@ -127,7 +117,7 @@ function searchChildren(path: string, tag: string): ModelCase[] {
 }
 
 export function modelCases(searches: readonly { path: string; tag: string }[], seed: number): ModelCases {
-  const rand = random(seed)
+  const rand = seededRandom(seed)
   const models: ModelCase[] = presetIds.map((id) => ({ id, origin: 'preset', parent: id, architecture: preset(id), scenarios: modelScenarios }))
   for (const s of searches) models.push(...searchChildren(s.path, s.tag))
   const queue = randomChildren.map(([id, n]) => ({ id, left: n, made: 0 }))

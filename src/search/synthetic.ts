@@ -5,18 +5,8 @@
  * structure that makes the trade-off hard.
  */
 import type { Budget, SearchLayer, SearchProblem, Variant } from './problem.ts'
+import { seededRandom } from '../random.ts'
 
-/** Deterministic uniform draws in [0, 1) (the mulberry32 generator). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface SubBlock {
   readonly id: string

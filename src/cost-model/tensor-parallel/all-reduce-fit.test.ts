@@ -3,7 +3,7 @@ import { Result } from 'effect'
 import { describe, expect, it } from 'vitest'
 import { allReduceSeconds } from '../all-reduce.ts'
 import { allReduceModelFor, plainNcclModelFor } from '../all-reduce-figures.ts'
-import { seededRandom } from '../calibration/testing/synthetic-rows.ts'
+import { seededRandom } from '../../random.ts'
 import { fitAllReduceModel, heldOutAllReduce, heldOutAllReduceSummary, monotoneFit, type AllReduceTiming } from './all-reduce-fit.ts'
 import { parseAllReduceLine, parseLines } from './measurements.ts'
 

@@ -3,7 +3,8 @@
  * recorded trace) or a closed loop of users, each sending its next request the
  * moment its last one completes.
  */
-import { seededRandom, unitExponential } from './random.ts'
+import { seededRandom } from '../../random.ts'
+import { unitExponential } from './random.ts'
 
 /** One request: when it arrives and its prompt and output lengths in tokens. */
 export interface RequestSpec {

@@ -12,18 +12,8 @@ import { calibratedEfficiency } from '../calibrated-efficiency.ts'
 import { predictedSeconds, prepareRow } from '../fit.ts'
 import type { Measurement } from '../measurements.ts'
 import type { CalibrationParameters } from '../parameters.ts'
+import { seededRandom } from '../../../random.ts'
 
-/** A seeded uniform [0, 1) generator (mulberry32), so that synthetic sets are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function logUniformInt(rand: () => number, low: number, high: number): number {
   return Math.round(Math.exp(Math.log(low) + rand() * (Math.log(high) - Math.log(low))))
