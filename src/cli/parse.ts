@@ -3,6 +3,7 @@ import { Result } from 'effect'
 import type { Precision } from '../blocks/precision.ts'
 import { precisions } from '../blocks/precision.ts'
 import { InvalidInput } from '../errors.ts'
+import { decimal } from '../io/decimal.ts'
 
 export function positiveInt(option: string, raw: string): number {
   const n = Number(raw)
@@ -32,11 +33,6 @@ export function batchSize(option: string, raw: string): number {
   const n = positiveInt(option, raw)
   if (n > maxBatch) throw new InvalidInput({ field: option, problem: `${n} (expected at most ${maxBatch.toLocaleString('en-US')} sequences)` })
   return n
-}
-
-/** A plain decimal number (`1`, `-0.5`, `2e-3`); `Number()` alone would also take hex, binary and blanks. */
-export function decimal(raw: string): number {
-  return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(raw) ? Number(raw) : NaN
 }
 
 export function positiveNumber(option: string, raw: string): number {

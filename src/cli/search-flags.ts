@@ -4,7 +4,8 @@ import { InvalidInput } from '../errors.ts'
 import { maxLayers } from '../io/hf-fields.ts'
 import type { ScenarioSpec, StructureOptions } from '../search/pipeline/request.ts'
 import type { SearchOptions } from '../search/pipeline/options.ts'
-import { batchSize, decimal, positiveInt, positiveNumber, precision, tokenCount } from './parse.ts'
+import { decimal } from '../io/decimal.ts'
+import { batchSize, positiveInt, positiveNumber, precision, tokenCount } from './parse.ts'
 import { calibrationHelp } from './calibration-option.ts'
 
 export interface SearchFlags {

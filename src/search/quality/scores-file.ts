@@ -12,6 +12,7 @@
 import { csvParseRows } from 'd3'
 import { Result, Schema } from 'effect'
 import { InvalidInput, invalidFromSchema } from '../../errors.ts'
+import { decimal } from '../../io/decimal.ts'
 import { variantId } from '../space/types.ts'
 import { priorKl } from './prior.ts'
 import type { Metrics, QualityModel } from './types.ts'
@@ -41,8 +42,6 @@ export function parseCsv(text: string): Record<string, string>[] {
   return rows.map((row) => Object.fromEntries(row.map((v, i) => [header[i] ?? `column${i + 1}`, v])))
 }
 
-const decimalPattern = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/
-
 /** Rows (from JSON or CSV) → a score table, with one-line errors naming the row and field. */
 export function scoreTable(rows: readonly Readonly<Record<string, string | number>>[], file: string): Result.Result<ScoreTable, InvalidInput> {
   if (rows.length === 0) return Result.fail(new InvalidInput({ field: file, problem: 'no score rows' }))
@@ -59,7 +58,7 @@ export function scoreTable(rows: readonly Readonly<Record<string, string | numbe
     for (const m of metrics) {
       const cell = row[m]
       // Plain decimals only: Number() alone reads blanks as 0 and takes hex (root cause H of issue 15).
-      const v = typeof cell === 'number' ? cell : typeof cell === 'string' && decimalPattern.test(cell) ? Number(cell) : NaN
+      const v = typeof cell === 'number' ? cell : typeof cell === 'string' ? decimal(cell) : NaN
       if (!Number.isFinite(v)) return Result.fail(new InvalidInput({ field: `${where}: ${m}`, problem: `${cell === undefined || cell === '' ? 'blank' : String(cell)} (expected a number)` }))
       if (v < 0)
         return Result.fail(new InvalidInput({ field: `${where}: ${m}`, problem: `${v} (a replace-1-block loss is measured against the parent and is never below zero)` }))
