@@ -13,9 +13,38 @@
 import type { DpInput } from './dp-input.ts'
 
 /** One step up a layer's hull: `gain` more of the dimension for `price` more reduced cost. */
-interface Step {
+export interface Step {
   readonly gain: number
   readonly price: number
+}
+
+/** Orders hull steps by falling gain per price, the relaxation's greedy order. */
+export const byGainPerPrice = (x: Step, y: Step): number => y.gain * x.price - x.gain * y.price
+
+/** A layer's option as (reduced cost, amount of one dimension). */
+export interface HullPoint {
+  readonly rc: number
+  readonly a: number
+}
+
+/**
+ * The upper hull of a layer's options from its cheapest (rc = 0) one: rising amount, falling slope. Walking it
+ * step by step is the linear relaxation's best way to add the dimension per unit of reduced cost.
+ */
+export function upperHull(points: readonly HullPoint[]): HullPoint[] {
+  const order = [...points].sort((x, y) => x.rc - y.rc || y.a - x.a)
+  const hull: HullPoint[] = []
+  for (const p of order) {
+    if (hull.length > 0 && p.a <= hull[hull.length - 1]!.a) continue
+    while (hull.length >= 2) {
+      const o = hull[hull.length - 2]!
+      const m = hull[hull.length - 1]!
+      if ((m.a - o.a) * (p.rc - o.rc) > (p.a - o.a) * (m.rc - o.rc)) break
+      hull.pop()
+    }
+    hull.push(p)
+  }
+  return hull
 }
 
 /**
@@ -29,23 +58,11 @@ export function largestWithinSlack(input: DpInput, reduced: readonly Float64Arra
   input.layers.forEach((layer, l) => {
     const rc = reduced[l]!
     const a = layer.a[d]!
-    const order = Array.from(layer.menu, (k, i) => ({ rc: rc[i]!, a: a[k]! })).sort((x, y) => x.rc - y.rc || y.a - x.a)
-    // Upper hull from the cheapest option: rising gain, falling slope.
-    const hull: { rc: number; a: number }[] = []
-    for (const p of order) {
-      if (hull.length > 0 && p.a <= hull[hull.length - 1]!.a) continue
-      while (hull.length >= 2) {
-        const o = hull[hull.length - 2]!
-        const m = hull[hull.length - 1]!
-        if ((m.a - o.a) * (p.rc - o.rc) > (p.a - o.a) * (m.rc - o.rc)) break
-        hull.pop()
-      }
-      hull.push(p)
-    }
+    const hull = upperHull(Array.from(layer.menu, (k, i) => ({ rc: rc[i]!, a: a[k]! })))
     total += hull[0]!.a
     for (let i = 1; i < hull.length; i++) steps.push({ gain: hull[i]!.a - hull[i - 1]!.a, price: hull[i]!.rc - hull[i - 1]!.rc })
   })
-  steps.sort((x, y) => y.gain * x.price - x.gain * y.price)
+  steps.sort(byGainPerPrice)
   let room = slack
   for (const s of steps) {
     if (s.price <= room) {

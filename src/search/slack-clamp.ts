@@ -13,11 +13,7 @@
  * (runtime, memory, a parameter cap) tractable.
  */
 import type { DpInput } from './dp-input.ts'
-
-interface Step {
-  readonly gain: number
-  readonly price: number
-}
+import { byGainPerPrice, upperHull, type Step } from './redundant-rows.ts'
 
 interface DimensionTable {
   /** Per start layer, Σ of a_d at each remaining layer's cheapest (rc = 0) option with the most a_d. */
@@ -37,14 +33,12 @@ export interface SlackClamp {
   readonly maxRest: readonly Float64Array[]
 }
 
-const byRatio = (x: Step, y: Step) => y.gain * x.price - x.gain * y.price
-
 function merge(a: readonly Step[], b: readonly Step[]): Step[] {
   const out: Step[] = []
   let i = 0
   let j = 0
   while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && byRatio(a[i]!, b[j]!) <= 0)) out.push(a[i++]!)
+    if (j >= b.length || (i < a.length && byGainPerPrice(a[i]!, b[j]!) <= 0)) out.push(a[i++]!)
     else out.push(b[j++]!)
   }
   return out
@@ -73,18 +67,7 @@ export function buildSlackClamp(input: DpInput, prices: Float64Array): SlackClam
     let suffix: Step[] = []
     for (let l = L - 1; l >= 0; l--) {
       const layer = input.layers[l]!
-      const points = Array.from(layer.menu, (k, i) => ({ rc: values[l]![i]! - floors[l]!, a: layer.a[d]![k]! })).sort((x, y) => x.rc - y.rc || y.a - x.a)
-      const hull: { rc: number; a: number }[] = []
-      for (const p of points) {
-        if (hull.length > 0 && p.a <= hull[hull.length - 1]!.a) continue
-        while (hull.length >= 2) {
-          const o = hull[hull.length - 2]!
-          const m = hull[hull.length - 1]!
-          if ((m.a - o.a) * (p.rc - o.rc) > (p.a - o.a) * (m.rc - o.rc)) break
-          hull.pop()
-        }
-        hull.push(p)
-      }
+      const hull = upperHull(Array.from(layer.menu, (k, i) => ({ rc: values[l]![i]! - floors[l]!, a: layer.a[d]![k]! })))
       base[l] = base[l + 1]! + hull[0]!.a
       const steps: Step[] = []
       for (let i = 1; i < hull.length; i++) steps.push({ gain: hull[i]!.a - hull[i - 1]!.a, price: hull[i]!.rc - hull[i - 1]!.rc })
