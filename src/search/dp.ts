@@ -15,12 +15,12 @@
 import type { CompiledProblem } from './compile.ts'
 import type { CompiledOutcome, CompiledSolver } from './compiled-solver.ts'
 import { buildEnvelope, chooseMultipliers, refineMultipliers } from './completion-bound.ts'
-import { dpInputOf, isCount, keepDimensions, largestSums, type DpInput } from './dp-input.ts'
+import { dpInputOf, keepDimensions, type DpInput } from './dp-input.ts'
 import { buildCountBound, countCompletionBound } from './count-bound.ts'
 import { findIncumbent } from './incumbent.ts'
 import { improvementThreshold, runParetoDp, traceChoice } from './pareto-dp.ts'
-import { fixByReducedCost, reducedCosts } from './reduced-cost.ts'
-import { largestWithinSlack } from './redundant-rows.ts'
+import { fixByReducedCost } from './reduced-cost.ts'
+import { trackedDimensions } from './tracked-dimensions.ts'
 
 export interface DpSolverOptions {
   /**
@@ -74,31 +74,6 @@ export function dimensionOrder(problem: CompiledProblem): number[] {
   const rows = problem.rows.map((row, i) => ({ i, budget: 'kind' in row.source }))
   const budgets = rows.filter((r) => r.budget).sort((x, y) => overshoot[y.i]! - overshoot[x.i]! || x.i - y.i)
   return [...budgets, ...rows.filter((r) => !r.budget)].map((r) => r.i)
-}
-
-/**
- * The dimensions worth tracking once reduced-cost fixing has cut the menus:
- * those some remaining choice can still break, the most heavily priced
- * (price times spread) first, so that the completion bound's exact dimension
- * is the one that matters most. Counts go last, where the dominance filter
- * buckets them (see dominance.ts).
- */
-function trackedDimensions(input: DpInput, prices: Float64Array, target: number): number[] {
-  const largest = largestSums(input)
-  const weight = (d: number) => prices[d]! * (input.maxRest[d]![0]! - input.minRest[d]![0]!)
-  const { lagrangian, reduced } = reducedCosts(input, prices)
-  // Σ rc(x) ≤ target − lagrangian holds for a child x that keeps every priced row within its bound. Testing whether
-  // x can break row d must not assume row d itself holds, nor any row already dropped: each test widens the slack by
-  // what that row could add past its bound, p_d · (largest_d − bound_d), as forgetSafeDimensions does per state.
-  let slack = target - lagrangian
-  const kept: number[] = []
-  for (let d = 0; d < input.bounds.length; d++) {
-    if (largest[d]! <= input.bounds[d]!) continue
-    const widened = slack + prices[d]! * (largest[d]! - input.bounds[d]!)
-    if (widened >= 0 && Number.isFinite(widened) && largestWithinSlack(input, reduced, d, widened) <= input.bounds[d]!) slack = widened
-    else kept.push(d)
-  }
-  return kept.sort((x, y) => Number(isCount(input, x)) - Number(isCount(input, y)) || weight(y) - weight(x) || x - y)
 }
 
 /** Whether a choice (option positions per layer) keeps every row of the whole problem within its bound, up to rounding. */
