@@ -37,6 +37,13 @@ export interface DpSolverOptions {
    */
   readonly upperBound?: number
   /**
+   * A known lower bound on the optimum, e.g. the objective of the previous
+   * child of a top-k list, whose problem this one only adds rows to. The
+   * targets start from it when it beats the program's own bound; only speed
+   * depends on it, as long as it is a true bound.
+   */
+  readonly lowerBound?: number
+  /**
    * Choices (a position per layer) to start the incumbent search from besides
    * the LP's roundings, e.g. the earlier children of a top-k list, which
    * repair turns into a child that differs enough. Only speed depends on them.
@@ -45,6 +52,9 @@ export interface DpSolverOptions {
 }
 
 export const defaultStateLimit = 3_000_000
+
+/** How far above a given lower bound the first target lies, relative to it (see `DpSolverOptions.lowerBound`). */
+const nearTieMargin = 1e-6
 
 /** Targets as shares of the way from the lower bound to the incumbent; the last one is the incumbent itself. */
 const targetShares = [1 / 8, 1 / 2, 1]
@@ -107,9 +117,17 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
     const ceiling = incumbent?.objective ?? cutoff
     const prices = Float64Array.from(multipliers.lambda)
     prices[0] = multipliers.mu
-    const lower = Math.max(multipliers.bound, rootCountBound(full, prices))
+    const lower = Math.max(multipliers.bound, rootCountBound(full, prices), options.lowerBound ?? -Infinity)
     if (lower >= improvementThreshold(ceiling) && incumbent === undefined) return { _tag: 'Infeasible' }
-    const targets = !Number.isFinite(ceiling) ? [Infinity] : targetShares.map((share) => (share === 1 ? ceiling : lower + share * (ceiling - lower)))
+    // A given lower bound that beats the program's own is usually a near-tie's (the previous child of a top-k list):
+    // a target just above it comes first, then the incumbent. The shares in between would mostly repeat the work,
+    // since the program's bound, weaker than the given one, prunes about as much at each.
+    const nearTie = options.lowerBound !== undefined && lower === options.lowerBound
+    const targets = !Number.isFinite(ceiling)
+      ? [Infinity]
+      : nearTie
+        ? [...[lower + nearTieMargin * Math.max(1, Math.abs(lower))].filter((t) => t < ceiling), ceiling]
+        : targetShares.map((share) => (share === 1 ? ceiling : lower + share * (ceiling - lower)))
     for (const target of targets) {
       const fixed = Number.isFinite(target) ? fixByReducedCost(full, prices, target) : full
       if (fixed === undefined) continue
