@@ -12,14 +12,13 @@
  * Small targets first keep the state sets small when the incumbent is already
  * close to optimal, which it usually is.
  */
-import type { CompiledProblem } from './compile.ts'
 import type { CompiledOutcome, CompiledSolver } from './compiled-solver.ts'
-import { buildEnvelope, chooseMultipliers, refineMultipliers } from './completion-bound.ts'
-import { dpInputOf, keepDimensions, type DpInput } from './dp-input.ts'
+import { buildEnvelope } from './completion-bound.ts'
+import { keepDimensions, type DpInput } from './dp-input.ts'
 import { buildCountBound, countCompletionBound } from './count-bound.ts'
-import { findIncumbent } from './incumbent.ts'
 import { improvementThreshold, runParetoDp, traceChoice } from './pareto-dp.ts'
 import { fixByReducedCost } from './reduced-cost.ts'
+import { rootRelaxation } from './root-relaxation.ts'
 import { trackedDimensions } from './tracked-dimensions.ts'
 
 export interface DpSolverOptions {
@@ -59,33 +58,6 @@ const nearTieMargin = 1e-6
 /** Targets as shares of the way from the lower bound to the incumbent; the last one is the incumbent itself. */
 const targetShares = [1 / 8, 1 / 2, 1]
 
-/**
- * Row order for the program: budgets first, the one the least-loss choice
- * (each layer's best variant) overshoots most, relative to its spread, ahead
- * (it is the likeliest to bind, and dimension 0 is the one the completion
- * bound treats exactly), then tag counts and extra rows, small integers that
- * clamp early. Rows that no choice can break are left out by `dpInputOf`.
- */
-export function dimensionOrder(problem: CompiledProblem): number[] {
-  const overshoot = problem.rows.map((row, r) => {
-    let best = 0
-    let least = 0
-    let most = 0
-    for (const layer of problem.layers) {
-      const a = layer.a[r]!
-      let k = 0
-      for (let j = 1; j < layer.q.length; j++) if (layer.q[j]! < layer.q[k]!) k = j
-      best += a[k]!
-      least += Math.min(...a)
-      most += Math.max(...a)
-    }
-    return (best - row.bound) / (most - least || 1)
-  })
-  const rows = problem.rows.map((row, i) => ({ i, budget: 'kind' in row.source }))
-  const budgets = rows.filter((r) => r.budget).sort((x, y) => overshoot[y.i]! - overshoot[x.i]! || x.i - y.i)
-  return [...budgets, ...rows.filter((r) => !r.budget)].map((r) => r.i)
-}
-
 /** Whether a choice (option positions per layer) keeps every row of the whole problem within its bound, up to rounding. */
 function fitsEveryRow(input: DpInput, choice: Int32Array): boolean {
   for (let d = 0; d < input.bounds.length; d++) {
@@ -107,12 +79,7 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
   const stateLimit = options.stateLimit ?? defaultStateLimit
   const cutoff = options.upperBound ?? Infinity
   return (problem): CompiledOutcome => {
-    const full = dpInputOf(problem, dimensionOrder(problem))
-    const first = chooseMultipliers(full)
-    const start = findIncumbent(full, [...first.roundings, ...(options.hints ?? [])])
-    const multipliers = start === undefined ? first : refineMultipliers(full, first, start.objective)
-    const again = multipliers === first ? undefined : findIncumbent(full, multipliers.roundings.slice(first.roundings.length))
-    const found = again !== undefined && (start === undefined || again.objective < start.objective) ? again : start
+    const { full, multipliers, incumbent: found } = rootRelaxation(problem, options.hints)
     const incumbent = found !== undefined && found.objective < improvementThreshold(cutoff) ? found : undefined
     const ceiling = incumbent?.objective ?? cutoff
     const prices = Float64Array.from(multipliers.lambda)
