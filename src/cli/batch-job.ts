@@ -64,6 +64,7 @@ export async function runJob(job: Job): Promise<BatchJobResult> {
       space: job.space,
       ...(job.scores === undefined ? {} : { scores: job.scores }),
       top: job.top,
+      ...(job.fuseFfn === undefined ? {} : { fuseFfn: job.fuseFfn }),
     })
     return yield* runSearch(req)
   })

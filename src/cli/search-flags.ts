@@ -35,6 +35,7 @@ export interface SearchFlags {
   readonly objective?: string
   readonly limit: string[]
   readonly exportProblem?: string
+  readonly fuseFfn?: boolean | string
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -69,6 +70,7 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--allow <layers:variants>', 'only these variants in these layers, e.g. "0-3:attn:kv8|ffn:100%,attn:kv4|ffn:100%" (repeatable)', collect, [])
     .option('--objective <metric=weight,...>', 'minimise a weighted sum of metrics, e.g. kl_div=1,when2call=0.5 (default: kl_div)')
     .option('--limit <metric=max>', 'a metric total may be at most this, e.g. when2call=0.3 (repeatable)', collect, [])
+    .option('--fuse-ffn [K]', 'FFN Fusion: fuse each child’s runs of attention-free FFN layers into one wide FFN (at most K FFNs per run when given), re-evaluated exactly (see README "FFN Fusion")')
     .option('--export-problem <file.json>', 'write the problem the solver saw at each batch plan (variants, costs, scores, budgets, constraints) as JSON, plus MPS beside it (see README "Auditing a search")')
 }
 
@@ -149,5 +151,6 @@ export function searchOptionsFrom(flags: SearchFlags, budgetRequired: boolean): 
     ...optional('objective', flags.objective === undefined ? undefined : parseWeights('--objective', flags.objective, true)),
     metricLimits: flags.limit.flatMap((l) => Object.entries(parseWeights('--limit', l, true)).map(([metric, max]) => ({ metric, max }))),
     budgetRequired,
+    ...(typeof flags.fuseFfn === 'string' ? { fuseFfn: positiveInt('--fuse-ffn', flags.fuseFfn) } : flags.fuseFfn === true ? { fuseFfn: true } : {}),
   }
 }

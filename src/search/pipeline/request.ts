@@ -64,4 +64,9 @@ export interface SearchRequest {
   readonly structure?: StructureOptions
   /** Diverse top-k: how many children, and the share of layers each must differ in. */
   readonly top?: { readonly k: number; readonly minDifference: number }
+  /**
+   * FFN Fusion: fuse every maximal run of attention-free FFN layers of each child, cut into runs of at most `maxFfns`
+   * FFNs when given, and re-evaluate the child exactly (search/fusion).
+   */
+  readonly fuseFfn?: { readonly maxFfns?: number }
 }

@@ -18,7 +18,8 @@ import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
 import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
-import { buildProblem, requestSummary } from './build-problem.ts'
+import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
+import { fuseSearchResult } from '../fusion/fuse-result.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
@@ -338,7 +339,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
       } else notes.push(`diverse alternatives not found: ${more.failure.message}`)
     }
     const d = req.deployment
-    return {
+    const result: SearchResult = {
       kind: 'nas-sim/search-result',
       version: 2,
       createdAt: new Date().toISOString(),
@@ -360,6 +361,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
       alternatives,
       notes,
       searchSeconds: (performance.now() - started) / 1000,
-    } satisfies SearchResult
+    }
+    return req.fuseFfn === undefined ? result : fuseSearchResult(result, { deployment: d, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn })
   })
 }

@@ -1,0 +1,15 @@
+/** The lines `search` prints about a fused child (`--fuse-ffn`): each run, and the fused child against the solver's. */
+import type { ChildArchitecture } from '../search/pipeline/result.ts'
+import * as fmt from './format.ts'
+
+export function fusionLines(child: ChildArchitecture): string[] {
+  const f = child.fusion
+  if (f === undefined) return []
+  const now = child.scenarios[0]!.child.metrics.outputTokensPerSecondPerGpu
+  const before = f.unfused.scenarios[0]!.child.metrics.outputTokensPerSecondPerGpu
+  const objectiveGrowth = child.objective - f.unfused.objective
+  return [
+    `fused: ${f.runs.length} run${f.runs.length === 1 ? '' : 's'} (${f.runs.map((r) => `${r.id}: ${r.ffns} FFNs → ${fmt.count(r.intermediate)} wide`).join('; ')})`,
+    `fusion re-evaluated: ${fmt.rate(now)} per GPU vs ${fmt.rate(before)} unfused (${(now / before).toFixed(3)}×), objective ${child.objective.toFixed(4)} vs ${f.unfused.objective.toFixed(4)} (+${objectiveGrowth.toFixed(4)}${f.runs.some((r) => r.fromPrior) ? ', fusion prior' : ''})`,
+  ]
+}
