@@ -112,7 +112,8 @@ export function fuseRuns(arch: Architecture, runs: readonly FusedRun[]): Archite
 
 /**
  * The maximal runs, each cut into the fewest runs of at most `maxFfns` FFNs,
- * as even as possible (earlier runs take the extra FFN): Ultra fuses its
+ * as even as possible (earlier runs take the extra FFN; a lone FFN left over,
+ * as with K = 2 and an odd count, stays unfused): Ultra fuses its
  * 33-layer attention-free stretch as four runs, not one (its config, layers
  * 117–149). Without `maxFfns`, the maximal runs.
  */
@@ -125,7 +126,7 @@ export function fusionRuns(arch: Architecture, maxFfns?: number): FusedRun[] {
     let start = 0
     for (let p = 0; p < pieces; p++) {
       const size = Math.floor(at.length / pieces) + (p < at.length % pieces ? 1 : 0)
-      out.push({ first: at[start]!, last: at[start + size - 1]! })
+      if (size >= 2) out.push({ first: at[start]!, last: at[start + size - 1]! })
       start += size
     }
     return out
