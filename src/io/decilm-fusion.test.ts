@@ -9,7 +9,8 @@ import { Result } from 'effect'
 import { describe, expect, it } from 'vitest'
 import type { Architecture, LayerChoice } from '../blocks/architecture.ts'
 import { architectureParams } from '../blocks/architecture-params.ts'
-import { fuseRuns, fusionRuns, maximalRuns, type FusedRun } from '../blocks/ffn-fusion.ts'
+import { fuseRuns, fusionRuns, maximalRuns } from '../blocks/ffn-fusion.ts'
+import { fusedLayerRuns, unfuseRuns } from '../blocks/ffn-unfusion.ts'
 import { exportDeciLm } from './decilm-export.ts'
 import { deciLmFfnGranule, deciLmIntermediate } from './decilm-ffn.ts'
 import { importHfConfig } from './hf-config.ts'
@@ -30,43 +31,12 @@ function roundTrip(arch: Architecture): Architecture {
   return Result.getOrThrowWith(importHfConfig(JSON.parse(JSON.stringify(json))), (error) => new Error(error.message))
 }
 
-const isEmpty = (l: LayerChoice) => l.mixer.type === 'noop' && l.ffn.type === 'noop'
-
-/**
- * Ultra's fused layers, as its config writes them: attention-free layers whose FFN is wider than Llama-3.1-405B's
- * (53,248, its parent's, so no pruned single FFN can be one), each with the empty layers just before it.
- */
-function ultraRuns(arch: Architecture): FusedRun[] {
-  const parentWidth = llama405b.layers[0]!.ffn.type === 'ffn' ? llama405b.layers[0]!.ffn.intermediate : 0
-  const runs: FusedRun[] = []
-  arch.layers.forEach((l, last) => {
-    if (l.mixer.type !== 'noop' || l.ffn.type !== 'ffn' || l.ffn.intermediate <= parentWidth) return
-    let first = last
-    while (first > 0 && isEmpty(arch.layers[first - 1]!)) first--
-    runs.push({ first, last })
-  })
-  return runs
-}
-
-/** The unfused child: each run's fused width spread over its slots in multiples of the DeciLM granule, as evenly as possible. */
-function unfuse(arch: Architecture, runs: readonly FusedRun[]): Architecture {
-  const layers = [...arch.layers]
-  for (const { first, last } of runs) {
-    const fused = arch.layers[last]!.ffn
-    if (fused.type !== 'ffn') throw new Error('not a fused layer')
-    const slots = last - first + 1
-    const units = fused.intermediate / deciLmFfnGranule
-    for (let i = 0; i < slots; i++) {
-      const share = Math.floor(units / slots) + (i < units % slots ? 1 : 0)
-      layers[first + i] = { mixer: { type: 'noop', hidden: arch.hidden }, ffn: { ...fused, intermediate: share * deciLmFfnGranule } }
-    }
-  }
-  return { ...arch, layers }
-}
+/** Llama-3.1-405B's FFN width, Ultra's parent's (53,248): no single pruned FFN is wider. */
+const parentWidth = llama405b.layers[0]!.ffn.type === 'ffn' ? llama405b.layers[0]!.ffn.intermediate : 0
 
 describe('the Ultra check: fusing the runs of the Llama-Nemotron Ultra structure reproduces its config', () => {
-  const runs = ultraRuns(ultra)
-  const unfused = unfuse(ultra, runs)
+  const runs = fusedLayerRuns(ultra, parentWidth)
+  const unfused = unfuseRuns(ultra, runs, deciLmFfnGranule)
 
   it('finds Ultra’s four fused FFNs at layers 125, 134, 143 and 149, joining 9, 9, 9 and 6 layers', () => {
     // The FFN Fusion paper (arXiv:2503.18908) describes Ultra-253B-Base as fusing into four wide FFNs; the config shows where.
