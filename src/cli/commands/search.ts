@@ -9,7 +9,7 @@ import { runSearch, type PlanProgress } from '../../search/pipeline/run-search.t
 import type { SearchRequest } from '../../search/pipeline/request.ts'
 import { architectureMapSvg, reportHtml } from '../../../viz/index.ts'
 import { describeBlock } from '../describe.ts'
-import { fusionLines } from '../fusion-lines.ts'
+import { fusionLines, searchMapInput } from '../fusion-lines.ts'
 import * as fmt from '../format.ts'
 import { checkPlotPath, checkReportPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
 import { orThrow, positiveInt, positiveNumber } from '../parse.ts'
@@ -191,7 +191,7 @@ export function registerSearch(program: Command): void {
         writeSteps(written, [
           ...(flags.plot === undefined
             ? []
-            : [[flags.plot, () => writePlot(flags.plot!, architectureMapSvg({ parent: result.parent.architecture, children: [result.child.architecture, ...result.alternatives.map((a) => a.architecture)] }))] as const]),
+            : [[flags.plot, () => writePlot(flags.plot!, architectureMapSvg(searchMapInput(result)))] as const]),
           ...(flags.report === undefined ? [] : [[flags.report, () => writeFileAtomic(flags.report!, reportHtml(searchReport(result, req.deployment, undefined)))] as const]),
         ])
         if (written.length > 0 && !flags.json) process.stdout.write(`wrote ${written.join(', ')}\n`)
