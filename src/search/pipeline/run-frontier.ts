@@ -371,8 +371,8 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
       const fusion = { deployment: req.deployment, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn }
       points.push(req.fuseFfn !== undefined ? fusePoint(point, childArchitecture(req, scored, solution), s.input, s.output, parent?.metrics.outputTokensPerSecondPerGpu, fusion) : point)
     }
-    // Fusion speeds some points more than others: keep those no fused point beats.
-    if (req.fuseFfn !== undefined) points = nondominated(points)
+    // Fusion speeds some points more than others: keep those no fused point beats, and within the cut.
+    if (req.fuseFfn !== undefined) points = nondominated(points).filter((p) => p.speedup === undefined || p.speedup <= cut.maxSpeedup)
     const notes = [
       ...(sampledAt.length === 0
         ? []
