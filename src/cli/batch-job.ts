@@ -65,6 +65,7 @@ export async function runJob(job: Job): Promise<BatchJobResult> {
       ...(job.scores === undefined ? {} : { scores: job.scores }),
       top: job.top,
       ...(job.fuseFfn === undefined ? {} : { fuseFfn: job.fuseFfn }),
+      ...(job.fusedBudget === true ? { fusedBudget: true } : {}),
     })
     return yield* runSearch(req)
   })

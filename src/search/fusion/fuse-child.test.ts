@@ -9,12 +9,13 @@ import { presetArchitecture } from '../../io/presets.ts'
 import { architectureCost } from '../../serving/architecture-cost.ts'
 import { engines } from '../../serving/engine.ts'
 import { servingDeployment } from '../../serving/serving-deployment.ts'
-import { requestFromOptions } from '../pipeline/options.ts'
+import { fusionPolicyOf, requestFromOptions } from '../pipeline/options.ts'
 import type { FrontierPointResult } from '../pipeline/run-frontier.ts'
 import { runSearch } from '../pipeline/run-search.ts'
 import { priorFusionKl } from '../quality/fusion-prior.ts'
 import { measuredQuality, parseScores } from '../quality/scores-file.ts'
 import { nondominated } from './fuse-frontier.ts'
+import { meetsTarget, relaxedTarget } from './fused-budget.ts'
 
 const llama8b = Result.getOrThrowWith(presetArchitecture('llama-3.1-8b'), (e) => new Error(e.message))
 const bf16 = { weights: 'bf16', activations: 'bf16', kv: 'bf16' } as const
@@ -88,6 +89,31 @@ describe('search --fuse-ffn', () => {
     expect(r.child.metrics.kl_div).toBeCloseTo(f.unfused.metrics.kl_div! + penalty, 12)
     expect(r.child.objective).toBeCloseTo(f.unfused.objective + penalty, 12)
     expect(r.notes.some((n) => n.startsWith('FFN Fusion (--fuse-ffn) by exact re-evaluation'))).toBe(true)
+  })
+})
+
+describe('search --fuse-ffn --fused-budget', () => {
+  it('holds the fused child to the budget and keeps an objective no worse than fusing the child solved at the budget', async () => {
+    const base = { parent: 'llama-3.1-8b', gpu: 'h100-sxm', scenarios: [{ input: 128, output: 1024, batch: 64 }], speedup: 2, fuseFfn: 4 } as const
+    const plain = await Effect.runPromise(Effect.flatMap(requestFromOptions(base), (req) => runSearch(req)))
+    const req = await Effect.runPromise(requestFromOptions({ ...base, fusedBudget: true }))
+    const r = await Effect.runPromise(runSearch(req))
+    expect(meetsTarget(req, r)).toBe(true)
+    for (const s of r.child.scenarios) expect(s.speedup!).toBeGreaterThanOrEqual(2 * (1 - 1e-9))
+    expect(r.child.objective).toBeLessThanOrEqual(plain.child.objective)
+    expect(r.notes.some((n) => n.startsWith('--fused-budget:'))).toBe(true)
+  })
+
+  it('relaxes throughput targets by r and latency by 1/r, and leaves memory alone', () => {
+    expect(relaxedTarget({ kind: 'speedup', factor: 2 }, 0.8)).toEqual({ kind: 'speedup', factor: 1.6 })
+    expect(relaxedTarget({ kind: 'throughput', tokensPerSecondPerGpu: 1000 }, 0.5)).toEqual({ kind: 'throughput', tokensPerSecondPerGpu: 500 })
+    expect(relaxedTarget({ kind: 'latency', seconds: 2 }, 0.5)).toEqual({ kind: 'latency', seconds: 4 })
+    expect(relaxedTarget({ kind: 'memory', bytes: 1e9 }, 0.5)).toEqual({ kind: 'memory', bytes: 1e9 })
+  })
+
+  it('is refused without --fuse-ffn, in one line', () => {
+    const r = fusionPolicyOf(undefined, true)
+    expect(Result.isFailure(r) && r.failure.message).toBe('invalid --fused-budget: only with --fuse-ffn (there is no fused child to hold to the budget)')
   })
 })
 

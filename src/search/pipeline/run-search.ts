@@ -20,6 +20,7 @@ import { diverseTopKUpTo } from '../top-k.ts'
 import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
 import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
 import { fuseSearchResult } from '../fusion/fuse-result.ts'
+import { fitBudgetToFusion } from '../fusion/fused-budget.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
@@ -362,6 +363,9 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
       notes,
       searchSeconds: (performance.now() - started) / 1000,
     }
-    return req.fuseFfn === undefined ? result : fuseSearchResult(result, { deployment: d, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn })
+    if (req.fuseFfn === undefined) return result
+    const fused = fuseSearchResult(result, { deployment: d, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn })
+    if (req.fuseFfn.fusedBudget !== true) return fused
+    return yield* fitBudgetToFusion(req, fused, (relaxed) => runSearch({ ...relaxed, fuseFfn: { ...req.fuseFfn, fusedBudget: false } }))
   })
 }
