@@ -356,6 +356,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const kept = mergedFrontier(candidates)
     const inCut = kept.filter((c) => parentThroughput === undefined || c.throughput <= cut.maxSpeedup * parentThroughput)
     let points: FrontierPointResult[] = []
+    const fusion = { deployment: req.deployment, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn }
     for (const c of inCut) {
       const solution = c.solution()
       if (solution.costs[paramsDim]! < cut.minParams) continue
@@ -368,10 +369,11 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         params: solution.costs[paramsDim]!,
         variants: solution.variants,
       }
-      const fusion = { deployment: req.deployment, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn }
       points.push(req.fuseFfn !== undefined ? fusePoint(point, childArchitecture(req, scored, solution), s.input, s.output, parent?.metrics.outputTokensPerSecondPerGpu, fusion) : point)
     }
+    const dropped = kept.length - points.length
     // Fusion speeds some points more than others: keep those no fused point beats, and within the cut.
+    const beforeFusion = points.length
     if (req.fuseFfn !== undefined) points = nondominated(points).filter((p) => p.speedup === undefined || p.speedup <= cut.maxSpeedup)
     const notes = [
       ...(sampledAt.length === 0
@@ -379,7 +381,9 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
         : [
             `the whole frontier at batch ${sampledAt.join(', ')} needs more dynamic-program states than the limit; there the points are exact optima at ${options.samples ?? 32} throughput targets spaced evenly in log throughput (raise --state-limit for the whole frontier)`,
           ]),
-      ...(req.fuseFfn !== undefined ? [`${fusionMethodNote} Each frontier point was fused this way, and the points another fused point beats were dropped.`] : []),
+      ...(req.fuseFfn !== undefined
+        ? [`${fusionMethodNote} Each frontier point was fused this way; ${beforeFusion - points.length} of ${beforeFusion}, beaten by another fused point or past the cut once fused, were dropped.`]
+        : []),
     ]
     return {
       kind: 'nas-sim/frontier',
@@ -391,7 +395,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
       quality: { metrics: req.quality.metrics, source: qualitySourceOf(req.quality, scored.flatMap((l) => l.scores)) },
       completeness: sampledAt.length === 0 ? 'exact' : 'sampled',
       ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
-      cut: { ...cut, dropped: kept.length - points.length },
+      cut: { ...cut, dropped },
       states,
       seconds: (performance.now() - started) / 1000,
     } satisfies FrontierResult
