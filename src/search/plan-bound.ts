@@ -6,7 +6,7 @@
  * reaches the best child found so far needs no search at all.
  */
 import type { CompiledProblem, Row } from './compile.ts'
-import { rootRelaxation } from './root-relaxation.ts'
+import { quickRelaxation } from './root-relaxation.ts'
 
 export type PlanBound =
   | { readonly _tag: 'Bound'; readonly value: number }
@@ -23,5 +23,6 @@ export function planBound(problem: CompiledProblem): PlanBound {
     }
     if (least > row.bound) return { _tag: 'Unmeetable', row, least }
   }
-  return { _tag: 'Bound', value: rootRelaxation(problem).multipliers.bound }
+  // The quick multipliers only: refining them needs an incumbent, which a plan settled by this bound never uses.
+  return { _tag: 'Bound', value: quickRelaxation(problem).first.bound }
 }

@@ -44,14 +44,29 @@ export function dimensionOrder(problem: CompiledProblem): number[] {
   return [...budgets, ...rows.filter((r) => !r.budget)].map((r) => r.i)
 }
 
+const firstCache = new WeakMap<CompiledProblem, { readonly full: DpInput; readonly first: Multipliers }>()
 const cache = new WeakMap<CompiledProblem, RootRelaxation>()
+
+/**
+ * The multipliers of coordinate ascent (and the pair search) alone, before
+ * any incumbent: a valid lower bound that costs a fraction of the full root,
+ * enough to settle a batch plan far from the best child.
+ */
+export function quickRelaxation(problem: CompiledProblem): { readonly full: DpInput; readonly first: Multipliers } {
+  let found = firstCache.get(problem)
+  if (found === undefined) {
+    const full = dpInputOf(problem, dimensionOrder(problem))
+    found = { full, first: chooseMultipliers(full) }
+    firstCache.set(problem, found)
+  }
+  return found
+}
 
 /** The root of `problem`, repairing `hints` (choices per layer) besides the roundings. */
 export function rootRelaxation(problem: CompiledProblem, hints: readonly Int32Array[] = []): RootRelaxation {
   const cached = hints.length === 0 ? cache.get(problem) : undefined
   if (cached !== undefined) return cached
-  const full = dpInputOf(problem, dimensionOrder(problem))
-  const first = chooseMultipliers(full)
+  const { full, first } = quickRelaxation(problem)
   const start = findIncumbent(full, [...first.roundings, ...hints])
   const multipliers = start === undefined ? first : refineMultipliers(full, first, start.objective)
   const again = multipliers === first ? undefined : findIncumbent(full, multipliers.roundings.slice(first.roundings.length))
