@@ -22,6 +22,8 @@ import type { QualityModel } from '../quality/types.ts'
 import { hybridSpace, puzzleSpace } from '../space/puzzle.ts'
 import type { SearchSpace } from '../space/types.ts'
 import { userSpace } from '../space/user-space.ts'
+import { minitronGridFile, minitronQualityOf } from './minitron-options.ts'
+import { minitronSpace } from '../space/minitron.ts'
 import type { MetricLimit, ScenarioSpec, SearchRequest, ServiceLevel, StructureOptions, Target } from './request.ts'
 
 export interface SearchOptions {
@@ -122,9 +124,13 @@ function spaceOf(o: SearchOptions, parent: Architecture): Effect.Effect<SearchSp
   const name = o.space ?? 'puzzle'
   if (name === 'puzzle') return Effect.succeed(puzzleSpace(parent))
   if (name === 'hybrid') return Effect.succeed(hybridSpace(parent))
+  if (name === 'minitron') return Effect.fromResult(minitronSpace(parent, undefined))
   return Effect.gen(function* () {
     const text = yield* readText(name, 'search space')
     const json = yield* Effect.try({ try: (): unknown => JSON.parse(text), catch: () => new InvalidInput({ field: `--space ${name}`, problem: 'not valid JSON' }) })
+    // A file whose top level is {"minitron": {...}} gives the Minitron space's width grid.
+    const grid = yield* Effect.fromResult(minitronGridFile(name, parent, json))
+    if (grid !== undefined) return yield* Effect.fromResult(minitronSpace(parent, grid, name))
     return yield* Effect.fromResult(userSpace(name, parent, json))
   })
 }
@@ -163,7 +169,7 @@ export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchReques
     const target = yield* Effect.fromResult(targetOf(o))
     const sla = yield* Effect.fromResult(serviceLevelOf(o))
     const space = yield* spaceOf(o, parent)
-    const quality = yield* qualityOf(o)
+    const quality = space.minitron === undefined ? yield* qualityOf(o) : yield* minitronQualityOf(o.scores, parent, space.minitron, readText)
     for (const limit of o.metricLimits ?? [])
       if (!quality.metrics.includes(limit.metric))
         return yield* Effect.fail(new InvalidInput({ field: '--limit', problem: `metric ${limit.metric} is not in the scores (have: ${quality.metrics.join(', ')})` }))

@@ -2,6 +2,7 @@ import type { Architecture } from '../../blocks/architecture.ts'
 import type { ServingDeployment } from '../../serving/serving-deployment.ts'
 import type { QualityModel } from '../quality/types.ts'
 import type { SearchSpace } from '../space/types.ts'
+import type { ServingOutcome } from './result.ts'
 
 /** A serving scenario to budget against; `batch: 'auto'` tries the batches that fit and keeps the best. */
 export interface ScenarioSpec {
@@ -64,4 +65,9 @@ export interface SearchRequest {
   readonly structure?: StructureOptions
   /** Diverse top-k: how many children, and the share of layers each must differ in. */
   readonly top?: { readonly k: number; readonly minDifference: number }
+  /**
+   * The parent's serving per scenario, when the speedup compares with another model than `parent`: the Minitron
+   * search solves each width setting with its pruned copy as `parent`, against the real parent's throughput.
+   */
+  readonly parentServing?: readonly (ServingOutcome | undefined)[]
 }

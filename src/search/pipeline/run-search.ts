@@ -19,6 +19,7 @@ import { planBound } from '../plan-bound.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
 import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
 import { buildProblem, requestSummary } from './build-problem.ts'
+import { runMinitron } from './run-minitron.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
@@ -221,10 +222,15 @@ export interface RunSearchOptions {
 }
 
 export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): Effect.Effect<SearchResult, SearchError> {
+  // The Minitron space's model-wide widths: one exact layer search per width setting (run-minitron.ts).
+  if (req.space.minitron !== undefined) {
+    if (options.onProblem !== undefined) return Effect.fail(new InvalidInput({ field: '--export-problem', problem: 'not available with --space minitron, which solves one problem per width setting' }))
+    return runMinitron(req, { search: (sub) => runSearch(sub), parentServing: (r) => r.scenarios.map((s) => parentServing(r, s)) })
+  }
   return Effect.gen(function* () {
     const started = performance.now()
     const scored = scoreSpace(req.parent, req.space, req.quality)
-    const parents = req.scenarios.map((s) => parentServing(req, s))
+    const parents = req.parentServing ?? req.scenarios.map((s) => parentServing(req, s))
     const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
     const plans = yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })
 

@@ -1,5 +1,6 @@
 import type { MixerOption, FfnOption } from '../space/types.ts'
 import type { LayerChoice } from '../../blocks/architecture.ts'
+import type { WidthQuality } from './minitron-quality.ts'
 
 /** Replace-1-block quality losses of one block, by metric name (lower is better), e.g. `{ kl_div: 0.012 }`. */
 export type Metrics = Readonly<Record<string, number>>
@@ -33,6 +34,8 @@ export interface QualityModel {
    * the space does not offer), as `layer N variant V`, so that a search can say what it ignored.
    */
   readonly unusedRows?: () => readonly string[]
+  /** In the Minitron space: the per-axis losses (model-wide widths, dropped layers) the depth scores come from. */
+  readonly minitron?: WidthQuality
 }
 
 /** Describes the scores a search used: all measured, all prior, or a mix (with counts). */

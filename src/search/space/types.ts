@@ -1,4 +1,5 @@
 import type { FfnSlotSpec, MixerSpec } from '../../blocks/spec.ts'
+import type { MinitronPlan } from './minitron.ts'
 
 /** One choice for a layer's mixer slot. */
 export interface MixerOption {
@@ -29,6 +30,8 @@ export interface SearchSpace {
   /** `puzzle`, `hybrid`, or the file a user space came from. */
   readonly name: string
   readonly layers: readonly LayerMenu[]
+  /** The Minitron space's model-wide width grid (`--space minitron`); `layers` are then its depth menus at the parent's widths. */
+  readonly minitron?: MinitronPlan
 }
 
 /** The id of a layer variant: the mixer option and the FFN option, joined. */

@@ -1,0 +1,159 @@
+/**
+ * The Minitron-SSM search: enumerate the model-wide width settings of the grid
+ * and, for each, solve the per-layer depth problem with the exact layer search;
+ * the child is the best over every setting, so it is exact over the grid.
+ *
+ * A setting's width loss is a constant of the setting and every depth loss is
+ * ≥ 0, so the width loss is a lower bound on any child of that setting.
+ * Settings are tried in order of that bound, and once it reaches the best child
+ * found, every later setting is settled without a search.
+ */
+import { Effect } from 'effect'
+import type { Architecture } from '../../blocks/architecture.ts'
+import { architectureParams } from '../../blocks/architecture-params.ts'
+import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
+import { SearchInfeasible } from '../errors.ts'
+import { depthQuality, priorWidthQuality, type WidthQuality } from '../quality/minitron-quality.ts'
+import type { Metrics } from '../quality/types.ts'
+import { depthLayers, describeWidths, dropId, prunedArchitecture, settingProblem, widthSettings, type WidthSetting } from '../space/minitron.ts'
+import { objectiveOf } from './build-problem.ts'
+import type { SearchRequest } from './request.ts'
+import type { MinitronOutcome, SearchResult, ServingOutcome } from './result.ts'
+import type { SearchError } from './run-search.ts'
+
+/** Objectives closer than this are ties; the earlier setting (less pruned on the grid's order) wins. */
+const tie = 1e-12
+
+/** How a Minitron search reaches the layer search and the parent's serving, passed in so that this module stays below run-search. */
+export interface MinitronDeps {
+  /** The exact per-layer search (runSearch without the Minitron dispatch). */
+  readonly search: (req: SearchRequest) => Effect.Effect<SearchResult, SearchError>
+  /** The parent at its best setting per scenario (run-search's parentServing). */
+  readonly parentServing: (req: SearchRequest) => readonly (ServingOutcome | undefined)[]
+}
+
+interface Candidate {
+  readonly widths: WidthSetting
+  readonly widthLoss: Metrics
+  /** The objective's part from the widths: a lower bound on every child of this setting. */
+  readonly bound: number
+}
+
+/** The request of one width setting's depth problem. */
+export function depthRequest(req: SearchRequest, widths: WidthSetting, quality: WidthQuality, widthLoss: Metrics, parents: readonly (ServingOutcome | undefined)[]): SearchRequest {
+  const pruned: Architecture = prunedArchitecture(req.parent, widths)
+  const { top: _top, ...rest } = req
+  return {
+    ...rest,
+    parent: pruned,
+    space: { name: req.space.name, layers: depthLayers(pruned, req.space.minitron!.grid.depth) },
+    quality: depthQuality(quality),
+    // A metric's limit holds for width and depth losses together.
+    metricLimits: (req.metricLimits ?? []).map((m) => ({ metric: m.metric, max: m.max - (widthLoss[m.metric] ?? 0) })),
+    parentServing: parents,
+  }
+}
+
+const addMetrics = (a: Metrics, b: Metrics): Metrics => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((m) => [m, (a[m] ?? 0) + (b[m] ?? 0)]))
+
+export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effect<SearchResult, SearchError> {
+  return Effect.gen(function* () {
+    const started = performance.now()
+    const plan = req.space.minitron
+    if (plan === undefined) return yield* Effect.fail(new InvalidInput({ field: '--space', problem: 'not a Minitron space' }))
+    if (req.scenarios.length > 1 && req.scenarios.some((s) => s.batch === 'auto'))
+      return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'give a batch for each scenario when searching over several (e.g. 128/1024@64); batch auto works with one scenario' }))
+    const quality = req.quality.minitron ?? priorWidthQuality(req.parent, plan)
+    const weights = objectiveOf(req)
+    const weighted = (m: Metrics) => Object.entries(weights).reduce((s, [k, w]) => s + w * (m[k] ?? 0), 0)
+    const parents = deps.parentServing(req)
+
+    const all = widthSettings(plan.grid, plan.parent)
+    const invalid: string[] = []
+    const candidates: Candidate[] = []
+    for (const widths of all) {
+      const problem = settingProblem(req.parent, widths, req.deployment.tp)
+      if (problem !== undefined) {
+        invalid.push(problem)
+        continue
+      }
+      const widthLoss = quality.widthLoss(widths)
+      candidates.push({ widths, widthLoss, bound: weighted(widthLoss) })
+    }
+    // Stable: equal bounds keep the grid's order.
+    candidates.sort((a, b) => a.bound - b.bound)
+
+    let best: { candidate: Candidate; result: SearchResult; total: number } | undefined
+    let solved = 0
+    let skipped = 0
+    let overLimit = 0
+    const failures: { candidate: Candidate; error: InfeasibleBudget | SearchInfeasible; params: number }[] = []
+    for (const [i, c] of candidates.entries()) {
+      if (best !== undefined && c.bound > best.total + tie) {
+        skipped = candidates.length - i
+        break
+      }
+      if ((req.metricLimits ?? []).some((m) => (c.widthLoss[m.metric] ?? 0) > m.max)) {
+        overLimit++
+        continue
+      }
+      const sub = depthRequest(req, c.widths, quality, c.widthLoss, parents)
+      const outcome = yield* Effect.result(deps.search(sub))
+      if (outcome._tag === 'Failure') {
+        const e = outcome.failure
+        if (e instanceof InfeasibleBudget || e instanceof SearchInfeasible) {
+          failures.push({ candidate: c, error: e, params: architectureParams(sub.parent) })
+          continue
+        }
+        return yield* Effect.fail(e)
+      }
+      solved++
+      const total = outcome.success.child.objective + c.bound
+      if (best === undefined || total < best.total - tie) best = { candidate: c, result: outcome.success, total }
+    }
+
+    const settings = { total: all.length, invalid: invalid.length, solved, infeasible: failures.length, overLimit, skipped }
+    if (best === undefined) {
+      // Nothing meets the budgets: the most pruned setting comes nearest, so its answer says how near.
+      const nearest = failures.reduce<(typeof failures)[number] | undefined>((a, f) => (a === undefined || f.params < a.params ? f : a), undefined)
+      if (nearest !== undefined) return yield* Effect.fail(nearest.error)
+      return yield* Effect.fail(new InvalidInput({ field: '--space minitron', problem: `no width setting of the grid can be searched (${invalid[0] ?? 'every setting exceeds a --limit with its width loss alone'})` }))
+    }
+
+    const { candidate, result } = best
+    const dropped = result.child.layers.filter((l) => l.variant.split('|').includes(dropId)).map((l) => l.layer)
+    const outcome: MinitronOutcome = {
+      widths: candidate.widths,
+      description: describeWidths(candidate.widths),
+      widthLoss: candidate.widthLoss,
+      depthLoss: result.child.metrics,
+      droppedLayers: dropped,
+      keptLayers: result.child.layers.length - dropped.length,
+      settings,
+    }
+    const notes = [
+      `width setting: ${outcome.description}; ${dropped.length} of ${result.child.layers.length} layers dropped${dropped.length === 0 ? '' : ` (${dropped.join(', ')})`}`,
+      `exact over the grid: ${settings.total} width settings, ${solved} solved exactly, ${settings.infeasible} cannot meet the budgets, ${skipped} settled by their width loss alone (a lower bound)` +
+        (overLimit > 0 ? `, ${overLimit} over a --limit by their width loss` : '') +
+        (invalid.length > 0 ? `, ${invalid.length} not valid blocks at TP ${req.deployment.tp} (${invalid[0]})` : ''),
+      ...result.notes,
+      ...(req.top !== undefined && req.top.k > 1 ? ['--top: diverse alternatives are not searched in the Minitron space; the best child alone is given'] : []),
+    ]
+    const child = {
+      ...result.child,
+      architecture: { ...result.child.architecture, source: `nas-sim Minitron search from ${req.parent.name}` },
+      metrics: addMetrics(result.child.metrics, candidate.widthLoss),
+      objective: best.total,
+    }
+    return {
+      ...result,
+      request: { ...result.request, space: req.space.name, metricLimits: req.metricLimits ?? [] },
+      parent: { name: req.parent.name, params: architectureParams(req.parent), architecture: req.parent },
+      child,
+      alternatives: [],
+      notes,
+      minitron: outcome,
+      searchSeconds: (performance.now() - started) / 1000,
+    } satisfies SearchResult
+  })
+}
