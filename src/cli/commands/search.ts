@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { Effect, Result } from 'effect'
-import { exportDeciLm } from '../../io/decilm-export.ts'
+import { childConfigJson } from '../../io/child-config.ts'
 import { requestFromOptions } from '../../search/pipeline/options.ts'
 import type { SearchResult } from '../../search/pipeline/result.ts'
 import { runSearch, type PlanProgress } from '../../search/pipeline/run-search.ts'
@@ -80,7 +80,7 @@ export function renderSearch(r: SearchResult): string {
   return lines.join('\n')
 }
 
-/** result.json, inputs.json, the child's DeciLM config.json (Llama-family children) and report.html into `dir`. */
+/** result.json, inputs.json, the child's config.json (DeciLM for Llama-family children, Nemotron-H for hybrids) and report.html into `dir`. */
 export function writeSearchOutputs(dir: string, r: SearchResult, req: SearchRequest, inputs: unknown, written: string[]): void {
   const resultPath = join(dir, 'result.json')
   writeJson(resultPath, r)
@@ -89,10 +89,7 @@ export function writeSearchOutputs(dir: string, r: SearchResult, req: SearchRequ
     [join(dir, 'inputs.json'), () => writeJson(join(dir, 'inputs.json'), inputs)],
     [
       join(dir, 'child.config.json'),
-      () => {
-        const exported = exportDeciLm(r.child.architecture)
-        writeJson(join(dir, 'child.config.json'), Result.isSuccess(exported) ? exported.success : { error: `not exportable as DeciLM: ${exported.failure.message}` })
-      },
+      () => writeJson(join(dir, 'child.config.json'), childConfigJson(r.child.architecture)),
     ],
     [join(dir, 'report.html'), () => writeFileAtomic(join(dir, 'report.html'), reportHtml(searchReport(r, req.deployment, undefined)))],
   ])

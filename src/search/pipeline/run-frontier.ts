@@ -262,6 +262,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
   return Effect.gen(function* () {
     const started = performance.now()
     if (req.scenarios.length !== 1) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'a frontier is traced for one scenario; give exactly one' }))
+    if (req.space.minitron !== undefined) return yield* Effect.fail(new InvalidInput({ field: '--space minitron', problem: 'pareto does not trace the Minitron space yet; use search with one budget per point' }))
     const s = req.scenarios[0]!
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parent = parentServing(req, s)
