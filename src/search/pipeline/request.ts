@@ -70,4 +70,9 @@ export interface SearchRequest {
    * search solves each width setting with its pruned copy as `parent`, against the real parent's throughput.
    */
   readonly parentServing?: readonly (ServingOutcome | undefined)[]
+  /**
+   * Concurrencies a single `batch: 'auto'` scenario tries besides the powers of two: the Minitron search gives each
+   * width setting its own pruned parent's best concurrency, so that the setting with every layer kept is tried there.
+   */
+  readonly batchHints?: readonly number[]
 }

@@ -97,7 +97,10 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
         overLimit++
         continue
       }
-      const sub = depthRequest(req, c.widths, quality, c.widthLoss, parents)
+      const pruned = depthRequest(req, c.widths, quality, c.widthLoss, parents)
+      // Its pruned parent's own best concurrency joins the batch plans, so the setting with every layer kept is tried at its best.
+      const own = req.scenarios.length === 1 && req.scenarios[0]!.batch === 'auto' ? deps.parentServing({ ...pruned, parentServing: undefined })[0]?.batch : undefined
+      const sub = own === undefined ? pruned : { ...pruned, batchHints: [own] }
       const outcome = yield* Effect.result(deps.search(sub))
       if (outcome._tag === 'Failure') {
         const e = outcome.failure
@@ -133,7 +136,7 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
     }
     const notes = [
       `width setting: ${outcome.description}; ${dropped.length} of ${result.child.layers.length} layers dropped${dropped.length === 0 ? '' : ` (${dropped.join(', ')})`}`,
-      `exact over the grid: ${settings.total} width settings, ${solved} solved exactly, ${settings.infeasible} cannot meet the budgets, ${skipped} settled by their width loss alone (a lower bound)` +
+      `exact over the grid (at the batches tried): ${settings.total} width settings, ${solved} solved exactly, ${settings.infeasible} cannot meet the budgets, ${skipped} settled by their width loss alone (a lower bound)` +
         (overLimit > 0 ? `, ${overLimit} over a --limit by their width loss` : '') +
         (invalid.length > 0 ? `, ${invalid.length} not valid blocks at TP ${req.deployment.tp} (${invalid[0]})` : ''),
       ...result.notes,

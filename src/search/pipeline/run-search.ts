@@ -97,12 +97,12 @@ export function batchesAround(best: number, tried: readonly number[]): number[] 
   return [...new Set(out)].filter((b) => b !== best && !tried.includes(b) && b >= 1)
 }
 
-function batchPlans(scenarios: readonly ScenarioSpec[]): number[][] {
+function batchPlans(scenarios: readonly ScenarioSpec[], hints: readonly number[] = []): number[][] {
   const auto = scenarios.filter((s) => s.batch === 'auto').length
   if (auto === 0) return [scenarios.map((s) => s.batch as number)]
   if (scenarios.length > 1)
     throw new InvalidInput({ field: '--scenario', problem: 'give a batch for each scenario when searching over several (e.g. 128/1024@64); batch auto works with one scenario' })
-  return autoBatches.map((b) => [b])
+  return [...new Set([...autoBatches, ...hints])].sort((a, b) => a - b).map((b) => [b])
 }
 
 /** The child behind a solution; `rank` > 1 names a diverse alternative. */
@@ -232,7 +232,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parents = req.parentServing ?? req.scenarios.map((s) => parentServing(req, s))
     const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
-    const plans = yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })
+    const plans = yield* Effect.try({ try: () => batchPlans(req.scenarios, req.batchHints), catch: (e) => e as InvalidInput })
 
     type Best = { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[] }
     let best: Best | undefined
