@@ -148,9 +148,14 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
       metrics: addMetrics(result.child.metrics, candidate.widthLoss),
       objective: best.total,
     }
+    const source =
+      quality.file === undefined
+        ? { kind: 'prior' as const, description: 'built-in prior (not measured): model-wide width losses and layer-drop losses guessed from the block prior; see README "Minitron-SSM space"' }
+        : { kind: 'measured' as const, description: `per-axis scores from ${quality.file}` }
     return {
       ...result,
       request: { ...result.request, space: req.space.name, metricLimits: req.metricLimits ?? [] },
+      quality: { metrics: quality.metrics, source },
       parent: { name: req.parent.name, params: architectureParams(req.parent), architecture: req.parent },
       child,
       alternatives: [],
