@@ -51,6 +51,13 @@ describe('nas-sim search --space minitron', () => {
     expect(bad.stderr.trim()).toBe(`nas-sim: invalid ${path('partial.csv')}: no row for ffn value 12288 (the grid offers it; add a row, or leave the value out of the grid)`)
   })
 
+  it('runs as a batch job (space: minitron), the summary naming the width setting', () => {
+    writeFileSync(path('spec.json'), JSON.stringify({ name: 'm', defaults: { parent: 'nemotron-h-8b', gpu: 'h100-sxm', input: 4096, output: 1024, batch: 32, space: 'minitron', params: 5 }, jobs: [{ speedup: 1.3 }] }))
+    const r = nasSim(['batch', path('spec.json'), '--out', path('batch'), '--workers', '1'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(readFileSync(path('batch', 'summary.csv'), 'utf8')).toMatch(/,minitron,.*width setting: hidden \d+, FFN \d+, Mamba/)
+  })
+
   it('refuses the frontier in one line', () => {
     const r = nasSim(['pareto', ...where, '--space', 'minitron'])
     expect(r.status).toBe(2)
