@@ -65,7 +65,9 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
       return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'give a batch for each scenario when searching over several (e.g. 128/1024@64); batch auto works with one scenario' }))
     const quality = req.quality.minitron ?? priorWidthQuality(req.parent, plan)
     const weights = objectiveOf(req)
-    const weighted = (m: Metrics) => Object.entries(weights).reduce((s, [k, w]) => s + w * (m[k] ?? 0), 0)
+    // Depth losses are never negative, so with non-negative weights a setting's width loss bounds its children from below.
+    const bounded = Object.values(weights).every((w) => w >= 0)
+    const weighted = (m: Metrics) => (bounded ? Object.entries(weights).reduce((s, [k, w]) => s + w * (m[k] ?? 0), 0) : -Infinity)
     const parents = deps.parentServing(req)
 
     const all = widthSettings(plan.grid, plan.parent)
@@ -111,7 +113,7 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
         return yield* Effect.fail(e)
       }
       solved++
-      const total = outcome.success.child.objective + c.bound
+      const total = outcome.success.child.objective + Object.entries(weights).reduce((s, [k, w]) => s + w * (c.widthLoss[k] ?? 0), 0)
       if (best === undefined || total < best.total - tie) best = { candidate: c, result: outcome.success, total }
     }
 

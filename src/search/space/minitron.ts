@@ -20,12 +20,12 @@
  * The search enumerates the width settings of a small grid and, for each, solves
  * the per-layer depth problem exactly (src/search/pipeline/run-minitron.ts).
  */
+import { Result } from 'effect'
 import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import { blockModel } from '../../blocks/registry.ts'
-import type { FfnSlotSpec, MixerSpec } from '../../blocks/spec.ts'
+import type { FfnSlotSpec, MixerSpec, NoopSpec } from '../../blocks/spec.ts'
 import { InvalidInput } from '../../errors.ts'
 import type { FfnOption, LayerMenu, MixerOption, SearchSpace } from './types.ts'
-import { Result } from 'effect'
 
 /** One point of the width grid: the whole model's widths. */
 export interface WidthSetting {
@@ -170,7 +170,7 @@ export function prunedArchitecture(parent: Architecture, w: WidthSetting): Archi
 export const dropId = 'drop'
 export const noneId = 'none'
 
-function slotMenu<S extends MixerSpec | FfnSlotSpec>(spec: S, depth: boolean): { readonly id: string; readonly spec: S | { type: 'noop'; hidden: number } }[] {
+function slotMenu<S extends MixerSpec | FfnSlotSpec>(spec: S, depth: boolean): { readonly id: string; readonly spec: S | NoopSpec }[] {
   if (spec.type === 'noop') return [{ id: noneId, spec }]
   const keep = { id: `keep:${spec.type}`, spec }
   return depth ? [keep, { id: dropId, spec: { type: 'noop', hidden: spec.hidden } }] : [keep]
@@ -183,8 +183,8 @@ function slotMenu<S extends MixerSpec | FfnSlotSpec>(spec: S, depth: boolean): {
  */
 export function depthLayers(pruned: Architecture, depth: boolean): LayerMenu[] {
   return pruned.layers.map((layer) => {
-    const mixers = slotMenu(layer.mixer, depth) as MixerOption[]
-    const ffns = slotMenu(layer.ffn, depth) as FfnOption[]
+    const mixers: MixerOption[] = slotMenu(layer.mixer, depth)
+    const ffns: FfnOption[] = slotMenu(layer.ffn, depth)
     return { mixers, ffns, parent: { mixer: mixers[0]!.id, ffn: ffns[0]!.id } }
   })
 }
