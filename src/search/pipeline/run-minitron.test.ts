@@ -56,14 +56,14 @@ const axisScoresArb = (parent: Architecture, grid: MinitronGrid) => {
   )
 }
 
-/** The best objective over every width setting and every subset of layers dropped, by enumeration. */
-function bruteForceMinitron(req: SearchRequest): number | undefined {
+/** Each feasible width setting's best objective over every subset of layers dropped, by enumeration, best first. */
+function bruteForceMinitron(req: SearchRequest): number[] {
   const plan = req.space.minitron!
   const quality = req.quality.minitron!
   const s = req.scenarios[0]!
   const parents = [parentServing(req, s)]
   const target = req.target.kind === 'speedup' ? req.target.factor * parents[0]!.metrics.outputTokensPerSecondPerGpu : undefined
-  let best: number | undefined
+  const totals: number[] = []
   for (const w of widthSettings(plan.grid, plan.parent)) {
     if (settingProblem(req.parent, w, req.deployment.tp) !== undefined) continue
     const widthLoss = quality.widthLoss(w)
@@ -72,10 +72,9 @@ function bruteForceMinitron(req: SearchRequest): number | undefined {
     const problem = buildProblem(sub, scored, [{ input: s.input, output: s.output, batch: s.batch as number }], [target])
     const solution = bruteForce(problem)
     if (solution === undefined) continue
-    const total = solution.objective + widthLoss.kl_div!
-    if (best === undefined || total < best) best = total
+    totals.push(solution.objective + widthLoss.kl_div!)
   }
-  return best
+  return totals.sort((a, b) => a - b)
 }
 
 describe('the Minitron search', () => {
@@ -91,9 +90,10 @@ describe('the Minitron search', () => {
             factor: fc.double({ min: 1, max: 3, noNaN: true }),
             paramsCap: fc.option(fc.double({ min: 0.3e6, max: 3e6, noNaN: true }), { nil: undefined }),
             scores: fc.option(axisScoresArb(parent, grid), { nil: undefined }),
+            top: fc.integer({ min: 1, max: 3 }),
           })
         }),
-        async ({ pattern, factor, paramsCap, scores }) => {
+        async ({ pattern, factor, paramsCap, scores, top }) => {
           const parent = tinyHybrid(pattern)
           const space = Result.getOrThrow(minitronSpace(parent, tinyGrid(parent), 'tiny.json'))
           const widths = scores === undefined ? priorWidthQuality(parent, space.minitron!) : Result.getOrThrow(measuredWidthQuality(scores, parent, space.minitron!))
@@ -105,8 +105,10 @@ describe('the Minitron search', () => {
             ...(paramsCap === undefined ? {} : { maxParams: paramsCap }),
             space,
             quality: { ...depthQuality(widths), minitron: widths },
+            ...(top > 1 ? { top: { k: top, minDifference: 0.1 } } : {}),
           }
-          const expected = bruteForceMinitron(req)
+          const totals = bruteForceMinitron(req)
+          const expected = totals[0]
           const r = await run(runSearch(req))
           if (expected === undefined) {
             expect(r._tag).toBe('Failure')
@@ -115,6 +117,8 @@ describe('the Minitron search', () => {
           }
           if (r._tag !== 'Success') throw new Error(`expected a child (brute force found ${expected}): ${r.failure.message}`)
           expect(r.success.child.objective).toBeCloseTo(expected, 10)
+          // --top k: the best children of the k best width settings, in order.
+          expect([r.success.child, ...r.success.alternatives].map((c) => c.objective)).toEqual(totals.slice(0, top).map((t) => expect.closeTo(t, 10)))
           // The child meets its budgets as the cost model prices it whole.
           expect(r.success.speedup!).toBeGreaterThanOrEqual(factor * (1 - 1e-9))
           if (paramsCap !== undefined) expect(r.success.child.params).toBeLessThanOrEqual(paramsCap * (1 + 1e-9))

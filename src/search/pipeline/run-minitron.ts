@@ -6,7 +6,9 @@
  * A setting's width loss is a constant of the setting and every depth loss is
  * ≥ 0, so the width loss is a lower bound on any child of that setting.
  * Settings are tried in order of that bound, and once it reaches the best child
- * found, every later setting is settled without a search.
+ * found, every later setting is settled without a search. With `--top k` the
+ * bound is held against the k-th best setting's child instead, and the
+ * alternatives are the best children of the k best settings.
  */
 import { Effect } from 'effect'
 import type { Architecture } from '../../blocks/architecture.ts'
@@ -18,7 +20,7 @@ import type { Metrics } from '../quality/types.ts'
 import { depthLayers, describeWidths, dropId, prunedArchitecture, settingProblem, widthSettings, type WidthSetting } from '../space/minitron.ts'
 import { objectiveOf } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
-import type { MinitronOutcome, SearchResult, ServingOutcome } from './result.ts'
+import type { ChildArchitecture, MinitronOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { SearchError } from './run-search.ts'
 
 /** Objectives closer than this are ties; the earlier setting (less pruned on the grid's order) wins. */
@@ -85,13 +87,16 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
     // Stable: equal bounds keep the grid's order.
     candidates.sort((a, b) => a.bound - b.bound)
 
-    let best: { candidate: Candidate; result: SearchResult; total: number } | undefined
+    // The best child of each of the k best settings (k = 1 without --top), best first: alternatives differ in their widths.
+    const k = req.top === undefined ? 1 : Math.max(1, req.top.k)
+    const kept: { candidate: Candidate; result: SearchResult; total: number }[] = []
+    const worstKept = () => (kept.length < k ? Infinity : kept[kept.length - 1]!.total)
     let solved = 0
     let skipped = 0
     let overLimit = 0
     const failures: { candidate: Candidate; error: InfeasibleBudget | SearchInfeasible; params: number }[] = []
     for (const [i, c] of candidates.entries()) {
-      if (best !== undefined && c.bound > best.total + tie) {
+      if (c.bound > worstKept() + tie) {
         skipped = candidates.length - i
         break
       }
@@ -114,8 +119,14 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
       }
       solved++
       const total = outcome.success.child.objective + Object.entries(weights).reduce((s, [k, w]) => s + w * (c.widthLoss[k] ?? 0), 0)
-      if (best === undefined || total < best.total - tie) best = { candidate: c, result: outcome.success, total }
+      if (total < worstKept() - tie) {
+        // Inserted after any equal total, so that ties keep the earlier (smaller-bound) setting first.
+        const at = kept.findIndex((x) => x.total > total + tie)
+        kept.splice(at === -1 ? kept.length : at, 0, { candidate: c, result: outcome.success, total })
+        if (kept.length > k) kept.pop()
+      }
     }
+    const best = kept[0]
 
     const settings = { total: all.length, invalid: invalid.length, solved, infeasible: failures.length, overLimit, skipped }
     if (best === undefined) {
@@ -142,14 +153,19 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
         (overLimit > 0 ? `, ${overLimit} over a --limit by their width loss` : '') +
         (invalid.length > 0 ? `, ${invalid.length} not valid blocks at TP ${req.deployment.tp} (${invalid[0]})` : ''),
       ...result.notes,
-      ...(req.top !== undefined && req.top.k > 1 ? ['--top: diverse alternatives are not searched in the Minitron space; the best child alone is given'] : []),
+      ...(k > 1 ? [`--top ${k}: the alternatives are the best children of the next-best width settings (${kept.length - 1} found), each optimal for its own widths`] : []),
     ]
-    const child = {
-      ...result.child,
-      architecture: { ...result.child.architecture, source: `nas-sim Minitron search from ${req.parent.name}` },
-      metrics: addMetrics(result.child.metrics, candidate.widthLoss),
-      objective: best.total,
-    }
+    const withWidths = (x: (typeof kept)[number], rank: number): ChildArchitecture => ({
+      ...x.result.child,
+      architecture: {
+        ...x.result.child.architecture,
+        name: rank === 1 ? `${req.parent.name}-child` : `${req.parent.name}-child-${rank}`,
+        source: `nas-sim Minitron search from ${req.parent.name} (${describeWidths(x.candidate.widths)})`,
+      },
+      metrics: addMetrics(x.result.child.metrics, x.candidate.widthLoss),
+      objective: x.total,
+    })
+    const child = withWidths(best, 1)
     const source =
       quality.file === undefined
         ? { kind: 'prior' as const, description: 'built-in prior (not measured): model-wide width losses and layer-drop losses guessed from the block prior; see README "Minitron-SSM space"' }
@@ -160,7 +176,7 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
       quality: { metrics: quality.metrics, source },
       parent: { name: req.parent.name, params: architectureParams(req.parent), architecture: req.parent },
       child,
-      alternatives: [],
+      alternatives: kept.slice(1).map((x, i) => withWidths(x, i + 2)),
       notes,
       minitron: outcome,
       searchSeconds: (performance.now() - started) / 1000,
