@@ -152,12 +152,14 @@ export function axisScores(rows: readonly Readonly<Record<string, string | numbe
     let key: string
     if (axis === 'mamba') {
       const v = mambaValue(raw)
-      if (v === undefined) return Result.fail(new InvalidInput({ field: `${where}: value`, problem: `${raw === '' ? 'blank' : raw} (expected groups x heads per group, e.g. 8x14, or with head channels, 8x14x64)` }))
+      const problem = `${raw === '' ? 'blank' : raw} (expected groups x heads per group, e.g. 8x14, or with head channels, 8x14x64)`
+      if (v === undefined) return Result.fail(new InvalidInput({ field: `${where}: value`, problem }))
       key = `mamba ${v.join('x')}`
     } else {
       const v = decimal(raw)
       const min = axis === 'drop' ? 0 : 1
-      if (!Number.isInteger(v) || v < min) return Result.fail(new InvalidInput({ field: `${where}: value`, problem: `${raw === '' ? 'blank' : raw} (expected ${axis === 'drop' ? 'a layer index ≥ 0' : 'a width, a positive integer'})` }))
+      const problem = `${raw === '' ? 'blank' : raw} (expected ${axis === 'drop' ? 'a layer index ≥ 0' : 'a width, a positive integer'})`
+      if (!Number.isInteger(v) || v < min) return Result.fail(new InvalidInput({ field: `${where}: value`, problem }))
       key = `${axis} ${v}`
     }
     const values: Record<string, number> = {}
@@ -237,7 +239,12 @@ export function measuredWidthQuality(scores: AxisScores, parent: Architecture, p
     return {
       metrics: scores.metrics,
       file: scores.file,
-      widthLoss: (w) => add(get(keyOf.hidden(w.hidden)), w.ffn === undefined ? zero : get(keyOf.ffn(w.ffn)), w.mamba === undefined ? zero : get(keyOf.mamba(w.mamba.groups, w.mamba.headsPerGroup, w.mamba.headDim))),
+      widthLoss: (w) =>
+        add(
+          get(keyOf.hidden(w.hidden)),
+          w.ffn === undefined ? zero : get(keyOf.ffn(w.ffn)),
+          w.mamba === undefined ? zero : get(keyOf.mamba(w.mamba.groups, w.mamba.headsPerGroup, w.mamba.headDim)),
+        ),
       // A two-slot layer's row is the loss of dropping the whole layer, split evenly between its slots.
       dropLoss: (l) => {
         const layer = parent.layers[l]!

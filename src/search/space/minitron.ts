@@ -223,7 +223,14 @@ export function checkGrid(grid: MinitronGrid, parent: WidthSetting, field: strin
         return Result.fail(new InvalidInput({ field: `${field}: ${name}`, problem: `${v} (expected an integer from 1 to the parent's ${max}; pruning never widens)` }))
     if (!values.includes(max)) return Result.fail(new InvalidInput({ field: `${field}: ${name}`, problem: `must include the parent's ${max}, so that the parent is in the space` }))
   }
-  return Result.succeed({ ...grid, hidden: distinct(grid.hidden), ffn: distinct(grid.ffn), mambaGroups: distinct(grid.mambaGroups), mambaHeadsPerGroup: distinct(grid.mambaHeadsPerGroup), mambaHeadDim: distinct(grid.mambaHeadDim) })
+  return Result.succeed({
+    ...grid,
+    hidden: distinct(grid.hidden),
+    ffn: distinct(grid.ffn),
+    mambaGroups: distinct(grid.mambaGroups),
+    mambaHeadsPerGroup: distinct(grid.mambaHeadsPerGroup),
+    mambaHeadDim: distinct(grid.mambaHeadDim),
+  })
 }
 
 /**
