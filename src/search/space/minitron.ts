@@ -160,9 +160,19 @@ function prunedBlock<S extends MixerSpec | FfnSlotSpec>(spec: S, w: WidthSetting
   }
 }
 
-/** The parent with every layer pruned to the setting's widths (no layer dropped). */
+/**
+ * The parent with every layer pruned to the setting's widths (no layer dropped). Layers that shared a block
+ * object share its pruned one, so that the cost model, which memoises block costs by object, costs each
+ * distinct block once (24 Mamba layers, one costing).
+ */
 export function prunedArchitecture(parent: Architecture, w: WidthSetting): Architecture {
-  const layers: LayerChoice[] = parent.layers.map((layer) => ({ mixer: prunedBlock(layer.mixer, w), ffn: prunedBlock(layer.ffn, w) }))
+  const pruned = new Map<MixerSpec | FfnSlotSpec, MixerSpec | FfnSlotSpec>()
+  const once = <S extends MixerSpec | FfnSlotSpec>(spec: S): S => {
+    let p = pruned.get(spec)
+    if (p === undefined) pruned.set(spec, (p = prunedBlock(spec, w)))
+    return p as S
+  }
+  const layers: LayerChoice[] = parent.layers.map((layer) => ({ mixer: once(layer.mixer), ffn: once(layer.ffn) }))
   return { ...parent, hidden: w.hidden, embedding: { ...parent.embedding, hidden: w.hidden }, layers }
 }
 
