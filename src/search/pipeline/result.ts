@@ -107,7 +107,7 @@ export interface MinitronOutcome {
   /** The widths' own loss; the child's metrics are this plus `depthLoss`. */
   readonly widthLoss: Metrics
   readonly depthLoss: Metrics
-  /** Indices (in the parent) of the layers dropped. */
+  /** Indices (in the parent) of the layers dropped whole (every block they held). */
   readonly droppedLayers: readonly number[]
   readonly keptLayers: number
   /** How every setting of the grid was settled: solved exactly, infeasible, over a metric limit by its width loss, skipped by its bound, or not a valid block. */

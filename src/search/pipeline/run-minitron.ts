@@ -17,7 +17,7 @@ import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import { SearchInfeasible } from '../errors.ts'
 import { depthQuality, priorWidthQuality, type WidthQuality } from '../quality/minitron-quality.ts'
 import type { Metrics } from '../quality/types.ts'
-import { depthLayers, describeWidths, dropId, prunedArchitecture, settingProblem, widthSettings, type WidthSetting } from '../space/minitron.ts'
+import { depthLayers, describeWidths, dropId, noneId, prunedArchitecture, settingProblem, widthSettings, type WidthSetting } from '../space/minitron.ts'
 import { objectiveOf } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import type { ChildArchitecture, MinitronOutcome, SearchResult, ServingOutcome } from './result.ts'
@@ -137,7 +137,10 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
     }
 
     const { candidate, result } = best
-    const dropped = result.child.layers.filter((l) => l.variant.split('|').includes(dropId)).map((l) => l.layer)
+    // A layer is dropped when every block it held is; a two-slot layer (Llama) may also lose one of its two.
+    const slots = result.child.layers.map((l) => l.variant.split('|').filter((id) => id !== noneId))
+    const dropped = result.child.layers.filter((_, i) => slots[i]!.every((id) => id === dropId)).map((l) => l.layer)
+    const partly = slots.filter((ids) => ids.includes(dropId) && !ids.every((id) => id === dropId)).length
     const outcome: MinitronOutcome = {
       widths: candidate.widths,
       description: describeWidths(candidate.widths),
@@ -148,7 +151,8 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
       settings,
     }
     const notes = [
-      `width setting: ${outcome.description}; ${dropped.length} of ${result.child.layers.length} layers dropped${dropped.length === 0 ? '' : ` (${dropped.join(', ')})`}`,
+      `width setting: ${outcome.description}; ${dropped.length} of ${result.child.layers.length} layers dropped${dropped.length === 0 ? '' : ` (${dropped.join(', ')})`}` +
+        (partly > 0 ? `, and one of the two blocks of ${partly} more` : ''),
       `exact over the grid (at the batches tried): ${settings.total} width settings, ${solved} solved exactly, ${settings.infeasible} cannot meet the budgets, ${skipped} settled by their width loss alone (a lower bound)` +
         (overLimit > 0 ? `, ${overLimit} over a --limit by their width loss` : '') +
         (invalid.length > 0 ? `, ${invalid.length} not valid blocks at TP ${req.deployment.tp} (${invalid[0]})` : ''),
