@@ -66,6 +66,15 @@ export interface SearchRequest {
   /** Diverse top-k: how many children, and the share of layers each must differ in. */
   readonly top?: { readonly k: number; readonly minDifference: number }
   /**
+   * FFN Fusion: fuse every maximal run of attention-free FFN layers of each child, cut into runs of at most `maxFfns`
+   * FFNs when given, and re-evaluate the child exactly (search/fusion).
+   */
+  readonly fuseFfn?: {
+    readonly maxFfns?: number
+    /** The budget binds the fused child: relax the solver's budget while the fused child still meets it (fusion/fused-budget.ts). */
+    readonly fusedBudget?: boolean
+  }
+  /**
    * The parent's serving per scenario, when the speedup compares with another model than `parent`: the Minitron
    * search solves each width setting with its pruned copy as `parent`, against the real parent's throughput.
    */

@@ -63,6 +63,8 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
     const started = performance.now()
     const plan = req.space.minitron
     if (plan === undefined) return yield* Effect.fail(new InvalidInput({ field: '--space', problem: 'not a Minitron space' }))
+    if (req.fuseFfn !== undefined)
+      return yield* Effect.fail(new InvalidInput({ field: '--fuse-ffn', problem: 'not available with --space minitron (a Nemotron-H config has no fused-FFN layer); remove one of them' }))
     if (req.scenarios.length > 1 && req.scenarios.some((s) => s.batch === 'auto'))
       return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'give a batch for each scenario when searching over several (e.g. 128/1024@64); batch auto works with one scenario' }))
     const quality = req.quality.minitron ?? priorWidthQuality(req.parent, plan)

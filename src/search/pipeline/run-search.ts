@@ -18,7 +18,9 @@ import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
 import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
-import { buildProblem, requestSummary } from './build-problem.ts'
+import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
+import { fuseSearchResult } from '../fusion/fuse-result.ts'
+import { fitBudgetToFusion } from '../fusion/fused-budget.ts'
 import { runMinitron } from './run-minitron.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
@@ -344,7 +346,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
       } else notes.push(`diverse alternatives not found: ${more.failure.message}`)
     }
     const d = req.deployment
-    return {
+    const result: SearchResult = {
       kind: 'nas-sim/search-result',
       version: 2,
       createdAt: new Date().toISOString(),
@@ -366,6 +368,10 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
       alternatives,
       notes,
       searchSeconds: (performance.now() - started) / 1000,
-    } satisfies SearchResult
+    }
+    if (req.fuseFfn === undefined) return result
+    const fused = fuseSearchResult(result, { deployment: d, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn })
+    if (req.fuseFfn.fusedBudget !== true) return fused
+    return yield* fitBudgetToFusion(req, fused, (relaxed) => runSearch({ ...relaxed, fuseFfn: { ...req.fuseFfn, fusedBudget: false } }))
   })
 }
