@@ -1,7 +1,8 @@
 /**
  * `--space minitron` through the real binary: one search of Nemotron-H-8B on
  * one H100 at a fixed batch (about a second), its Nemotron-H child config read
- * back by `cost`, a grid file with per-axis scores, and the one-line errors.
+ * back by `cost`, a grid file with per-axis scores, a batch job, the frontier,
+ * and the one-line errors.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -58,9 +59,16 @@ describe('nas-sim search --space minitron', () => {
     expect(readFileSync(path('batch', 'summary.csv'), 'utf8')).toMatch(/,minitron,.*width setting: hidden \d+, FFN \d+, Mamba/)
   })
 
-  it('refuses the frontier in one line', () => {
-    const r = nasSim(['pareto', ...where, '--space', 'minitron'])
-    expect(r.status).toBe(2)
-    expect(r.stderr.trim()).toBe('nas-sim: invalid --space minitron: pareto does not trace the Minitron space yet; use search with one budget per point')
+  it('traces the frontier with each point’s widths, and refuses --export-problem in one line', () => {
+    const r = nasSim(['pareto', ...where, '--space', 'minitron', '--json', '--out', path('pareto')])
+    expect(r.status, r.stderr).toBe(0)
+    const f = JSON.parse(r.stdout) as { completeness: string; points: { widths: string; speedup: number }[] }
+    expect(f.completeness).toBe('exact')
+    expect(f.points.length).toBeGreaterThan(3)
+    for (const p of f.points) expect(p.widths).toMatch(/^hidden \d+, FFN \d+, Mamba/)
+    expect(readFileSync(path('pareto', 'frontier.csv'), 'utf8').split('\n')[0]).toMatch(/,params,widths,variants$/)
+    const bad = nasSim(['pareto', ...where, '--space', 'minitron', '--export-problem', path('p.json')])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr.trim()).toBe('nas-sim: invalid --export-problem: not available with --space minitron, which solves one problem per width setting')
   })
 })

@@ -19,6 +19,7 @@ import { largestBatchWhere } from '../../serving/largest-batch.ts'
 import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import { autoBatches, childArchitecture, parentServing, type SearchError } from './run-search.ts'
+import { runMinitronFrontier } from './run-minitron-frontier.ts'
 import { fusePoint, nondominated, type FusedPointInfo } from '../fusion/fuse-frontier.ts'
 import { fusionMethodNote } from '../fusion/fuse-result.ts'
 import type { QualitySourceInfo } from '../quality/types.ts'
@@ -36,6 +37,8 @@ export interface FrontierPointResult {
   readonly params: number
   /** The child's variant per layer. */
   readonly variants: readonly string[]
+  /** In the Minitron space: the point's width setting, e.g. `hidden 3072, FFN 12288, Mamba 8 groups × 14 heads (112) × 64 channels`. */
+  readonly widths?: string
   /** With `--fuse-ffn`, when the child had runs to fuse: the runs and the solver's unfused figures; the fields above are the fused child's. */
   readonly fusion?: FusedPointInfo
 }
@@ -266,10 +269,12 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
   return Effect.gen(function* () {
     const started = performance.now()
     if (req.scenarios.length !== 1) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'a frontier is traced for one scenario; give exactly one' }))
-    if (req.space.minitron !== undefined) return yield* Effect.fail(new InvalidInput({ field: '--space minitron', problem: 'pareto does not trace the Minitron space yet; use search with one budget per point' }))
+    // The Minitron space's model-wide widths: one frontier per width setting, merged (run-minitron-frontier.ts).
+    if (req.space.minitron !== undefined)
+      return yield* runMinitronFrontier(req, options, { frontier: runFrontier, parentServing: (r) => r.scenarios.map((x) => parentServing(r, x)), cut: frontierCut })
     const s = req.scenarios[0]!
     const scored = scoreSpace(req.parent, req.space, req.quality)
-    const parent = parentServing(req, s)
+    const parent = req.parentServing?.[0] ?? parentServing(req, s)
     // With auto, the parent's own best batch is tried too, so the frontier starts at the parent, and so is the largest
     // concurrency at which every child fits: below it, a batch whose every block gains throughput at that
     // concurrency cannot add a point (each child is faster there), which is checked block by block before skipping.

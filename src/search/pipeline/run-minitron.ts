@@ -16,7 +16,7 @@ import { architectureParams } from '../../blocks/architecture-params.ts'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import { SearchInfeasible } from '../errors.ts'
 import { depthQuality, priorWidthQuality, type WidthQuality } from '../quality/minitron-quality.ts'
-import type { Metrics } from '../quality/types.ts'
+import type { Metrics, QualitySourceInfo } from '../quality/types.ts'
 import { depthLayers, describeWidths, dropId, noneId, prunedArchitecture, settingProblem, widthSettings, type WidthSetting } from '../space/minitron.ts'
 import { objectiveOf } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
@@ -54,6 +54,13 @@ export function depthRequest(req: SearchRequest, widths: WidthSetting, quality: 
     metricLimits: (req.metricLimits ?? []).map((m) => ({ metric: m.metric, max: m.max - (widthLoss[m.metric] ?? 0) })),
     parentServing: parents,
   }
+}
+
+/** Where a Minitron result's quality numbers come from: the built-in prior, or a per-axis scores file. */
+export function minitronQualitySource(quality: WidthQuality): QualitySourceInfo {
+  return quality.file === undefined
+    ? { kind: 'prior', description: 'built-in prior (not measured): model-wide width losses and layer-drop losses guessed from the block prior; see README "Minitron-SSM space"' }
+    : { kind: 'measured', description: `per-axis scores from ${quality.file}` }
 }
 
 const addMetrics = (a: Metrics, b: Metrics): Metrics => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((m) => [m, (a[m] ?? 0) + (b[m] ?? 0)]))
@@ -172,10 +179,7 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
       objective: x.total,
     })
     const child = withWidths(best, 1)
-    const source =
-      quality.file === undefined
-        ? { kind: 'prior' as const, description: 'built-in prior (not measured): model-wide width losses and layer-drop losses guessed from the block prior; see README "Minitron-SSM space"' }
-        : { kind: 'measured' as const, description: `per-axis scores from ${quality.file}` }
+    const source = minitronQualitySource(quality)
     return {
       ...result,
       request: { ...result.request, space: req.space.name, metricLimits: req.metricLimits ?? [] },
