@@ -17,7 +17,7 @@ import { describeWidths, settingProblem, widthSettings } from '../space/minitron
 import { objectiveOf, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import type { ServingOutcome } from './result.ts'
-import { depthRequest, minitronQualitySource } from './run-minitron.ts'
+import { depthRequest, minitronQualitySource, unusedRowsNote } from './run-minitron.ts'
 import type { FrontierCut, FrontierPointResult, FrontierResult, FrontierRunOptions } from './run-frontier.ts'
 
 /** How the Minitron frontier reaches the layer frontier, passed in so that this module stays below run-frontier. */
@@ -97,6 +97,7 @@ export function runMinitronFrontier<E>(req: SearchRequest, options: FrontierRunO
     const total = widthSettings(plan.grid, plan.parent).length
     const note = [
       `Minitron space: ${total} width settings, ${traced} traced (the frontier of dropped layers of each, merged), ${infeasible} with no child that fits, ${invalid} not valid blocks at TP ${req.deployment.tp}; each point names its widths.`,
+      ...unusedRowsNote(quality),
       ...(sampled.length === 0 ? [] : [`The frontier of ${sampled.length} setting${sampled.length === 1 ? '' : 's'} (${sampled.slice(0, 2).join('; ')}${sampled.length > 2 ? '; …' : ''}) needed more dynamic-program states than the limit and is sampled there.`]),
     ].join(' ')
     return {

@@ -56,6 +56,14 @@ export function depthRequest(req: SearchRequest, widths: WidthSetting, quality: 
   }
 }
 
+/** What a Minitron search says about score rows that match no grid value or layer: nothing when every row was used. */
+export function unusedRowsNote(quality: WidthQuality): string[] {
+  const unused = quality.unusedRows ?? []
+  if (unused.length === 0) return []
+  const shown = unused.slice(0, 3).join('; ')
+  return [`${unused.length} score row${unused.length === 1 ? '' : 's'} of ${quality.file} match no value of the grid or layer of the parent and ${unused.length === 1 ? 'was' : 'were'} ignored (${shown}${unused.length > 3 ? '; …' : ''})`]
+}
+
 /** Where a Minitron result's quality numbers come from: the built-in prior, or a per-axis scores file. */
 export function minitronQualitySource(quality: WidthQuality): QualitySourceInfo {
   return quality.file === undefined
@@ -166,6 +174,7 @@ export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effe
         (overLimit > 0 ? `, ${overLimit} over a --limit by their width loss` : '') +
         (invalid.length > 0 ? `, ${invalid.length} not valid blocks at TP ${req.deployment.tp} (${invalid[0]})` : ''),
       ...result.notes,
+      ...unusedRowsNote(quality),
       ...(k > 1 ? [`--top ${k}: the alternatives are the best children of the next-best width settings (${kept.length - 1} found), each optimal for its own widths`] : []),
     ]
     const withWidths = (x: (typeof kept)[number], rank: number): ChildArchitecture => ({

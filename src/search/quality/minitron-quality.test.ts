@@ -80,6 +80,13 @@ describe('per-axis scores files', () => {
     expect(q.widthLoss({ hidden: 3072, ffn: 12288, mamba: { groups: 8, headsPerGroup: 14, headDim: 64 } })).toEqual({ kl_div: 0.2 + 0.1 + 0.03, mmlu_drop: 0.02 + 0.01 + 0.001 })
     expect(q.widthLoss(smallSpace.minitron!.parent)).toEqual({ kl_div: 0, mmlu_drop: 0 })
     expect(q.dropLoss(5, 'mixer')).toEqual({ kl_div: 0.015, mmlu_drop: 0.002 })
+    expect(q.unusedRows).toEqual([])
+  })
+
+  it('list the rows no grid value or layer uses', () => {
+    const table = Result.getOrThrow(parseAxisScores(`${smallScores()}\nffn,9000,0.3,0.03\ndrop,60,0.1,0.01`, 's.csv'))
+    const q = Result.getOrThrow(measuredWidthQuality(table, nh8b, smallSpace.minitron!))
+    expect(q.unusedRows).toEqual(['ffn 9000', 'drop 60'])
   })
 
   it('name the first grid value or layer without a row', () => {

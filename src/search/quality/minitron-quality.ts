@@ -34,6 +34,8 @@ export interface WidthQuality {
   readonly widthLoss: (w: WidthSetting) => Metrics
   /** The loss of dropping one slot of one layer of the parent. */
   readonly dropLoss: (layer: number, slot: 'mixer' | 'ffn') => Metrics
+  /** Rows of the scores file no grid value or layer uses (`ffn 9000`, `drop 60`), so that a search can say what it ignored. */
+  readonly unusedRows?: readonly string[]
 }
 
 /**
@@ -217,7 +219,9 @@ export function measuredWidthQuality(scores: AxisScores, parent: Architecture, p
       rows.delete(key)
     }
   }
+  const used = new Set<string>()
   const need = (key: string, isParent: boolean): Result.Result<Metrics, InvalidInput> => {
+    used.add(key)
     const found = rows.get(key)
     if (found !== undefined) return Result.succeed(found)
     if (isParent) return Result.succeed(zero)
@@ -236,9 +240,11 @@ export function measuredWidthQuality(scores: AxisScores, parent: Architecture, p
           yield* need(keyOf.drop(l), false)
     const add = (...ms: Metrics[]): Metrics => Object.fromEntries(scores.metrics.map((m) => [m, ms.reduce((s, x) => s + (x[m] ?? 0), 0)]))
     const get = (key: string) => rows.get(key) ?? zero
+    const unused = [...rows.keys()].filter((key) => !used.has(key))
     return {
       metrics: scores.metrics,
       file: scores.file,
+      unusedRows: unused,
       widthLoss: (w) =>
         add(
           get(keyOf.hidden(w.hidden)),
