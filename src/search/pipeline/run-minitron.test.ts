@@ -3,7 +3,9 @@ import { Effect, Result } from 'effect'
 import { describe, expect, it } from 'vitest'
 import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import { deployment, systems } from '../../cost-model/index.ts'
-import { presetArchitecture } from '../../io/presets.ts'
+import { childConfigJson } from '../../io/child-config.ts'
+import { importHfConfig } from '../../io/hf-config.ts'
+import { presetArchitecture, presets } from '../../io/presets.ts'
 import { architectureCost } from '../../serving/architecture-cost.ts'
 import { servingDeployment } from '../../serving/serving-deployment.ts'
 import { bruteForce } from '../brute-force.ts'
@@ -165,7 +167,20 @@ describe('the Minitron search', () => {
     expect(res.notes[0]).toMatch(/^width setting: hidden \d+, FFN \d+, Mamba \d+ groups × \d+ heads/)
   })
 
-  it('refuses --export-problem and the frontier in one line', async () => {
+  it('keeps the parent config’s settings in the exported child (norm epsilon, token ids, dtype, unknown keys)', async () => {
+    const config = { ...presets.find((p) => p.id === 'nemotron-h-8b')!.config, layer_norm_epsilon: 1e-5, bos_token_id: 1, eos_token_id: 2, torch_dtype: 'bfloat16', rescale_prenorm_residual: true, vendor_note: 'kept' }
+    const parent = Result.getOrThrow(importHfConfig(config))
+    const space = Result.getOrThrow(minitronSpace(parent, undefined))
+    const widths = priorWidthQuality(parent, space.minitron!)
+    const req: SearchRequest = { parent, deployment: h100, scenarios: [{ input: 4096, output: 1024, batch: 32 }], target: { kind: 'speedup', factor: 1.3 }, maxParams: 6e9, space, quality: { ...depthQuality(widths), minitron: widths } }
+    const r = await run(runSearch(req))
+    if (r._tag !== 'Success') throw new Error(r.failure.message)
+    const json = childConfigJson(r.success.child.architecture) as Record<string, unknown>
+    expect(json).toMatchObject({ model_type: 'nemotron_h', layer_norm_epsilon: 1e-5, bos_token_id: 1, eos_token_id: 2, torch_dtype: 'bfloat16', rescale_prenorm_residual: true, vendor_note: 'kept' })
+    expect(json.hidden_size).toBe(r.success.minitron!.widths.hidden)
+  })
+
+  it('refuses --export-problem in one line', async () => {
     const nh8b = Result.getOrThrow(presetArchitecture('nemotron-h-8b'))
     const space = Result.getOrThrow(minitronSpace(nh8b, undefined))
     const widths = priorWidthQuality(nh8b, space.minitron!)
