@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { Effect, Result } from 'effect'
 import { exportDeciLm } from '../../io/decilm-export.ts'
+import { exportHymba } from '../../io/hymba-export.ts'
+import type { Architecture } from '../../blocks/architecture.ts'
 import { requestFromOptions } from '../../search/pipeline/options.ts'
 import type { SearchResult } from '../../search/pipeline/result.ts'
 import { runSearch, type PlanProgress } from '../../search/pipeline/run-search.ts'
@@ -80,6 +82,16 @@ export function renderSearch(r: SearchResult): string {
   return lines.join('\n')
 }
 
+/** The child's config.json: HymbaConfig when every layer is hybrid-head (the hymba space), else DeciLM. */
+function childConfigJson(child: Architecture): unknown {
+  if (child.layers.length > 0 && child.layers.every((l) => l.mixer.type === 'hybrid-heads')) {
+    const hymba = exportHymba(child)
+    return Result.isSuccess(hymba) ? hymba.success : { error: `not exportable as HymbaConfig: ${hymba.failure.message}` }
+  }
+  const exported = exportDeciLm(child)
+  return Result.isSuccess(exported) ? exported.success : { error: `not exportable as DeciLM: ${exported.failure.message}` }
+}
+
 /** result.json, inputs.json, the child's DeciLM config.json (Llama-family children) and report.html into `dir`. */
 export function writeSearchOutputs(dir: string, r: SearchResult, req: SearchRequest, inputs: unknown, written: string[]): void {
   const resultPath = join(dir, 'result.json')
@@ -90,8 +102,7 @@ export function writeSearchOutputs(dir: string, r: SearchResult, req: SearchRequ
     [
       join(dir, 'child.config.json'),
       () => {
-        const exported = exportDeciLm(r.child.architecture)
-        writeJson(join(dir, 'child.config.json'), Result.isSuccess(exported) ? exported.success : { error: `not exportable as DeciLM: ${exported.failure.message}` })
+        writeJson(join(dir, 'child.config.json'), childConfigJson(r.child.architecture))
       },
     ],
     [join(dir, 'report.html'), () => writeFileAtomic(join(dir, 'report.html'), reportHtml(searchReport(r, req.deployment, undefined)))],
@@ -157,7 +168,7 @@ export function registerSearch(program: Command): void {
     .option('--library <file>', 'search a measured Puzzle block library (NVIDIA demo format) with its own costs, instead of --parent/--gpu; with --speedup, --memory (GB, summed as the library’s memory_mib), --params')
     .option('--top <k>', 'diverse top-k children', '1')
     .option('--diversity <share>', 'share of layers each further child must differ in', '0.1')
-    .option('--out <dir>', 'write result.json, inputs.json, child.config.json (DeciLM) and report.html here')
+    .option('--out <dir>', 'write result.json, inputs.json, child.config.json (DeciLM, or HymbaConfig for a hymba child) and report.html here')
     .option('--plot <file.svg|png>', 'write the architecture map (parent and children)')
     .option('--report <file.html>', 'write the self-contained HTML report')
     .option('--json', 'print the result as JSON')

@@ -18,7 +18,8 @@ import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
 import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
-import { buildProblem, requestSummary } from './build-problem.ts'
+import { buildPlan, requestSummary } from './build-problem.ts'
+import { bestOverSettings } from './whole-model-settings.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
@@ -220,7 +221,18 @@ export interface RunSearchOptions {
   readonly onProblem?: (batches: readonly number[], problem: SearchProblem) => void
 }
 
+/**
+ * The child of least loss under the request's budgets. A space with
+ * whole-model settings (Hymba's meta tokens and head layout) is solved once
+ * per setting, and the best child over the settings wins.
+ */
 export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): Effect.Effect<SearchResult, SearchError> {
+  const settings = req.space.settings
+  if (settings === undefined) return runSearchInSpace(req, options)
+  return bestOverSettings(settings, (space) => runSearchInSpace({ ...req, space }, options))
+}
+
+function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect.Effect<SearchResult, SearchError> {
   return Effect.gen(function* () {
     const started = performance.now()
     const scored = scoreSpace(req.parent, req.space, req.quality)
@@ -228,7 +240,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
     const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
     const plans = yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })
 
-    type Best = { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[] }
+    type Best = { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[]; ungroup: (s: SearchSolution) => SearchSolution }
     let best: Best | undefined
     const tried: SearchResult['batchesTried'][number][] = []
     const failures: { batches: readonly number[]; error: SearchInfeasible }[] = []
@@ -247,10 +259,10 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
         const staged = []
         for (const batches of list) {
           const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
-          const problem = buildProblem(req, scored, scenarios, targets)
+          const { problem, ungroup } = buildPlan(req, scored, scenarios, targets)
           options.onProblem?.(batches, problem)
           const compiled = yield* compile(problem)
-          staged.push({ batches, scenarios, problem, compiled, bound: planBound(compiled) })
+          staged.push({ batches, scenarios, problem, ungroup, compiled, bound: planBound(compiled) })
         }
         for (const p of staged) {
           if (p.bound._tag !== 'Unmeetable') continue
@@ -259,7 +271,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
           tried.push({ batches: p.batches, infeasible: `${'name' in source ? source.name : 'label' in source ? source.label : source.tag} cannot be met: even the smallest choice in every layer exceeds its bound` })
         }
         const open = staged.flatMap((p) => (p.bound._tag === 'Bound' ? [{ ...p, lower: p.bound.value }] : [])).sort((x, y) => x.lower - y.lower)
-        for (const { batches, scenarios, problem, compiled, lower } of open) {
+        for (const { batches, scenarios, problem, ungroup, compiled, lower } of open) {
           const report = (outcome: PlanProgress['outcome'], objective?: number): void =>
             options.onPlan?.({ batches, index: tried.length, count: planCount, outcome, ...(objective === undefined ? {} : { objective }) })
           if (best !== undefined && lower > best.solution.objective + tie) {
@@ -282,16 +294,16 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
             report('infeasible')
             continue
           }
-          const solution = outcome.success
-          if (solution === undefined) {
+          if (outcome.success === undefined) {
             tried.push({ batches, bound: lower, pruned: `no child beats the best objective ${best!.solution.objective}` })
             report('pruned')
             continue
           }
+          const solution = ungroup(outcome.success)
           if (solution.proof.method === 'highs') answeredByHighs.push(batches.join('/'))
           tried.push({ batches, bound: lower, objective: solution.objective })
           report('solved', solution.objective)
-          if (better(solution, batches, best)) best = { solution, problem, scenarios }
+          if (better(solution, batches, best)) best = { solution, problem, scenarios, ungroup }
         }
       })
     yield* settlePlans(plans)
@@ -332,7 +344,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
     if (req.top !== undefined && req.top.k > 1) {
       const more = yield* Effect.result(diverseTopKUpTo(found.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'dp', solver: { dp: { stateLimit: topKStateLimit } } }))
       if (more._tag === 'Success') {
-        more.success.solutions.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, s, found.scenarios, parents, targets, i + 2)))
+        more.success.solutions.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, found.ungroup(s), found.scenarios, parents, targets, i + 2)))
         if (more.success.stopped !== undefined)
           notes.push(`only ${alternatives.length} of ${req.top.k - 1} diverse alternatives: the next could not be settled within ${topKStateLimit.toLocaleString('en-US')} dynamic-program states (${more.success.stopped})`)
       } else notes.push(`diverse alternatives not found: ${more.failure.message}`)

@@ -1,0 +1,61 @@
+/**
+ * Whole-model settings (Hymba's meta-token count and its one head layout) are
+ * no layer's choice: they change every layer's blocks at once and carry a
+ * quality term of their own. The search therefore solves the per-layer problem
+ * exactly under each setting and keeps the best child over all of them:
+ * min over settings of (the setting's own loss + the best per-layer child under
+ * it) is the exact optimum of the whole space.
+ */
+import { Effect } from 'effect'
+import { objectiveOf } from '../problem.ts'
+import type { WholeModelSetting, SearchSpace } from '../space/types.ts'
+import type { ChildArchitecture, SearchResult } from './result.ts'
+
+/** Objectives closer than this are ties, broken by throughput, as within one setting. */
+const tie = 1e-12
+
+function withSettingLoss(child: ChildArchitecture, metrics: Readonly<Record<string, number>>, offset: number): ChildArchitecture {
+  const total: Record<string, number> = { ...child.metrics }
+  for (const [k, v] of Object.entries(metrics)) total[k] = (total[k] ?? 0) + v
+  return { ...child, metrics: total, objective: child.objective + offset }
+}
+
+function throughputOf(r: SearchResult): number {
+  return r.child.scenarios[0]?.child.metrics.outputTokensPerSecondPerGpu ?? 0
+}
+
+/** Runs `search` under every setting; the best child (lowest objective with the setting's loss, then highest throughput) wins. */
+export function bestOverSettings<E>(settings: readonly WholeModelSetting[], search: (space: SearchSpace) => Effect.Effect<SearchResult, E>): Effect.Effect<SearchResult, E> {
+  return Effect.gen(function* () {
+    let best: SearchResult | undefined
+    let firstFailure: E | undefined
+    const lines: string[] = []
+    let seconds = 0
+    for (const setting of settings) {
+      const outcome = yield* Effect.result(search(setting.space))
+      if (outcome._tag === 'Failure') {
+        firstFailure ??= outcome.failure
+        lines.push(`${setting.label}: no child (${String((outcome.failure as { message?: string }).message ?? outcome.failure)})`)
+        continue
+      }
+      const r = outcome.success
+      seconds += r.searchSeconds
+      const offset = objectiveOf(r.request.objective, setting.metrics)
+      const adjusted: SearchResult = {
+        ...r,
+        child: withSettingLoss(r.child, setting.metrics, offset),
+        alternatives: r.alternatives.map((a) => withSettingLoss(a, setting.metrics, offset)),
+        notes: [...r.notes, `whole-model setting: ${setting.label}`],
+      }
+      lines.push(`${setting.label}: objective ${adjusted.child.objective.toPrecision(6)}`)
+      const d = best === undefined ? -Infinity : adjusted.child.objective - best.child.objective
+      if (best === undefined || d < -tie || (Math.abs(d) <= tie && throughputOf(adjusted) > throughputOf(best))) best = adjusted
+    }
+    if (best === undefined) return yield* Effect.fail(firstFailure as E)
+    return {
+      ...best,
+      notes: [...best.notes, `searched ${settings.length} whole-model settings exactly, each with its own per-layer solve; the best child wins (${lines.join('; ')})`],
+      searchSeconds: seconds,
+    }
+  })
+}
