@@ -262,6 +262,9 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
   return Effect.gen(function* () {
     const started = performance.now()
     if (req.scenarios.length !== 1) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'a frontier is traced for one scenario; give exactly one' }))
+    // The frontier's dynamic program runs layer by layer over one space: it neither folds groups of interdependent layers nor merges whole-model settings.
+    if (req.space.settings !== undefined || (req.space.groups ?? []).length > 0)
+      return yield* Effect.fail(new InvalidInput({ field: '--space', problem: `${req.space.name}: pareto does not trace this space yet (KV-sharing groups and whole-model settings); use search with a budget` }))
     const s = req.scenarios[0]!
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parent = parentServing(req, s)

@@ -238,7 +238,12 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parents = req.scenarios.map((s) => parentServing(req, s))
     const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
-    const plans = yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })
+    // Concurrencies tried automatically stay within the engine's limit on sequences in flight (vLLM's max_num_seqs):
+    // past it the engine would not run the batch, however small the child's cache.
+    const d0 = req.deployment
+    const cap = d0.batching === 'inflight' ? d0.engine.limits(d0.system.gpu).maxSequences : Infinity
+    const auto = req.scenarios.some((s) => s.batch === 'auto')
+    const plans = (yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })).filter((p) => !auto || p.every((b) => b <= cap))
 
     type Best = { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[]; ungroup: (s: SearchSolution) => SearchSolution }
     let best: Best | undefined
@@ -312,7 +317,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
     // its bound, so the child is optimal over every batch tried.
     if (req.scenarios.length === 1 && req.scenarios[0]!.batch === 'auto') {
       for (let round = 0; round < maxBatchRefinements && best !== undefined; round++) {
-        const between = batchesAround(best.scenarios[0]!.batch, tried.map((t) => t.batches[0]!))
+        const between = batchesAround(best.scenarios[0]!.batch, [...tried.map((t) => t.batches[0]!), ...(Number.isFinite(cap) ? [cap + 1] : [])]).filter((b) => b <= cap)
         if (between.length === 0) break
         planCount += between.length
         yield* settlePlans(between.map((b) => [b]))

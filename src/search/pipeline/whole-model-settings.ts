@@ -7,6 +7,7 @@
  * it) is the exact optimum of the whole space.
  */
 import { Effect } from 'effect'
+import { InfeasibleBudget } from '../../errors.ts'
 import { objectiveOf } from '../problem.ts'
 import type { WholeModelSetting, SearchSpace } from '../space/types.ts'
 import type { ChildArchitecture, SearchResult } from './result.ts'
@@ -24,17 +25,35 @@ function throughputOf(r: SearchResult): number {
   return r.child.scenarios[0]?.child.metrics.outputTokensPerSecondPerGpu ?? 0
 }
 
+/** The leading number of a rendered value (`17,618 tokens/s per GPU …` → 17618). */
+function leadingNumber(text: string): number {
+  const m = /^[\d,.]+/.exec(text)
+  return m === null ? Number.NaN : Number(m[0].replaceAll(',', ''))
+}
+
+/**
+ * When no setting has a child, the failure to report: of infeasible budgets on the same row, the one whose
+ * nearest achievable value comes closest (the highest throughput, else the lowest latency, memory or count),
+ * so that the user hears what the best setting reaches; otherwise the first failure.
+ */
+function nearestOf<E>(failures: readonly E[]): E {
+  const infeasible = failures.filter((f): f is E & InfeasibleBudget => f instanceof InfeasibleBudget)
+  if (infeasible.length !== failures.length || new Set(infeasible.map((f) => f.budget)).size !== 1) return failures[0]!
+  const sign = infeasible[0]!.budget === 'throughput' ? -1 : 1
+  return infeasible.reduce((a, f) => (sign * leadingNumber(f.nearest) < sign * leadingNumber(a.nearest) ? f : a))
+}
+
 /** Runs `search` under every setting; the best child (lowest objective with the setting's loss, then highest throughput) wins. */
 export function bestOverSettings<E>(settings: readonly WholeModelSetting[], search: (space: SearchSpace) => Effect.Effect<SearchResult, E>): Effect.Effect<SearchResult, E> {
   return Effect.gen(function* () {
     let best: SearchResult | undefined
-    let firstFailure: E | undefined
+    const failures: E[] = []
     const lines: string[] = []
     let seconds = 0
     for (const setting of settings) {
       const outcome = yield* Effect.result(search(setting.space))
       if (outcome._tag === 'Failure') {
-        firstFailure ??= outcome.failure
+        failures.push(outcome.failure)
         lines.push(`${setting.label}: no child (${String((outcome.failure as { message?: string }).message ?? outcome.failure)})`)
         continue
       }
@@ -51,7 +70,7 @@ export function bestOverSettings<E>(settings: readonly WholeModelSetting[], sear
       const d = best === undefined ? -Infinity : adjusted.child.objective - best.child.objective
       if (best === undefined || d < -tie || (Math.abs(d) <= tie && throughputOf(adjusted) > throughputOf(best))) best = adjusted
     }
-    if (best === undefined) return yield* Effect.fail(firstFailure as E)
+    if (best === undefined) return yield* Effect.fail(nearestOf(failures))
     return {
       ...best,
       notes: [...best.notes, `searched ${settings.length} whole-model settings exactly, each with its own per-layer solve; the best child wins (${lines.join('; ')})`],
