@@ -17,7 +17,7 @@ import type { SearchSolution } from '../solution.ts'
 import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
-import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
+import { isUnusedScoresNote, runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
 import { buildPlan, requestSummary } from './build-problem.ts'
 import { bestOverSettings } from './whole-model-settings.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
@@ -229,7 +229,21 @@ export interface RunSearchOptions {
 export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): Effect.Effect<SearchResult, SearchError> {
   const settings = req.space.settings
   if (settings === undefined) return runSearchInSpace(req, options)
-  return bestOverSettings(settings, (space) => runSearchInSpace({ ...req, space }, options))
+  return Effect.map(
+    bestOverSettings(settings, (space) => runSearchInSpace({ ...req, space }, options)),
+    (r) => {
+      // A score row is unused only if no setting's space offers it, which is known once every setting has been scored.
+      const unused = unusedScoresNote(req.quality)
+      // The settings' own losses (meta tokens) come from the prior, so measured block scores make a mixed source.
+      const priorSettings = settings.some((x) => Object.values(x.metrics).some((v) => v !== 0))
+      const source = r.quality.source
+      const quality =
+        source.kind === 'measured' && priorSettings
+          ? { ...r.quality, source: { kind: 'mixed' as const, description: `${source.description}; the whole-model settings (meta tokens) from the built-in prior (not measured)` } }
+          : r.quality
+      return { ...r, quality, notes: [...r.notes.filter((n) => !isUnusedScoresNote(n)), ...(unused === undefined ? [] : [unused])] }
+    },
+  )
 }
 
 function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect.Effect<SearchResult, SearchError> {

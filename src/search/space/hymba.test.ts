@@ -12,6 +12,7 @@ import type { SearchRequest } from '../pipeline/request.ts'
 import { runSearch } from '../pipeline/run-search.ts'
 import { objectiveOf } from '../problem.ts'
 import { priorQuality } from '../quality/prior.ts'
+import { measuredQuality, parseScores } from '../quality/scores-file.ts'
 import { admitsSharing, hybridShapes, defaultHymbaOptions, hymbaSpace, sharingGroups } from './hymba.ts'
 import type { SearchSpace } from './types.ts'
 
@@ -130,5 +131,28 @@ describe('searching the hymba space', () => {
       }),
       { numRuns: 8 },
     )
+  })
+})
+
+describe('measured scores in the hymba space', () => {
+  it('take rows by mixer option id, add the parent FFN’s 0, and name only rows no setting offers as unused', async () => {
+    // Windows cost nothing in layers 0–3 and sharing a lot, so a child that must shrink its cache takes windows.
+    const csv = [
+      'layer,variant,kl_div',
+      ...[0, 1, 2, 3].flatMap((l) => [`${l},hybrid:h24kv8e1:w1024,0`, `${l},hybrid:h24kv8e1:global,0.001`]),
+      ...[1, 3].flatMap((l) => [`${l},hybrid:h24kv8e1:w1024:shared-kv,1`, `${l},hybrid:h24kv8e1:global:shared-kv,1`]),
+      '2,hybrid:h99kv1e1:global,0.5',
+    ].join('\n')
+    const quality = measuredQuality(Result.getOrThrow(parseScores(csv, 'scores.csv')))
+    const q = quality.score(1, small.layers[1]!, space(small).layers[1]!.mixers.find((m) => m.id === 'hybrid:h24kv8e1:w1024:shared-kv')!, space(small).layers[1]!.ffns[0]!, 4)
+    expect(q).toEqual({ metrics: { kl_div: 1 }, fromPrior: false })
+    const outcome = await Effect.runPromise(Effect.result(runSearch({ ...request(30_000), quality })))
+    if (Result.isFailure(outcome)) throw new Error(outcome.failure.message)
+    const r = outcome.success
+    expect(r.child.layers.some((l) => l.variant.includes('shared-kv'))).toBe(false)
+    expect(r.quality.source.kind).toBe('mixed')
+    expect(r.notes.filter((n) => n.includes('score row'))).toEqual([
+      '1 score row of scores.csv match no layer or variant of the parent\'s search space and was ignored (layer 2 variant hybrid:h99kv1e1:global)',
+    ])
   })
 })
