@@ -54,7 +54,8 @@ export function bestOverSettings<E>(settings: readonly WholeModelSetting[], sear
       const outcome = yield* Effect.result(search(setting.space))
       if (outcome._tag === 'Failure') {
         failures.push(outcome.failure)
-        lines.push(`${setting.label}: no child (${String((outcome.failure as { message?: string }).message ?? outcome.failure)})`)
+        const f = outcome.failure
+        lines.push(`${setting.label}: ${f instanceof InfeasibleBudget ? `infeasible (best ${f.nearest})` : `no child (${String((f as { message?: string }).message ?? f)})`}`)
         continue
       }
       const r = outcome.success
@@ -66,14 +67,14 @@ export function bestOverSettings<E>(settings: readonly WholeModelSetting[], sear
         alternatives: r.alternatives.map((a) => withSettingLoss(a, setting.metrics, offset)),
         notes: [...r.notes, `whole-model setting: ${setting.label}`],
       }
-      lines.push(`${setting.label}: objective ${adjusted.child.objective.toPrecision(6)}`)
+      lines.push(`${setting.label}: loss ${adjusted.child.objective.toPrecision(4)}`)
       const d = best === undefined ? -Infinity : adjusted.child.objective - best.child.objective
       if (best === undefined || d < -tie || (Math.abs(d) <= tie && throughputOf(adjusted) > throughputOf(best))) best = adjusted
     }
     if (best === undefined) return yield* Effect.fail(nearestOf(failures))
     return {
       ...best,
-      notes: [...best.notes, `searched ${settings.length} whole-model settings exactly, each with its own per-layer solve; the best child wins (${lines.join('; ')})`],
+      notes: [...best.notes, `${settings.length} whole-model settings, each solved exactly, the best child kept: ${lines.join('; ')}`],
       searchSeconds: seconds,
     }
   })

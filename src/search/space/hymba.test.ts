@@ -61,7 +61,7 @@ describe('the hymba space', () => {
 
   it('holds Hymba-1.5B itself: in its own setting every layer’s parent option is its own block, at zero prior loss', () => {
     const s = space(hymba)
-    const own = s.settings!.find((x) => x.label === '25 attention heads, 5 KV heads, Mamba 2× hidden, window 1024, 128 meta tokens')!
+    const own = s.settings!.find((x) => x.label === 'heads 25/5 KV, Mamba 2× hidden, window 1024, 128 meta tokens')!
     expect(own.metrics.kl_div).toBe(0)
     own.space.layers.forEach((menu, l) => {
       const mixer = menu.mixers.find((m) => m.id === menu.parent.mixer)!

@@ -193,7 +193,7 @@ function settingSpace(parent: Architecture, shape: HybridShape, window: number, 
 
 /** What one setting is called in results. */
 function settingLabel(shape: HybridShape, window: number, meta: number): string {
-  return `${shape.heads} attention heads, ${shape.kvHeads} KV heads, Mamba ${shape.expand}× hidden, window ${window}, ${meta} meta tokens`
+  return `heads ${shape.heads}/${shape.kvHeads} KV, Mamba ${shape.expand}× hidden, window ${window}, ${meta} meta tokens`
 }
 
 /**
