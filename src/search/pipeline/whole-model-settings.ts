@@ -32,15 +32,16 @@ function leadingNumber(text: string): number {
 }
 
 /**
- * When no setting has a child, the failure to report: of infeasible budgets on the same row, the one whose
- * nearest achievable value comes closest (the highest throughput, else the lowest latency, memory or count),
- * so that the user hears what the best setting reaches; otherwise the first failure.
+ * When no setting has a child, the failure to report: of the infeasible budgets on the first one's row, the one
+ * whose nearest achievable value comes closest (the highest throughput, else the lowest latency, memory or count),
+ * so that the user hears what the best setting reaches; with none, the first failure.
  */
 function nearestOf<E>(failures: readonly E[]): E {
   const infeasible = failures.filter((f): f is E & InfeasibleBudget => f instanceof InfeasibleBudget)
-  if (infeasible.length !== failures.length || new Set(infeasible.map((f) => f.budget)).size !== 1) return failures[0]!
-  const sign = infeasible[0]!.budget === 'throughput' ? -1 : 1
-  return infeasible.reduce((a, f) => (sign * leadingNumber(f.nearest) < sign * leadingNumber(a.nearest) ? f : a))
+  const first = infeasible[0]
+  if (first === undefined) return failures[0]!
+  const sign = first.budget === 'throughput' ? -1 : 1
+  return infeasible.filter((f) => f.budget === first.budget).reduce((a, f) => (sign * leadingNumber(f.nearest) < sign * leadingNumber(a.nearest) ? f : a))
 }
 
 /** Runs `search` under every setting; the best child (lowest objective with the setting's loss, then highest throughput) wins. */

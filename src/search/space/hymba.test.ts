@@ -9,6 +9,7 @@ import { totalsOf, violationsOf } from '../evaluate.ts'
 import { buildProblem } from '../pipeline/build-problem.ts'
 import { scoreSpace } from '../pipeline/candidates.ts'
 import type { SearchRequest } from '../pipeline/request.ts'
+import { requestFromOptions } from '../pipeline/options.ts'
 import { runSearch } from '../pipeline/run-search.ts'
 import { objectiveOf } from '../problem.ts'
 import { priorQuality } from '../quality/prior.ts'
@@ -69,6 +70,15 @@ describe('the hymba space', () => {
       const score = priorQuality.score(l, hymba.layers[l]!, mixer, menu.ffns[0]!, hymba.layers.length)
       expect(score.metrics.kl_div).toBe(0)
     })
+  })
+
+  it('refuses a parent with layers that have no attention, in one line naming the layer', async () => {
+    const outcome = await Effect.runPromise(
+      Effect.result(requestFromOptions({ parent: 'nemotron-h-8b', gpu: 'h200', space: 'hymba', scenarios: [{ input: 128, output: 1024, batch: 'auto' }], speedup: 2 })),
+    )
+    expect(Result.isFailure(outcome) && outcome.failure.message).toBe(
+      "invalid --space hymba: the hymba space turns every attention layer into hybrid heads, so it needs a parent whose every layer has attention or hybrid heads; Nemotron-H-8B's layer 0 has mamba2",
+    )
   })
 
   it('admits a shared cache only from a first layer that makes one with the same window', () => {

@@ -202,6 +202,9 @@ function settingLabel(shape: HybridShape, window: number, meta: number): string 
  * first setting, for callers that look at one menu (their ids differ by shape).
  */
 export function hymbaSpace(parent: Architecture, options: HymbaSpaceOptions = defaultHymbaOptions): SearchSpace | string {
+  const other = parent.layers.findIndex((l) => l.mixer.type !== 'attention' && l.mixer.type !== 'hybrid-heads')
+  if (other >= 0)
+    return `the hymba space turns every attention layer into hybrid heads, so it needs a parent whose every layer has attention or hybrid heads; ${parent.name}'s layer ${other} has ${parent.layers[other]!.mixer.type}`
   const shapes = hybridShapes(parent, options)
   if (shapes.length === 0) return `the hymba space needs a parent with attention or hybrid-head layers whose heads divide the hidden size; ${parent.name} has none`
   const groups = sharingGroups(parent)
