@@ -10,7 +10,7 @@
  * - the memory child's HymbaConfig export, imported back and compared.
  * Writes experiments/hymba-space/RESULTS.md and the exported config beside it.
  */
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { Effect, Result } from 'effect'
@@ -18,6 +18,9 @@ import type { Architecture } from '../../src/blocks/architecture.ts'
 import { blockModel } from '../../src/blocks/registry.ts'
 import { deployment, executionOf } from '../../src/cost-model/deployment.ts'
 import { systems } from '../../src/cost-model/hardware/system.ts'
+import { resolveEfficiency } from '../../src/cost-model/calibration/resolve.ts'
+import { predict, PredictQuerySchema } from '../../src/cost-model/predict.ts'
+import { Schema } from 'effect'
 import { importHfConfig } from '../../src/io/hf-config.ts'
 import { exportHymba } from '../../src/io/hymba-export.ts'
 import { presetArchitecture } from '../../src/io/presets.ts'
@@ -165,5 +168,38 @@ const lines = [
   `The memory child exported as a HymbaConfig config.json (\`experiments/hymba-space/child-memory-40gb.config.json\`): num_attention_heads ${String(exported.num_attention_heads)}, num_key_value_heads ${String(exported.num_key_value_heads)}, mamba_expand ${String(exported.mamba_expand)}, sliding_window ${String(exported.sliding_window)}, global_attn_idx ${JSON.stringify(exported.global_attn_idx)}, kv_reuse_group ${JSON.stringify(exported.kv_reuse_group)}, num_memory_tokens ${String(exported.num_memory_tokens)}. Imported back, its layers are ${roundTrip ? 'identical to the child’s' : 'NOT identical to the child’s'}.`,
 ]
 
+/** The H200 rows of one hybrid-head layer's decode step (experiments/data/h200-hymba-decode.jsonl) against nas-sim's prediction. */
+async function decodeCheck(): Promise<string[]> {
+  const text = await readFile(here('../data/h200-hymba-decode.jsonl'), 'utf8')
+  const efficiency = await resolveEfficiency(undefined, 'h200')
+  const decode = Schema.decodeUnknownSync(PredictQuerySchema)
+  const table = text
+    .trim()
+    .split('\n')
+    .map((line, i) => {
+      const row = JSON.parse(line) as { measuredUs: number; block: { window?: number; sharesKv?: boolean }; batch: number; contextLen: number }
+      const { measuredUs, ...query } = row
+      const p = Result.getOrThrowWith(predict(decode({ id: i, ...query }), efficiency, 'h200'), (e) => new Error(e))
+      const error = (p.latencyUs / measuredUs - 1) * 100
+      return `| ${row.batch} | ${row.block.window === undefined ? `global, ${int(row.contextLen)} + 128 meta` : `window ${row.block.window} + 128 meta`} | ${row.block.sharesKv === true ? 'yes' : 'no'} | ${measuredUs.toFixed(1)} | ${p.latencyUs.toFixed(1)} | ${error >= 0 ? '+' : ''}${error.toFixed(0)}% |`
+    })
+  return [
+    '## One hybrid-head layer on an H200: decode step, measured against predicted',
+    '',
+    `\`experiments/data/h200-hymba-decode.jsonl\` (\`experiments/profiling/profile_hybrid_decode.py\`, torch 2.11, one H200, CUDA graphs): one decode step of a Hymba-1.5B layer in bf16, against nas-sim's \`${efficiency.name}\` prediction of the same block.`,
+    '',
+    '| batch | cache | shared KV | measured, µs | predicted, µs | predicted / measured − 1 |',
+    '|---:|---|---|---:|---:|---:|',
+    ...table,
+    '',
+    'What the rows show and what they do not:',
+    '- Sharing changes the predicted step by under 1% and the measured one by under 2%, but for one batch-1 global pair (95.8 against 108.1 µs, a spread the single call could not repeat): a layer that reuses a cache skips only its K/V projection and cache write, and still reads the whole cache. That is why sharing buys capacity, not decode time, in the searches above.',
+    '- At batch 1 the prediction is 1–17% high; from batch 16 up it is low, by 7–17% at 16, 28–31% at 64 and 23–46% at 256. The stand-in is not the kernel mix the block model describes: its selective state update is about ten eager element-wise kernels with fp32 intermediates (at batch 256 some 700 MB moved by our count, against 52 MB for one fused update), and its norms, conv and gate are separate kernels the block model counts as fused or free. Those grow with the batch, and the windowed rows, whose attention is small, show them most. No fused Mamba-1 update kernel (mamba_ssm) was on the machine, so the rows bound the prediction from the slow side rather than check it; a profile with the fused kernel, and of the prefill scan, remains to be done.',
+    '- The calibration was fitted on Mamba-2 scans, not this Mamba-1 update; the rows were not added to the fit.',
+    '',
+  ]
+}
+
+lines.push(...(await decodeCheck()))
 await writeFile(here('./RESULTS.md'), `${lines.join('\n')}\n`)
 process.stdout.write(`${lines.join('\n')}\n`)
