@@ -144,6 +144,25 @@ describe('searching the hymba space', () => {
   })
 })
 
+describe('searching the hymba space from Hymba-1.5B', () => {
+  it('gives back Hymba-1.5B itself, at zero loss, when every layer is kept', async () => {
+    // Its own windows, shared caches and 128 meta tokens: the parent is a child of its own space, in its own setting.
+    const req: SearchRequest = {
+      parent: hymba,
+      deployment: h200,
+      scenarios: [{ input: 1024, output: 1024, batch: 64 }],
+      target: { kind: 'throughput', tokensPerSecondPerGpu: 1 },
+      space: space(hymba),
+      quality: priorQuality,
+      structure: { keepFirst: 32 },
+    }
+    const outcome = await Effect.runPromise(Effect.result(runSearch(req)))
+    if (Result.isFailure(outcome)) throw new Error(outcome.failure.message)
+    expect(outcome.success.child.objective).toBe(0)
+    expect(outcome.success.child.architecture.layers).toEqual(hymba.layers)
+  })
+})
+
 describe('measured scores in the hymba space', () => {
   it('take rows by mixer option id, add the parent FFN’s 0, and name only rows no setting offers as unused', async () => {
     // Windows cost nothing in layers 0–3 and sharing a lot, so a child that must shrink its cache takes windows.
