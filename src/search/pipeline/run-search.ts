@@ -97,6 +97,15 @@ export function batchesAround(best: number, tried: readonly number[]): number[] 
   return [...new Set(out)].filter((b) => b !== best && !tried.includes(b) && b >= 1)
 }
 
+/**
+ * The largest concurrency a search tries on its own: in flight, the engine's limit on sequences (vLLM's
+ * max_num_seqs), past which the engine would not run the batch however small the child's cache; a static batch has none.
+ */
+function largestAutoBatch(req: SearchRequest): number {
+  const d = req.deployment
+  return d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : Infinity
+}
+
 function batchPlans(scenarios: readonly ScenarioSpec[]): number[][] {
   const auto = scenarios.filter((s) => s.batch === 'auto').length
   if (auto === 0) return [scenarios.map((s) => s.batch as number)]
@@ -229,6 +238,10 @@ export interface RunSearchOptions {
 export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): Effect.Effect<SearchResult, SearchError> {
   const settings = req.space.settings
   if (settings === undefined) return runSearchInSpace(req, options)
+  if (options.onProblem !== undefined)
+    return Effect.fail(
+      new InvalidInput({ field: '--export-problem', problem: `not available with --space ${req.space.name}: each whole-model setting has problems of its own, over groups of layers` }),
+    )
   return Effect.map(
     bestOverSettings(settings, (space) => runSearchInSpace({ ...req, space }, options)),
     (r) => {
@@ -252,10 +265,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parents = req.scenarios.map((s) => parentServing(req, s))
     const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
-    // Concurrencies tried automatically stay within the engine's limit on sequences in flight (vLLM's max_num_seqs):
-    // past it the engine would not run the batch, however small the child's cache.
-    const d0 = req.deployment
-    const cap = d0.batching === 'inflight' ? d0.engine.limits(d0.system.gpu).maxSequences : Infinity
+    const cap = largestAutoBatch(req)
     const auto = req.scenarios.some((s) => s.batch === 'auto')
     const plans = (yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })).filter((p) => !auto || p.every((b) => b <= cap))
 
