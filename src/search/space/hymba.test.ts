@@ -11,6 +11,8 @@ import { scoreSpace } from '../pipeline/candidates.ts'
 import type { SearchRequest } from '../pipeline/request.ts'
 import { requestFromOptions } from '../pipeline/options.ts'
 import { runSearch } from '../pipeline/run-search.ts'
+import { runFrontier } from '../pipeline/run-frontier.ts'
+import { runtimeDim } from '../pipeline/candidates.ts'
 import { objectiveOf } from '../problem.ts'
 import { priorQuality } from '../quality/prior.ts'
 import { measuredQuality, parseScores } from '../quality/scores-file.ts'
@@ -183,5 +185,42 @@ describe('measured scores in the hymba space', () => {
     expect(r.notes.filter((n) => n.includes('score row'))).toEqual([
       '1 score row of scores.csv match no layer or variant of the parent\'s search space and was ignored (layer 2 variant hybrid:h99kv1e1:global)',
     ])
+  })
+})
+
+describe('the frontier of the hymba space', () => {
+  it('is the nondominated set of every setting’s every admitted child, by enumeration', async () => {
+    const req: SearchRequest = { ...request(1), target: { kind: 'none' } }
+    const outcome = await Effect.runPromise(Effect.result(runFrontier(req, { maxSpeedup: 1e6, minParams: 0 })))
+    if (Result.isFailure(outcome)) throw new Error(outcome.failure.message)
+    const all: { throughput: number; objective: number }[] = []
+    for (const setting of req.space.settings!) {
+      const scored = scoreSpace(small, setting.space, priorQuality)
+      const problem = buildProblem({ ...req, space: setting.space }, scored, [scenario], [undefined])
+      const sizes = problem.layers.map((l) => l.variants.length)
+      for (let n = 0; n < sizes.reduce((a, b) => a * b, 1); n++) {
+        let rest = n
+        const choice = sizes.map((size) => {
+          const v = rest % size
+          rest = Math.floor(rest / size)
+          return v
+        })
+        if (!(setting.space.groups ?? []).every((g) => g.admits(g.layers.map((l) => scored[l]!.options[choice[l]!]!)))) continue
+        if (violationsOf(problem, choice).length > 0) continue
+        const t = totalsOf(problem, choice)
+        all.push({ throughput: (scenario.batch * scenario.output) / t.costs[runtimeDim(0)]!, objective: t.objective + objectiveOf(problem.objective, setting.metrics) })
+      }
+    }
+    const byLoss = all.sort((a, b) => a.objective - b.objective || b.throughput - a.throughput)
+    const reference: typeof all = []
+    for (const p of byLoss) if (reference.length === 0 || p.throughput > reference[reference.length - 1]!.throughput * (1 + 1e-12)) reference.push(p)
+    const points = outcome.success.points
+    expect(points.length).toBe(reference.length)
+    points.forEach((p, i) => {
+      expect(p.tokensPerSecondPerGpu).toBeCloseTo(reference[i]!.throughput, 6)
+      expect(p.objective).toBeCloseTo(reference[i]!.objective, 12)
+    })
+    // Points come from several settings: with and without meta tokens, for one.
+    expect(new Set(points.map((p) => p.variants[0]!.split(':')[1])).size).toBeGreaterThan(1)
   })
 })
