@@ -31,6 +31,8 @@ export { exportHymba } from './io/hymba-export.ts'
 export { importHfConfig } from './io/hf-config.ts'
 export { presetArchitecture, presetIds, presets } from './io/presets.ts'
 export type { Architecture, LayerChoice } from './blocks/architecture.ts'
+export { fuseRuns, fusionRuns, maximalRuns, type FusedRun } from './blocks/ffn-fusion.ts'
+export type { FusionReport } from './search/fusion/fuse-child.ts'
 
 export { architectureMapSvg, breakdownSvg, frontierSvg, reportHtml, svgToPng } from '../viz/index.ts'
 export type { ArchitectureMapInput, BreakdownInput, FrontierPlotInput, ReportInput } from '../viz/index.ts'

@@ -15,6 +15,7 @@ import { el, svgDocument, textEl, tooltip, translate } from './svg.ts'
 import { boldTextWidth, textWidth } from './text-width.ts'
 import { fontSize, ink, variantColours } from './theme.ts'
 import type { ArchitectureMapInput } from './types.ts'
+import { fusedFfnCells, fusedFfnDefs, fusedFfnSwatch, fusedRunsOf, withoutFusedFfns } from './fused-ffn.ts'
 
 const defaultWidth = 960
 const rowHeight = 16
@@ -132,7 +133,18 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
   const architectures = [...(input.showParent === false ? [] : [input.parent]), ...input.children]
   if (architectures.length === 0) throw new VizInputError({ field: 'children', problem: 'empty while showParent is false (nothing to draw)' })
   const references = referenceWidths(input)
-  const { fill, legend: legendItems } = palette(architectures, references)
+  const fusedRuns = fusedRunsOf(input, architectures)
+  // Fused FFNs get one legend entry of their own, not a width swatch each (their widths are sums, past the parent's).
+  const { fill, legend: paletteItems } = palette(architectures.map((a, i) => withoutFusedFfns(a, fusedRuns[i] ?? [])), references)
+  const anyFused = fusedRuns.some((runs) => runs.length > 0)
+  // A fused FFN is coloured like an FFN of its summed width (darkest past the parent's) and outlined and hatched.
+  const fusedFill = (a: number) => (run: { readonly first: number; readonly last: number }) => {
+    const l = architectures[a]!.layers[run.last]!
+    return fill(ffnVariant(l.ffn, references[run.last] ?? 1))
+  }
+  const legendItems = anyFused
+    ? [...paletteItems, { label: 'Fused FFN', key: fusedFfnSwatch(fill({ kind: 'ffn', fraction: 1 })), title: 'one FFN of the summed width spanning its run of attention-free layers (FFN Fusion)' }]
+    : paletteItems
   // 'Attention' names the row only while every mixer is attention or a stand-in for it.
   const hasMamba = architectures.some((a) => a.layers.some((l) => l.mixer.type === 'mamba2' || l.mixer.type === 'hybrid-heads'))
   const slotNames = [hasMamba ? 'Mixer' : 'Attention', 'FFN'] as const
@@ -204,6 +216,7 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
         : textEl('text', { class: 'summary', x: 0, y: y0 + 13 + summaryLineHeight, 'font-size': fontSize.tick, fill: ink.muted }, heading.summary),
       slotRow(0),
       slotRow(1),
+      ...fusedFfnCells(architecture, fusedRuns[a] ?? [], y0 + heading.height + rowHeight + rowGap, rowHeight, cellWidth, fusedFill(a)),
     )
   })
 
@@ -225,6 +238,7 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
 
   return svgDocument(
     { width, height, className: 'nas-architecture-map', label: input.title ?? 'Per-layer architecture map' },
+    fusedFfnDefs(anyFused),
     input.title === undefined ? '' : textEl('text', { class: 'title', x: 12, y: 20, 'font-size': fontSize.title, 'font-weight': 'bold' }, input.title),
     el('g', { transform: translate(left, titleHeight) }, key.svg),
     el('g', { class: 'plot', transform: translate(left, top) }, ...groups, axis),

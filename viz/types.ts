@@ -4,6 +4,7 @@
  * fixture) can be plotted. Units are part of every field's contract.
  */
 import type { Architecture } from '../src/blocks/architecture.ts'
+import type { FusedRun } from '../src/blocks/ffn-fusion.ts'
 import type { TimelinePlotInput } from './timeline.ts'
 
 // ---------------------------------------------------------------- frontier
@@ -97,6 +98,11 @@ export interface ArchitectureMapInput {
   readonly title?: string
   /** Figure width in px; default 960. */
   readonly width?: number
+  /**
+   * Fused FFN runs per child, aligned with `children` (a search's `child.fusion.runs`); where absent, the layers an
+   * imported config writes as fused (Ultra's layout) are found by their width.
+   */
+  readonly fusedRuns?: readonly (readonly FusedRun[] | undefined)[]
 }
 
 // ------------------------------------------------------------- breakdown

@@ -66,6 +66,10 @@ export const JobFields = Schema.Struct({
   scores: Schema.optionalKey(Schema.NonEmptyString),
   /** How many diverse solutions to return; default 1. */
   top: PositiveInt.pipe(Schema.withDecodingDefaultKey(Effect.succeed(1))),
+  /** FFN Fusion (as `--fuse-ffn [K]`): true, or the most FFNs one fused run may join (≥ 2); re-evaluated exactly; default off. */
+  fuseFfn: Schema.optionalKey(Schema.Union([Schema.Boolean, Schema.Int.check(Schema.isGreaterThanOrEqualTo(2))])),
+  /** With fuseFfn: the budget binds the fused child (as `--fused-budget`); default false. */
+  fusedBudget: Schema.optionalKey(Schema.Boolean),
   /** Label that groups jobs in the summary and the combined Pareto plots; default derived from the non-budget fields. */
   group: Schema.optionalKey(Schema.NonEmptyString),
 }).check(
@@ -118,6 +122,8 @@ export function defaultGroup(job: typeof JobFields.Type): string {
   ]
   if (job.scores !== undefined) parts.push(`scores=${job.scores}`)
   if (job.top !== 1) parts.push(`top=${job.top}`)
+  if (job.fuseFfn !== undefined && job.fuseFfn !== false) parts.push(job.fuseFfn === true ? 'fuse-ffn' : `fuse-ffn=${job.fuseFfn}`)
+  if (job.fusedBudget === true) parts.push('fused-budget')
   return parts.join(' ')
 }
 

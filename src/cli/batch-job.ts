@@ -64,6 +64,8 @@ export async function runJob(job: Job): Promise<BatchJobResult> {
       space: job.space,
       ...(job.scores === undefined ? {} : { scores: job.scores }),
       top: job.top,
+      ...(job.fuseFfn === undefined ? {} : { fuseFfn: job.fuseFfn }),
+      ...(job.fusedBudget === true ? { fusedBudget: true } : {}),
     })
     return yield* runSearch(req)
   })

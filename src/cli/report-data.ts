@@ -1,4 +1,5 @@
 /** Adapters from search and cost results to the plot inputs of viz/. */
+import { searchMapInput } from './fusion-lines.ts'
 import type { ArchitectureCost, TimeCategory } from '../serving/architecture-cost.ts'
 import { architectureCost } from '../serving/architecture-cost.ts'
 import type { ServingDeployment } from '../serving/serving-deployment.ts'
@@ -136,7 +137,7 @@ export function searchReport(result: SearchResult, d: ServingDeployment, frontie
   const models: ModelCost[] = []
   if (s.parent !== undefined) models.push(modelCostOf(result.parent.name, 'parent', architectureCost(result.parent.architecture, { ...scenario, batch: s.parent.batch }, d), d.batching))
   models.push(modelCostOf('child', 'child', childCost, d.batching))
-  const map = { parent: result.parent.architecture, children: [result.child.architecture, ...result.alternatives.map((a) => a.architecture)] }
+  const map = searchMapInput(result)
   const system = `${d.system.name}${d.tp > 1 ? `, TP ${d.tp}` : ''}, ${d.precision.weights} weights, ${d.engine.name} ${d.batching === 'inflight' ? 'in flight' : 'static batch'}`
   return {
     title: `${result.parent.name} → child on ${d.system.name}`,

@@ -35,6 +35,8 @@ export interface SearchFlags {
   readonly objective?: string
   readonly limit: string[]
   readonly exportProblem?: string
+  readonly fuseFfn?: boolean | string
+  readonly fusedBudget?: boolean
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -69,6 +71,8 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--allow <layers:variants>', 'only these variants in these layers, e.g. "0-3:attn:kv8|ffn:100%,attn:kv4|ffn:100%" (repeatable)', collect, [])
     .option('--objective <metric=weight,...>', 'minimise a weighted sum of metrics, e.g. kl_div=1,when2call=0.5 (default: kl_div)')
     .option('--limit <metric=max>', 'a metric total may be at most this, e.g. when2call=0.3 (repeatable)', collect, [])
+    .option('--fuse-ffn [K]', 'FFN Fusion: fuse each child’s runs of attention-free FFN layers into one wide FFN (at most K FFNs per run when given), re-evaluated exactly (see README "FFN Fusion")')
+    .option('--fused-budget', 'with --fuse-ffn: the budget binds the fused child, so the solver may pick a slower, better child that fusion brings to the budget')
     .option('--export-problem <file.json>', 'write the problem the solver saw at each batch plan (variants, costs, scores, budgets, constraints) as JSON, plus MPS beside it (see README "Auditing a search")')
 }
 
@@ -117,6 +121,10 @@ export function required(flag: string, value: string | undefined): string {
 }
 
 export function searchOptionsFrom(flags: SearchFlags, budgetRequired: boolean): SearchOptions {
+  if (flags.fusedBudget === true && !budgetRequired) throw new InvalidInput({ field: '--fused-budget', problem: 'only for search (a frontier has no budget to hold the fused child to)' })
+  // The relaxed budgets' problems are not the one exported, so verify could not check the child against it.
+  if (flags.fusedBudget === true && flags.exportProblem !== undefined)
+    throw new InvalidInput({ field: '--fused-budget', problem: 'cannot be combined with --export-problem (the child is solved under relaxed budgets the export does not hold); drop one' })
   const structure: StructureOptions = {
     ...(flags.keepFirst === undefined ? {} : { keepFirst: positiveInt('--keep-first', flags.keepFirst) }),
     ...(flags.keepLast === undefined ? {} : { keepLast: positiveInt('--keep-last', flags.keepLast) }),
@@ -149,5 +157,7 @@ export function searchOptionsFrom(flags: SearchFlags, budgetRequired: boolean): 
     ...optional('objective', flags.objective === undefined ? undefined : parseWeights('--objective', flags.objective, true)),
     metricLimits: flags.limit.flatMap((l) => Object.entries(parseWeights('--limit', l, true)).map(([metric, max]) => ({ metric, max }))),
     budgetRequired,
+    ...(flags.fusedBudget === true ? { fusedBudget: true } : {}),
+    ...(typeof flags.fuseFfn === 'string' ? { fuseFfn: positiveInt('--fuse-ffn', flags.fuseFfn) } : flags.fuseFfn === true ? { fuseFfn: true } : {}),
   }
 }

@@ -57,6 +57,9 @@ export function renderFrontier(f: FrontierResult): string {
     f.completeness === 'exact'
       ? `exact frontier: ${f.points.length} points (each optimal for its throughput; none dominated), ${fmt.seconds(f.seconds)}, ${f.states.toLocaleString('en-US')} DP states`
       : `sampled frontier: ${f.points.length} points, each exactly optimal for its throughput, none dominated; ${f.note} (${fmt.seconds(f.seconds)})`,
+    ...(f.points.some((p) => p.fusion !== undefined)
+      ? ['fused (--fuse-ffn): each point is its unfused optimum with every run fused and re-evaluated exactly; points another fused point beats were dropped; not proven optimal among fused children (README "FFN Fusion")']
+      : []),
     parent === undefined ? 'parent: does not fit' : `parent: ${fmt.rate(parent.metrics.outputTokensPerSecondPerGpu)} per GPU at batch ${parent.batch}`,
     `cut: up to ${f.cut.maxSpeedup}× the parent, children of at least ${fmt.count(f.cut.minParams)} parameters${f.cut.dropped > 0 ? ` (${f.cut.dropped} faster or smaller points left out; --max-speedup and --min-params move the cut)` : ''}`,
     `quality: ${f.quality.source.description}`,

@@ -11,6 +11,7 @@ import { runSearch, type PlanProgress } from '../../search/pipeline/run-search.t
 import type { SearchRequest } from '../../search/pipeline/request.ts'
 import { architectureMapSvg, reportHtml } from '../../../viz/index.ts'
 import { describeBlock } from '../describe.ts'
+import { fusionLines, searchMapInput } from '../fusion-lines.ts'
 import * as fmt from '../format.ts'
 import { checkPlotPath, checkReportPath, writeFileAtomic, writeJson, writePlot, writeSteps } from '../outputs.ts'
 import { orThrow, positiveInt, positiveNumber } from '../parse.ts'
@@ -66,6 +67,7 @@ export function renderSearch(r: SearchResult): string {
       (p === undefined ? ' (the parent does not fit)' : `, ${s.speedup!.toFixed(2)}× the parent (${fmt.rate(p.metrics.outputTokensPerSecondPerGpu)} at batch ${p.batch})`),
     `quality: ${Object.entries(r.child.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}`).join(', ')} — ${r.quality.source.description}`,
     `solver: ${r.proof.method}, optimality gap ${r.proof.gap}, ${fmt.seconds(r.proof.seconds)} (search ${fmt.seconds(r.searchSeconds)} over ${r.batchesTried.length} batch plan${r.batchesTried.length === 1 ? '' : 's'})`,
+    ...fusionLines(r.child),
     '',
     fmt.table(['blocks (mixer + ffn)', 'layers'], [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, String(n)])),
   ]
@@ -200,7 +202,7 @@ export function registerSearch(program: Command): void {
         writeSteps(written, [
           ...(flags.plot === undefined
             ? []
-            : [[flags.plot, () => writePlot(flags.plot!, architectureMapSvg({ parent: result.parent.architecture, children: [result.child.architecture, ...result.alternatives.map((a) => a.architecture)] }))] as const]),
+            : [[flags.plot, () => writePlot(flags.plot!, architectureMapSvg(searchMapInput(result)))] as const]),
           ...(flags.report === undefined ? [] : [[flags.report, () => writeFileAtomic(flags.report!, reportHtml(searchReport(result, req.deployment, undefined)))] as const]),
         ])
         if (written.length > 0 && !flags.json) process.stdout.write(`wrote ${written.join(', ')}\n`)

@@ -16,11 +16,15 @@ export class VerificationFailed extends Data.TaggedError('VerificationFailed')<{
   }
 }
 
+/** With --fuse-ffn the solver's own (unfused) objective, which the exported problem scores, is kept here. */
+const Fusion = Schema.optionalKey(Schema.Struct({ unfused: Schema.Struct({ objective: Schema.Number }) }))
+
 /** The part of a search's result.json that verify reads. */
 const ResultChild = Schema.Struct({
   child: Schema.Struct({
     layers: Schema.Array(Schema.Struct({ variant: Schema.String })),
     objective: Schema.Number,
+    fusion: Fusion,
     scenarios: Schema.Array(Schema.Struct({ child: Schema.Struct({ batch: Schema.Int }) })),
   }),
 })
@@ -36,7 +40,7 @@ function readText(path: string): string {
 /** The part of a pareto frontier.json that verify reads. */
 const FrontierPoints = Schema.Struct({
   kind: Schema.Literal('nas-sim/frontier'),
-  points: Schema.Array(Schema.Struct({ batch: Schema.Int, variants: Schema.Array(Schema.String), objective: Schema.Number })),
+  points: Schema.Array(Schema.Struct({ batch: Schema.Int, variants: Schema.Array(Schema.String), objective: Schema.Number, fusion: Fusion })),
 })
 
 /** A child to check, with how to name it in a failure. */
@@ -56,12 +60,12 @@ export function claimedChildren(text: string, file: string): Result.Result<reado
   if ((json as { kind?: unknown } | null)?.kind === 'nas-sim/frontier') {
     const decoded = Schema.decodeUnknownResult(FrontierPoints)(json)
     if (Result.isFailure(decoded)) return Result.fail(invalidFromSchema(file, decoded.failure.message))
-    return Result.succeed(decoded.success.points.map((p, i) => ({ label: `point ${i + 1} (batch ${p.batch})`, child: { batches: [p.batch], variants: p.variants, objective: p.objective } })))
+    return Result.succeed(decoded.success.points.map((p, i) => ({ label: `point ${i + 1} (batch ${p.batch})`, child: { batches: [p.batch], variants: p.variants, objective: p.fusion?.unfused.objective ?? p.objective } })))
   }
   const decoded = Schema.decodeUnknownResult(ResultChild)(json)
   if (Result.isFailure(decoded)) return Result.fail(invalidFromSchema(file, decoded.failure.message))
   const c = decoded.success.child
-  return Result.succeed([{ label: 'the child', child: { batches: c.scenarios.map((s) => s.child.batch), variants: c.layers.map((l) => l.variant), objective: c.objective } }])
+  return Result.succeed([{ label: 'the child', child: { batches: c.scenarios.map((s) => s.child.batch), variants: c.layers.map((l) => l.variant), objective: c.fusion?.unfused.objective ?? c.objective } }])
 }
 
 const isDirectory = (path: string) => {

@@ -65,6 +65,10 @@ export interface SearchOptions {
   readonly diversity?: number
   /** Whether a budget must be given (search) or may be absent (frontier). */
   readonly budgetRequired?: boolean
+  /** FFN Fusion (`--fuse-ffn [K]`): true, or the most FFNs one fused run may join (an integer ≥ 2). */
+  readonly fuseFfn?: boolean | number
+  /** With fuseFfn: the budget binds the fused child (`--fused-budget`). */
+  readonly fusedBudget?: boolean
 }
 
 export type OptionsError = InvalidInput | FileError | Error
@@ -143,6 +147,16 @@ function qualityOf(o: SearchOptions): Effect.Effect<QualityModel, InvalidInput |
   })
 }
 
+/** `--fuse-ffn [K]` checked: absent, every maximal run, or runs of at most K FFNs. */
+export function fusionPolicyOf(given: boolean | number | undefined, fusedBudget = false): Result.Result<SearchRequest['fuseFfn'], InvalidInput> {
+  if (given === undefined || given === false) {
+    if (fusedBudget) return Result.fail(new InvalidInput({ field: '--fused-budget', problem: 'only with --fuse-ffn (there is no fused child to hold to the budget)' }))
+    return Result.succeed(undefined)
+  }
+  if (given !== true && !(Number.isInteger(given) && given >= 2)) return Result.fail(new InvalidInput({ field: '--fuse-ffn', problem: `${given} (expected the most FFNs one fused run may join: an integer ≥ 2)` }))
+  return Result.succeed({ ...(given === true ? {} : { maxFfns: given }), ...(fusedBudget ? { fusedBudget: true } : {}) })
+}
+
 /** The named calibration, `datasheet`, or by default the GPU's shipped calibration where one exists (resolveEfficiency). */
 function efficiencyOf(o: SearchOptions): Effect.Effect<EfficiencyModel, Error> {
   return Effect.tryPromise({
@@ -171,6 +185,7 @@ export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchReques
     if (space.groups !== undefined && space.groups.length > 0 && (o.structure?.minAttention ?? 0) > 0)
       return yield* Effect.fail(new InvalidInput({ field: '--min-attention', problem: `not available with --space ${space.name}: every hybrid-head layer keeps attention heads` }))
     const quality = yield* qualityOf(o)
+    const fuseFfn = yield* Effect.fromResult(fusionPolicyOf(o.fuseFfn, o.fusedBudget))
     for (const limit of o.metricLimits ?? [])
       if (!quality.metrics.includes(limit.metric))
         return yield* Effect.fail(new InvalidInput({ field: '--limit', problem: `metric ${limit.metric} is not in the scores (have: ${quality.metrics.join(', ')})` }))
@@ -190,6 +205,7 @@ export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchReques
       metricLimits: o.metricLimits ?? [],
       structure: o.structure ?? {},
       ...(o.top === undefined || o.top <= 1 ? {} : { top: { k: o.top, minDifference: o.diversity ?? 0.1 } }),
+      ...(fuseFfn === undefined ? {} : { fuseFfn }),
     } satisfies SearchRequest
   })
 }

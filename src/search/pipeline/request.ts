@@ -64,4 +64,13 @@ export interface SearchRequest {
   readonly structure?: StructureOptions
   /** Diverse top-k: how many children, and the share of layers each must differ in. */
   readonly top?: { readonly k: number; readonly minDifference: number }
+  /**
+   * FFN Fusion: fuse every maximal run of attention-free FFN layers of each child, cut into runs of at most `maxFfns`
+   * FFNs when given, and re-evaluate the child exactly (search/fusion).
+   */
+  readonly fuseFfn?: {
+    readonly maxFfns?: number
+    /** The budget binds the fused child: relax the solver's budget while the fused child still meets it (fusion/fused-budget.ts). */
+    readonly fusedBudget?: boolean
+  }
 }

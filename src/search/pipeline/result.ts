@@ -7,6 +7,7 @@ import type { QualitySourceInfo } from '../quality/types.ts'
 import type { EngineId } from '../../serving/engine.ts'
 import type { Batching } from '../../serving/serving-deployment.ts'
 import type { MetricLimit, ServiceLevel, StructureOptions, Target } from './request.ts'
+import type { FusionReport } from '../fusion/fuse-child.ts'
 
 /** How a model serves one scenario. */
 export interface ServingOutcome {
@@ -43,6 +44,8 @@ export interface ChildArchitecture {
   readonly metrics: Readonly<Record<string, number>>
   readonly objective: number
   readonly scenarios: readonly ScenarioOutcome[]
+  /** With `--fuse-ffn`, when the child has runs to fuse: the runs and the solver's unfused child; the fields above are the fused child's. */
+  readonly fusion?: FusionReport
 }
 
 /** What every result file records of the request it answers: parent, where it ran, the space and objective. */

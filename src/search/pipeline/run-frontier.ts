@@ -20,7 +20,9 @@ import { buildPlan, objectiveOf, requestSummary } from './build-problem.ts'
 import { addMetrics, frontierOverSettings } from './frontier-settings.ts'
 import { objectiveOf as objectiveOfMetrics } from '../problem.ts'
 import type { SearchRequest } from './request.ts'
-import { autoBatches, parentServing, type SearchError } from './run-search.ts'
+import { autoBatches, childArchitecture, parentServing, type SearchError } from './run-search.ts'
+import { fusePoint, nondominated, type FusedPointInfo } from '../fusion/fuse-frontier.ts'
+import { fusionMethodNote } from '../fusion/fuse-result.ts'
 import type { QualitySourceInfo } from '../quality/types.ts'
 import type { RequestSummary, ServingOutcome } from './result.ts'
 
@@ -36,6 +38,8 @@ export interface FrontierPointResult {
   readonly params: number
   /** The child's variant per layer. */
   readonly variants: readonly string[]
+  /** With `--fuse-ffn`, when the child had runs to fuse: the runs and the solver's unfused figures; the fields above are the fused child's. */
+  readonly fusion?: FusedPointInfo
 }
 
 export interface FrontierResult {
@@ -377,11 +381,12 @@ function runFrontierInSpace(req: SearchRequest, options: FrontierRunOptions, set
     }
     const kept = mergedFrontier(candidates)
     const inCut = kept.filter((c) => parentThroughput === undefined || c.throughput <= cut.maxSpeedup * parentThroughput)
-    const points: FrontierPointResult[] = []
+    let points: FrontierPointResult[] = []
+    const fusion = { deployment: req.deployment, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn }
     for (const c of inCut) {
       const solution = c.solution()
       if (solution.costs[paramsDim]! < cut.minParams) continue
-      points.push({
+      const point: FrontierPointResult = {
         tokensPerSecondPerGpu: c.throughput,
         speedup: parent === undefined ? undefined : c.throughput / parent.metrics.outputTokensPerSecondPerGpu,
         objective: c.objective + settingObjective,
@@ -389,8 +394,23 @@ function runFrontierInSpace(req: SearchRequest, options: FrontierRunOptions, set
         batch: c.batch,
         params: solution.costs[paramsDim]!,
         variants: solution.variants,
-      })
+      }
+      points.push(req.fuseFfn !== undefined ? fusePoint(point, childArchitecture(req, scored, solution), s.input, s.output, parent?.metrics.outputTokensPerSecondPerGpu, fusion) : point)
     }
+    const dropped = kept.length - points.length
+    // Fusion speeds some points more than others: keep those no fused point beats, and within the cut.
+    const beforeFusion = points.length
+    if (req.fuseFfn !== undefined) points = nondominated(points).filter((p) => p.speedup === undefined || p.speedup <= cut.maxSpeedup)
+    const notes = [
+      ...(sampledAt.length === 0
+        ? []
+        : [
+            `the whole frontier at batch ${sampledAt.join(', ')} needs more dynamic-program states than the limit; there the points are exact optima at ${options.samples ?? 32} throughput targets spaced evenly in log throughput (raise --state-limit for the whole frontier)`,
+          ]),
+      ...(req.fuseFfn !== undefined
+        ? [`${fusionMethodNote} Each frontier point was fused this way; ${beforeFusion - points.length} of ${beforeFusion}, beaten by another fused point or past the cut once fused, were dropped.`]
+        : []),
+    ]
     return {
       kind: 'nas-sim/frontier',
       version: 2,
@@ -400,12 +420,8 @@ function runFrontierInSpace(req: SearchRequest, options: FrontierRunOptions, set
       points,
       quality: { metrics: req.quality.metrics, source: qualitySourceOf(req.quality, scored.flatMap((l) => l.scores)) },
       completeness: sampledAt.length === 0 ? 'exact' : 'sampled',
-      ...(sampledAt.length === 0
-        ? {}
-        : {
-            note: `the whole frontier at batch ${sampledAt.join(', ')} needs more dynamic-program states than the limit; there the points are exact optima at ${options.samples ?? 32} throughput targets spaced evenly in log throughput (raise --state-limit for the whole frontier)`,
-          }),
-      cut: { ...cut, dropped: kept.length - points.length },
+      ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
+      cut: { ...cut, dropped },
       states,
       seconds: (performance.now() - started) / 1000,
     } satisfies FrontierResult

@@ -18,8 +18,10 @@ import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
 import { isUnusedScoresNote, runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
-import { buildPlan, requestSummary } from './build-problem.ts'
+import { buildPlan, objectiveOf, requestSummary } from './build-problem.ts'
 import { bestOverSettings } from './whole-model-settings.ts'
+import { fuseSearchResult } from '../fusion/fuse-result.ts'
+import { fitBudgetToFusion } from '../fusion/fused-budget.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
@@ -379,7 +381,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
       } else notes.push(`diverse alternatives not found: ${more.failure.message}`)
     }
     const d = req.deployment
-    return {
+    const result: SearchResult = {
       kind: 'nas-sim/search-result',
       version: 2,
       createdAt: new Date().toISOString(),
@@ -401,6 +403,10 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
       alternatives,
       notes,
       searchSeconds: (performance.now() - started) / 1000,
-    } satisfies SearchResult
+    }
+    if (req.fuseFfn === undefined) return result
+    const fused = fuseSearchResult(result, { deployment: d, quality: req.quality, objective: objectiveOf(req), ...req.fuseFfn })
+    if (req.fuseFfn.fusedBudget !== true) return fused
+    return yield* fitBudgetToFusion(req, fused, (relaxed) => runSearch({ ...relaxed, fuseFfn: { ...req.fuseFfn, fusedBudget: false } }))
   })
 }

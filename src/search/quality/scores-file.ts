@@ -8,12 +8,20 @@
  * Puzzle. A full-id score overrides the slot sum. The parent's own options
  * score 0. Where a `kl_div` score is missing the built-in prior fills it in,
  * and the source says `mixed`; any other metric must be complete.
+ *
+ * A fused FFN run (`--fuse-ffn`) is scored by a row whose variant is
+ * `fuse:FIRST-LAST` and whose layer is FIRST, e.g. `117,fuse:117-125,0.004`:
+ * the loss of fusing the FFNs of layers FIRST..LAST (inclusive) into one,
+ * added to the child's per-layer scores. A fused run without a row gets the
+ * prior's (fusion-prior.ts) for `kl_div`.
  */
 import { csvParseRows } from 'd3'
 import { Result, Schema } from 'effect'
 import { InvalidInput, invalidFromSchema } from '../../errors.ts'
 import { decimal } from '../../io/decimal.ts'
 import { variantId } from '../space/types.ts'
+import { fusedRunId } from '../../blocks/ffn-fusion.ts'
+import { priorFusionKl } from './fusion-prior.ts'
 import { priorKl } from './prior.ts'
 import type { Metrics, QualityModel } from './types.ts'
 
@@ -25,7 +33,20 @@ export interface ScoreTable {
   readonly metrics: readonly string[]
   /** `layer` → variant or option id → metrics. */
   readonly byLayer: ReadonlyMap<number, ReadonlyMap<string, Metrics>>
+  /** `fuse:FIRST-LAST` → metrics of fusing that run. */
+  readonly fusedRuns: ReadonlyMap<string, Metrics>
   readonly file: string
+}
+
+/** `fuse:FIRST-LAST` as written in a score row: its layers, or a one-line problem. */
+function fusedRunOf(variant: string, layer: number): { first: number; last: number } | string {
+  const m = /^fuse:(\d+)-(\d+)$/.exec(variant)
+  if (m === null) return `${variant} (expected fuse:FIRST-LAST, e.g. fuse:117-125)`
+  const first = Number(m[1])
+  const last = Number(m[2])
+  if (first !== layer) return `${variant} (its layer column must be its first layer, ${first}; got ${layer})`
+  if (last <= first) return `${variant} (a fused run spans at least two layers: FIRST < LAST)`
+  return { first, last }
 }
 
 /**
@@ -48,6 +69,7 @@ export function scoreTable(rows: readonly Readonly<Record<string, string | numbe
   const metrics = Object.keys(rows[0]!).filter((k) => k !== 'layer' && k !== 'variant')
   if (metrics.length === 0) return Result.fail(new InvalidInput({ field: file, problem: 'no metric columns besides layer and variant (e.g. kl_div)' }))
   const byLayer = new Map<number, Map<string, Metrics>>()
+  const fusedRuns = new Map<string, Metrics>()
   for (const [i, row] of rows.entries()) {
     const where = `${file}: row ${i + 1}`
     const layer = Number(row.layer)
@@ -64,12 +86,19 @@ export function scoreTable(rows: readonly Readonly<Record<string, string | numbe
         return Result.fail(new InvalidInput({ field: `${where}: ${m}`, problem: `${v} (a replace-1-block loss is measured against the parent and is never below zero)` }))
       values[m] = v
     }
+    if (variant.startsWith('fuse:')) {
+      const run = fusedRunOf(variant, layer)
+      if (typeof run === 'string') return Result.fail(new InvalidInput({ field: `${where}: variant`, problem: run }))
+      if (fusedRuns.has(variant)) return Result.fail(new InvalidInput({ field: `${where}`, problem: `fused run ${variant} is scored twice` }))
+      fusedRuns.set(variant, values)
+      continue
+    }
     let layerScores = byLayer.get(layer)
     if (layerScores === undefined) byLayer.set(layer, (layerScores = new Map()))
     if (layerScores.has(variant)) return Result.fail(new InvalidInput({ field: `${where}`, problem: `layer ${layer} variant ${variant} is scored twice` }))
     layerScores.set(variant, values)
   }
-  return Result.succeed({ metrics, byLayer, file })
+  return Result.succeed({ metrics, byLayer, fusedRuns, file })
 }
 
 /** Parses a scores file's text by its extension. */
@@ -99,10 +128,26 @@ function isParentBlock(option: { readonly spec: unknown }, parentSpec: unknown):
  */
 export function measuredQuality(table: ScoreTable): QualityModel {
   const used = new Set<string>()
+  const usedRuns = new Set<string>()
   const key = (layer: number, id: string) => `layer ${layer} variant ${id}`
   return {
     metrics: table.metrics,
     file: table.file,
+    unusedFusedRows: () => [...table.fusedRuns.keys()].filter((id) => !usedRuns.has(id)),
+    fusedRun: (run, child) => {
+      const id = fusedRunId(run)
+      const row = table.fusedRuns.get(id)
+      if (row !== undefined) {
+        usedRuns.add(id)
+        return { metrics: row, fromPrior: false }
+      }
+      const out: Record<string, number> = {}
+      for (const m of table.metrics) {
+        if (m !== 'kl_div') throw new InvalidInput({ field: `${table.file}: ${id}`, problem: `no ${m} score for fused run ${id} (add a row: layer ${run.first}, variant ${id})` })
+        out[m] = priorFusionKl(child, run)
+      }
+      return { metrics: out, fromPrior: true }
+    },
     unusedRows: () => [...table.byLayer].flatMap(([layer, scores]) => [...scores.keys()].map((id) => key(layer, id)).filter((k) => !used.has(k))),
     score: (layer, parent, mixer, ffn, layerCount) => {
       const scores = table.byLayer.get(layer)

@@ -1,5 +1,6 @@
 import type { MixerOption, FfnOption } from '../space/types.ts'
-import type { LayerChoice } from '../../blocks/architecture.ts'
+import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
+import type { FusedRun } from '../../blocks/ffn-fusion.ts'
 
 /** Replace-1-block quality losses of one block, by metric name (lower is better), e.g. `{ kl_div: 0.012 }`. */
 export type Metrics = Readonly<Record<string, number>>
@@ -33,6 +34,13 @@ export interface QualityModel {
    * the space does not offer), as `layer N variant V`, so that a search can say what it ignored.
    */
   readonly unusedRows?: () => readonly string[]
+  /**
+   * The loss of fusing `run` of the unfused child `child` (FFN Fusion, `--fuse-ffn`), added to the child's layer
+   * scores: a `fuse:FIRST-LAST` row where one matches, else the prior (fusion-prior.ts). Absent: the prior.
+   */
+  readonly fusedRun?: (run: FusedRun, child: Architecture) => ScoredBlock
+  /** The `fuse:` rows no fused run used, as `fuse:FIRST-LAST`. */
+  readonly unusedFusedRows?: () => readonly string[]
 }
 
 /** Describes the scores a search used: all measured, all prior, or a mix (with counts). */

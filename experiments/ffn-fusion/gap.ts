@@ -1,0 +1,92 @@
+/**
+ * How far the fused children `--fuse-ffn` returns are from the best fused
+ * child, by brute force on small problems: a six-layer Llama-3.1-8B (its
+ * first six layers' shapes) with four variants per layer (the parent's block,
+ * attention removed with the FFN at 100% or 50%, or the whole layer removed),
+ * 4⁶ = 4,096 children. Each child is fused (every maximal run) and costed by
+ * the cost model at the search's batch; the best fused child meeting the
+ * speedup is compared with what `--fuse-ffn` (solve, then fuse) and
+ * `--fuse-ffn --fused-budget` return, under the prior. Run:
+ * `npx tsx experiments/ffn-fusion/gap.ts`; it writes experiments/ffn-fusion/GAP.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Effect } from 'effect'
+import type { Architecture, LayerChoice } from '../../src/blocks/architecture.ts'
+import { fuseMaximalRuns } from '../../src/blocks/ffn-fusion.ts'
+import { requestFromOptions } from '../../src/search/pipeline/options.ts'
+import { runSearch } from '../../src/search/pipeline/run-search.ts'
+import { priorFusionKl } from '../../src/search/quality/fusion-prior.ts'
+import { priorKl } from '../../src/search/quality/prior.ts'
+import { architectureCost } from '../../src/serving/architecture-cost.ts'
+
+const depth = 6
+const config = JSON.parse(readFileSync(new URL('../../data/models/llama-3.1-8b.json', import.meta.url), 'utf8')) as Record<string, unknown>
+const path = join(tmpdir(), 'nas-sim-gap-llama-6.json')
+writeFileSync(path, JSON.stringify({ ...config, num_hidden_layers: depth }))
+const variants = ['attn:kv8|ffn:100%', 'attn:noop|ffn:100%', 'attn:noop|ffn:50%', 'attn:noop|ffn:noop']
+const allowed = [{ layer: 0, variants }, ...Array.from({ length: depth - 1 }, (_, i) => ({ layer: i + 1, variants }))]
+const scenario = { input: 128, output: 1024, batch: 64 }
+
+interface Row {
+  readonly speedup: number
+  readonly best: number | undefined
+  readonly plain: number | undefined
+  readonly fitted: number | undefined
+}
+
+async function objectiveOf(speedup: number, fusedBudget: boolean): Promise<{ objective: number; child: Architecture } | undefined> {
+  const req = await Effect.runPromise(requestFromOptions({ parent: path, gpu: 'h100-sxm', scenarios: [scenario], speedup, fuseFfn: true, fusedBudget, structure: { allowed } }))
+  const r = await Effect.runPromise(Effect.result(runSearch(req)))
+  return r._tag === 'Success' ? { objective: r.success.child.objective, child: r.success.child.architecture } : undefined
+}
+
+const req = await Effect.runPromise(requestFromOptions({ parent: path, gpu: 'h100-sxm', scenarios: [scenario], speedup: 1, fuseFfn: true }))
+const parent = req.parent
+const parentRate = architectureCost(parent, scenario, req.deployment).metrics.outputTokensPerSecondPerGpu
+const hidden = parent.hidden
+const ffnAt = (l: number, share: number): LayerChoice['ffn'] => {
+  const f = parent.layers[l]!.ffn
+  return f.type === 'ffn' ? { ...f, intermediate: f.intermediate * share } : f
+}
+const choices = (l: number): LayerChoice[] => [
+  parent.layers[l]!,
+  { mixer: { type: 'noop', hidden }, ffn: ffnAt(l, 1) },
+  { mixer: { type: 'noop', hidden }, ffn: ffnAt(l, 0.5) },
+  { mixer: { type: 'noop', hidden }, ffn: { type: 'noop', hidden } },
+]
+/** Every fused child: its speedup and its prior objective (per-layer prior plus each run's fusion prior). */
+const everyChild: { speedup: number; objective: number }[] = []
+for (let code = 0; code < 4 ** depth; code++) {
+  const layers = Array.from({ length: depth }, (_, l) => choices(l)[Math.floor(code / 4 ** l) % 4]!)
+  const child: Architecture = { ...parent, layers }
+  const { architecture, runs } = fuseMaximalRuns(child)
+  const cost = architectureCost(architecture, scenario, req.deployment)
+  if (!cost.memory.fits) continue
+  const objective = layers.reduce((s, l, i) => s + priorKl(i, depth, parent.layers[i]!, l.mixer, l.ffn), 0) + runs.reduce((s, r) => s + priorFusionKl(child, r), 0)
+  everyChild.push({ speedup: cost.metrics.outputTokensPerSecondPerGpu / parentRate, objective })
+}
+
+const rows: Row[] = []
+for (const speedup of [1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5]) {
+  const meeting = everyChild.filter((c) => c.speedup >= speedup * (1 - 1e-9))
+  const best = meeting.length === 0 ? undefined : Math.min(...meeting.map((c) => c.objective))
+  rows.push({ speedup, best, plain: (await objectiveOf(speedup, false))?.objective, fitted: (await objectiveOf(speedup, true))?.objective })
+}
+const f = (x: number | undefined) => (x === undefined ? 'none' : x.toFixed(4))
+const gap = (x: number | undefined, best: number | undefined) => (x === undefined || best === undefined ? '—' : best === 0 ? (x === 0 ? '0' : '∞') : `+${((x / best - 1) * 100).toFixed(1)}%`)
+const lines = [
+  '# FFN Fusion: re-evaluated children against the best fused child (brute force)',
+  '',
+  'Generated by `npx tsx experiments/ffn-fusion/gap.ts`; do not edit by hand.',
+  '',
+  `A ${depth}-layer Llama-3.1-8B (the preset with num_hidden_layers ${depth}) on one H100 SXM, ${scenario.input}/${scenario.output} tokens at concurrency ${scenario.batch}, four variants per layer (${variants.join(', ')}): all ${4 ** depth} children fused (every maximal run) and costed; objective = the prior's per-layer KL plus its fusion KL. “best” is the lowest objective among fused children whose throughput meets the speedup; “--fuse-ffn” solves without fusion and fuses the child (the budget binds the unfused child, so the fused one can be faster than asked); “--fused-budget” holds the fused child to the budget.`,
+  '',
+  '| speedup ≥ | best fused (brute force) | --fuse-ffn | gap | --fuse-ffn --fused-budget | gap |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.speedup} | ${f(r.best)} | ${f(r.plain)} | ${gap(r.plain, r.best)} | ${f(r.fitted)} | ${gap(r.fitted, r.best)} |`),
+]
+writeFileSync(fileURLToPath(new URL('./GAP.md', import.meta.url)), `${lines.join('\n')}\n`)
+process.stdout.write(`${lines.join('\n')}\n`)
