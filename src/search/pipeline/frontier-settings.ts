@@ -8,21 +8,14 @@
  */
 import { Effect } from 'effect'
 import type { WholeModelSetting, SearchSpace } from '../space/types.ts'
-import type { FrontierPointResult, FrontierResult } from './run-frontier.ts'
+import { nondominated } from '../fusion/fuse-frontier.ts'
+import type { FrontierResult } from './run-frontier.ts'
 
 /** Metrics summed by name. */
 export function addMetrics(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
   const total: Record<string, number> = { ...a }
   for (const [k, v] of Object.entries(b)) total[k] = (total[k] ?? 0) + v
   return total
-}
-
-/** The points no other point beats, by throughput ascending (so the objective rises strictly along them). */
-export function nondominated(points: readonly FrontierPointResult[]): FrontierPointResult[] {
-  const byLoss = [...points].sort((a, b) => a.objective - b.objective || b.tokensPerSecondPerGpu - a.tokensPerSecondPerGpu)
-  const kept: FrontierPointResult[] = []
-  for (const p of byLoss) if (kept.length === 0 || p.tokensPerSecondPerGpu > kept[kept.length - 1]!.tokensPerSecondPerGpu) kept.push(p)
-  return kept
 }
 
 /** Traces `frontier` under every setting and merges the frontiers; a setting whose frontier is empty adds nothing. */
@@ -43,12 +36,14 @@ export function frontierOverSettings<E>(
         ? { ...first.quality, source: { kind: 'mixed' as const, description: `${source.description}; the whole-model settings (meta tokens) from the built-in prior (not measured)` } }
         : first.quality
     const { note: _firstNote, ...rest } = first
+    // Each setting's notes (a sampled batch, the fusion method), once each.
+    const notes = [...new Set(results.flatMap((r) => (r.note === undefined ? [] : [r.note])))]
     return {
       ...rest,
       points,
       quality,
       completeness: sampled.length === 0 ? 'exact' : 'sampled',
-      ...(sampled.length === 0 ? {} : { note: `in ${sampled.length} of ${settings.length} whole-model settings: ${sampled.map((r) => r.note).join('; ')}` }),
+      ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
       // Points each setting's own cut left out; points of one setting beaten by another's are not counted.
       cut: { ...first.cut, dropped: results.reduce((n, r) => n + r.cut.dropped, 0) },
       states: results.reduce((n, r) => n + r.states, 0),
