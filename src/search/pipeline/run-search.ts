@@ -186,11 +186,13 @@ function nearestTarget(req: SearchRequest, failures: readonly { batches: readonl
       budget: 'throughput',
       requested: `≥ ${fmt(required)} tokens/s per GPU${speedup}`,
       nearest: `${fmt(best)} tokens/s per GPU${t.kind === 'speedup' ? ` (${fmt((best / required) * t.factor)}× the parent)` : ''} at batch ${at}`,
+      nearestValue: best,
+      better: 'higher',
     })
   }
   const first = failures[0]!.error
   const c = first.constraint
-  if ('type' in c) return new InfeasibleBudget({ budget: `at least ${c.count} ${c.tag} layers`, requested: `(${c.count})`, nearest: `${first.nearest} layers` })
+  if ('type' in c) return new InfeasibleBudget({ budget: `at least ${c.count} ${c.tag} layers`, requested: `(${c.count})`, nearest: `${first.nearest} layers`, nearestValue: first.nearest, better: 'higher' })
   // The row of a scenario's SLA: the best any batch reaches, in the user's terms.
   const [row, index] = c.name.split('@')
   if (index !== undefined && ['ttft', 'e2e', 'decode', 'runtime', 'bytes'].includes(row!)) {
@@ -204,15 +206,15 @@ function nearestTarget(req: SearchRequest, failures: readonly { batches: readonl
     // Seconds to three significant digits, so that a millisecond limit does not print as 0.
     const sec = (x: number) => (x >= 10 ? fmt(x) : String(Number(x.toPrecision(3))))
     const tpotRow = (row === 'decode' || (row === 'runtime' && req.deployment.batching === 'inflight')) && sla.tpotSeconds !== undefined && Math.abs(max - sla.tpotSeconds * steps) <= 1e-9 * max
-    if (tpotRow) return new InfeasibleBudget({ budget: 'time per output token', requested: `≤ ${sec(sla.tpotSeconds!)} s`, nearest: `${sec(bestOf.error.nearest / steps)} s ${at}` })
-    if (row === 'ttft') return new InfeasibleBudget({ budget: 'time to first token', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}` })
-    if (row === 'e2e' || row === 'runtime') return new InfeasibleBudget({ budget: 'end-to-end latency', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}` })
-    if (row === 'bytes') return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(max / 1e9)} GB`, nearest: `${fmt(bestOf.error.nearest / 1e9)} GB ${at}` })
+    if (tpotRow) return new InfeasibleBudget({ budget: 'time per output token', requested: `≤ ${sec(sla.tpotSeconds!)} s`, nearest: `${sec(bestOf.error.nearest / steps)} s ${at}`, nearestValue: bestOf.error.nearest / steps, better: 'lower' })
+    if (row === 'ttft') return new InfeasibleBudget({ budget: 'time to first token', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}`, nearestValue: bestOf.error.nearest, better: 'lower' })
+    if (row === 'e2e' || row === 'runtime') return new InfeasibleBudget({ budget: 'end-to-end latency', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}`, nearestValue: bestOf.error.nearest, better: 'lower' })
+    if (row === 'bytes') return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(max / 1e9)} GB`, nearest: `${fmt(bestOf.error.nearest / 1e9)} GB ${at}`, nearestValue: bestOf.error.nearest, better: 'lower' })
   }
   if (c.name.startsWith('memory@'))
-    return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(c.max / 1e9)} GB`, nearest: `${fmt(first.nearest / 1e9)} GB at batch ${failures[0]!.batches[0]}` })
-  if (c.name === 'params') return new InfeasibleBudget({ budget: 'parameters', requested: `≤ ${fmt(c.max / 1e9)} B`, nearest: `${fmt(first.nearest / 1e9)} B` })
-  return new InfeasibleBudget({ budget: c.name, requested: `≤ ${fmt(c.max)}`, nearest: fmt(first.nearest) })
+    return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(c.max / 1e9)} GB`, nearest: `${fmt(first.nearest / 1e9)} GB at batch ${failures[0]!.batches[0]}`, nearestValue: first.nearest, better: 'lower' })
+  if (c.name === 'params') return new InfeasibleBudget({ budget: 'parameters', requested: `≤ ${fmt(c.max / 1e9)} B`, nearest: `${fmt(first.nearest / 1e9)} B`, nearestValue: first.nearest, better: 'lower' })
+  return new InfeasibleBudget({ budget: c.name, requested: `≤ ${fmt(c.max)}`, nearest: fmt(first.nearest), nearestValue: first.nearest, better: 'lower' })
 }
 
 /** One batch plan's outcome, reported as the search goes (a search over `batch: auto` tries each in turn). */

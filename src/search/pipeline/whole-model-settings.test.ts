@@ -19,14 +19,15 @@ function result(objective: number, throughput: number): SearchResult {
   } as unknown as SearchResult
 }
 
-const infeasible = (nearest: string) => new InfeasibleBudget({ budget: 'throughput', requested: '≥ 100 tokens/s per GPU', nearest })
+const infeasible = (nearestValue: number, batch: number) =>
+  new InfeasibleBudget({ budget: 'throughput', requested: '≥ 100 tokens/s per GPU', nearest: `${nearestValue.toLocaleString('en-US')} tokens/s per GPU at batch ${batch}`, nearestValue, better: 'higher' })
 
 describe('bestOverSettings', () => {
   it('keeps the child of least loss counting the setting’s own loss, and says what every setting gave', async () => {
     const outcomes: Record<string, Effect.Effect<SearchResult, InfeasibleBudget>> = {
       a: Effect.succeed(result(0.1, 50)),
       b: Effect.succeed(result(0.12, 60)),
-      c: Effect.fail(infeasible('90 tokens/s per GPU at batch 8')),
+      c: Effect.fail(infeasible(90, 8)),
     }
     const r = await Effect.runPromise(bestOverSettings([setting('a', 0.05), setting('b', -0.01), setting('c', 0)], (s) => outcomes[s.name]!))
     // a: 0.1 + 0.05 = 0.15; b: 0.12 − 0.01 = 0.11.
@@ -43,10 +44,17 @@ describe('bestOverSettings', () => {
 
   it('when no setting has a child, reports the nearest throughput any setting reaches', async () => {
     const outcomes: Record<string, Effect.Effect<SearchResult, InfeasibleBudget>> = {
-      a: Effect.fail(infeasible('17,618 tokens/s per GPU at batch 1024')),
-      b: Effect.fail(infeasible('22,888 tokens/s per GPU at batch 1024')),
+      a: Effect.fail(infeasible(17618, 1024)),
+      b: Effect.fail(infeasible(22888, 1024)),
     }
     const r = await Effect.runPromise(Effect.result(bestOverSettings([setting('a', 0), setting('b', 0)], (s) => outcomes[s.name]!)))
     expect(Result.isFailure(r) && r.failure.nearest).toBe('22,888 tokens/s per GPU at batch 1024')
+  })
+
+  it('for a budget where lower is better (latency), reports the lowest any setting reaches', async () => {
+    const latency = (nearestValue: number) => new InfeasibleBudget({ budget: 'end-to-end latency', requested: '≤ 1 s', nearest: `${nearestValue} s at batch 8`, nearestValue, better: 'lower' })
+    const outcomes: Record<string, Effect.Effect<SearchResult, InfeasibleBudget>> = { a: Effect.fail(latency(1.7)), b: Effect.fail(latency(1.2)), c: Effect.fail(latency(2.5)) }
+    const r = await Effect.runPromise(Effect.result(bestOverSettings([setting('a', 0), setting('b', 0), setting('c', 0)], (s) => outcomes[s.name]!)))
+    expect(Result.isFailure(r) && r.failure.nearest).toBe('1.2 s at batch 8')
   })
 })

@@ -25,12 +25,6 @@ function throughputOf(r: SearchResult): number {
   return r.child.scenarios[0]?.child.metrics.outputTokensPerSecondPerGpu ?? 0
 }
 
-/** The leading number of a rendered value (`17,618 tokens/s per GPU …` → 17618). */
-function leadingNumber(text: string): number {
-  const m = /^[\d,.]+/.exec(text)
-  return m === null ? Number.NaN : Number(m[0].replaceAll(',', ''))
-}
-
 /**
  * When no setting has a child, the failure to report: of the infeasible budgets on the first one's row, the one
  * whose nearest achievable value comes closest (the highest throughput, else the lowest latency, memory or count),
@@ -40,8 +34,8 @@ function nearestOf<E>(failures: readonly E[]): E {
   const infeasible = failures.filter((f): f is E & InfeasibleBudget => f instanceof InfeasibleBudget)
   const first = infeasible[0]
   if (first === undefined) return failures[0]!
-  const sign = first.budget === 'throughput' ? -1 : 1
-  return infeasible.filter((f) => f.budget === first.budget).reduce((a, f) => (sign * leadingNumber(f.nearest) < sign * leadingNumber(a.nearest) ? f : a))
+  const sign = first.better === 'higher' ? -1 : 1
+  return infeasible.filter((f) => f.budget === first.budget).reduce((a, f) => (sign * f.nearestValue < sign * a.nearestValue ? f : a))
 }
 
 /** Runs `search` under every setting; the best child (lowest objective with the setting's loss, then highest throughput) wins. */
