@@ -6,6 +6,7 @@
 import { interpolateOranges, interpolateYlGnBu, ticks } from 'd3'
 import type { Architecture } from '../src/blocks/architecture.ts'
 import { VizInputError, requirePositive } from './errors.ts'
+import { cacheLegend, cacheMarks, metaTokensText } from './cache-marks.ts'
 import { describeFfn, describeMixer, ffnVariant, mixerVariant } from './layer-variant.ts'
 import type { SlotVariant } from './layer-variant.ts'
 import { legend, swatchKey } from './legend.ts'
@@ -93,6 +94,7 @@ function palette(architectures: readonly Architecture[], references: readonly nu
     ...(has('hybrid') ? [{ label: 'Hybrid heads', key: swatchKey(variantColours.hybrid), title: 'attention and Mamba heads in parallel (Hymba)' }] : []),
     ...(has('linear') ? [{ label: 'Linear', key: swatchKey(variantColours.linear), title: 'a single hidden×hidden linear layer' }] : []),
     ...(has('noop') ? [{ label: 'No-op', key: swatchKey(variantColours.noop, variantColours.noopStroke), title: 'sub-block skipped' }] : []),
+    ...cacheLegend(architectures),
   ]
   const items: LegendItem[] = [
     ...(kvValues.length === 0 ? [] : [{ label: 'Attention, KV heads:', heading: true }]),
@@ -137,7 +139,7 @@ function summary(architecture: Architecture, parentWidth: number, parent: Archit
   ] as const
   const mixerText = mixers.filter(([c]) => c > 0).map(([c, name]) => `${c} ${name}`).join(' · ')
   const width = architecture.layers.reduce((s, l) => s + (l.ffn.type === 'ffn' ? l.ffn.intermediate : 0), 0)
-  return `${mixerText} · FFN width ${Math.round((100 * width) / parentWidth)}% of parent${prunedWidths(architecture, parent)}`
+  return `${mixerText} · FFN width ${Math.round((100 * width) / parentWidth)}% of parent${metaTokensText(architecture)}${prunedWidths(architecture, parent)}`
 }
 
 /** Renders the architecture map as a standalone SVG string. Throws `VizInputError` on invalid input. */
@@ -218,6 +220,7 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
         { class: `row row-${slot === 0 ? 'mixer' : 'ffn'}` },
         textEl('text', { x: -slotLabelGap, y: y + rowHeight / 2, dy: '0.35em', 'text-anchor': 'end', 'font-size': fontSize.tick, fill: ink.muted }, slotNames[slot]),
         ...cells,
+        ...(slot === 0 ? cacheMarks(architecture, y, cellWidth, cellGap, rowHeight) : []),
       )
     }
     return el(

@@ -156,7 +156,7 @@ export function registerSearch(program: Command): void {
     .option('--library <file>', 'search a measured Puzzle block library (NVIDIA demo format) with its own costs, instead of --parent/--gpu; with --speedup, --memory (GB, summed as the library’s memory_mib), --params')
     .option('--top <k>', 'diverse top-k children', '1')
     .option('--diversity <share>', 'share of layers each further child must differ in', '0.1')
-    .option('--out <dir>', 'write result.json, inputs.json, child.config.json (DeciLM) and report.html here')
+    .option('--out <dir>', 'write result.json, inputs.json, child.config.json (DeciLM, or HymbaConfig for a hymba child) and report.html here')
     .option('--plot <file.svg|png>', 'write the architecture map (parent and children)')
     .option('--report <file.html>', 'write the self-contained HTML report')
     .option('--json', 'print the result as JSON')
