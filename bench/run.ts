@@ -10,6 +10,7 @@ import { batchBenchRows, thousandJobSweep } from './batch.bench.ts'
 import { runCalibrateBench } from './calibrate.bench.ts'
 import { runCostBench } from './cost.bench.ts'
 import { runFrontierBench } from './frontier.bench.ts'
+import { runMinitronBench } from './minitron.bench.ts'
 import { runSearchBench } from './search.bench.ts'
 import { runSearchesBench } from './searches.bench.ts'
 import { runServingBench } from './serving.bench.ts'
@@ -33,6 +34,7 @@ const sections: (() => BenchRow[] | Promise<BenchRow[]>)[] = [
   runServingBench,
   runCalibrateBench,
   runSimulateBench,
+  runMinitronBench,
   ...(jobs > 0 ? [() => batchBenchRows(fileURLToPath(new URL('../src/cli/batch-job.ts', import.meta.url)), thousandJobSweep().slice(0, jobs))] : []),
 ]
 for (const section of sections) for (const row of await section()) console.log(format(row))

@@ -5,7 +5,7 @@
  * so that the ratio survives a busy machine better than the seconds do. The
  * first five are the searches of issue 12's table; then a two-scenario
  * search with four budget dimensions, the hybrid space on Nemotron-H-56B,
- * and `@auto` on a B200. BENCH_SEARCHES=NAME,… runs only those whose names
+ * `@auto` on a B200, and the hymba space on Llama-3.2-3B. BENCH_SEARCHES=NAME,… runs only those whose names
  * contain one of the words.
  */
 import { Effect } from 'effect'
@@ -34,6 +34,8 @@ export const searchCases: readonly { readonly name: string; readonly options: Se
   },
   { name: 'Nemotron-H-56B hybrid, --speedup 1.5', options: { parent: 'nemotron-h-56b', gpu: 'h200', space: 'hybrid', ...fp8, scenarios: [auto], speedup: 1.5 } },
   { name: '70B @auto on B200, --speedup 2', options: { parent: 'llama-3.3-70b', gpu: 'b200', ...fp8, scenarios: [auto], speedup: 2 } },
+  // The hymba space: one exact search per whole-model setting (12 for Llama-3.2-3B), KV-sharing pairs folded into units.
+  { name: 'Llama-3.2-3B hymba space, --speedup 3', options: { parent: 'llama-3.2-3b', gpu: 'h200', space: 'hymba', scenarios: [{ input: 1024, output: 7168, batch: 'auto' }], speedup: 3 } },
 ]
 
 async function timedSearch(options: SearchOptions): Promise<{ ms: number; note: string }> {

@@ -46,6 +46,12 @@ export class InfeasibleBudget extends Data.TaggedError('InfeasibleBudget')<{
   readonly requested: string
   /** The best achievable value under the other constraints, rendered with its unit. */
   readonly nearest: string
+  /**
+   * `nearest` as a number in the budget's own unit, and which way is better, so that
+   * callers comparing several failures (one per whole-model setting) need not parse text.
+   */
+  readonly nearestValue: number
+  readonly better: 'higher' | 'lower'
 }> {
   override get message(): string {
     return `infeasible budget: ${this.budget} ${this.requested} cannot be met; the best achievable is ${this.nearest}`

@@ -27,6 +27,8 @@ export type { Workload } from './serving/simulator/workload.ts'
 
 export { loadModel } from './io/load-model.ts'
 export { exportDeciLm } from './io/decilm-export.ts'
+export { exportHymba } from './io/hymba-export.ts'
+export { exportNemotronH } from './io/nemotron-h-export.ts'
 export { importHfConfig } from './io/hf-config.ts'
 export { presetArchitecture, presetIds, presets } from './io/presets.ts'
 export type { Architecture, LayerChoice } from './blocks/architecture.ts'

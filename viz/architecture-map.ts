@@ -6,6 +6,7 @@
 import { interpolateOranges, interpolateYlGnBu, ticks } from 'd3'
 import type { Architecture } from '../src/blocks/architecture.ts'
 import { VizInputError, requirePositive } from './errors.ts'
+import { cacheLegend, cacheMarks, metaTokensText } from './cache-marks.ts'
 import { describeFfn, describeMixer, ffnVariant, mixerVariant } from './layer-variant.ts'
 import type { SlotVariant } from './layer-variant.ts'
 import { legend, swatchKey } from './legend.ts'
@@ -93,6 +94,7 @@ function palette(architectures: readonly Architecture[], references: readonly nu
     ...(has('hybrid') ? [{ label: 'Hybrid heads', key: swatchKey(variantColours.hybrid), title: 'attention and Mamba heads in parallel (Hymba)' }] : []),
     ...(has('linear') ? [{ label: 'Linear', key: swatchKey(variantColours.linear), title: 'a single hidden×hidden linear layer' }] : []),
     ...(has('noop') ? [{ label: 'No-op', key: swatchKey(variantColours.noop, variantColours.noopStroke), title: 'sub-block skipped' }] : []),
+    ...cacheLegend(architectures),
   ]
   const items: LegendItem[] = [
     ...(kvValues.length === 0 ? [] : [{ label: 'Attention, KV heads:', heading: true }]),
@@ -110,7 +112,23 @@ function parentFfnTotal(parent: Architecture, references: readonly number[]): nu
   return own > 0 ? own : references.reduce((s, w) => s + w, 0)
 }
 
-function summary(architecture: Architecture, parentWidth: number): string {
+/** Mamba heads × channels of an architecture's first Mamba-2 layer (the Minitron space prunes them model-wide), or 0. */
+function mambaWidth(a: Architecture): number {
+  const m = a.layers.find((l) => l.mixer.type === 'mamba2')?.mixer
+  return m?.type === 'mamba2' ? m.heads * m.headDim : 0
+}
+
+/** Model-wide widths pruned against the parent (Minitron space): hidden size and Mamba width, as shares; empty when unchanged. */
+function prunedWidths(architecture: Architecture, parent: Architecture): string {
+  const parts: string[] = []
+  if (architecture.hidden !== parent.hidden) parts.push(`hidden ${Math.round((1000 * architecture.hidden) / parent.hidden) / 10}%`)
+  const mamba = mambaWidth(architecture)
+  const parentMamba = mambaWidth(parent)
+  if (mamba > 0 && parentMamba > 0 && mamba !== parentMamba) parts.push(`Mamba heads × channels ${Math.round((1000 * mamba) / parentMamba) / 10}%`)
+  return parts.map((p) => ` · ${p}`).join('')
+}
+
+function summary(architecture: Architecture, parentWidth: number, parent: Architecture): string {
   const count = (type: string) => architecture.layers.filter((l) => l.mixer.type === type).length
   const mixers = [
     [count('attention'), 'attention'],
@@ -121,7 +139,7 @@ function summary(architecture: Architecture, parentWidth: number): string {
   ] as const
   const mixerText = mixers.filter(([c]) => c > 0).map(([c, name]) => `${c} ${name}`).join(' · ')
   const width = architecture.layers.reduce((s, l) => s + (l.ffn.type === 'ffn' ? l.ffn.intermediate : 0), 0)
-  return `${mixerText} · FFN width ${Math.round((100 * width) / parentWidth)}% of parent`
+  return `${mixerText} · FFN width ${Math.round((100 * width) / parentWidth)}% of parent${metaTokensText(architecture)}${prunedWidths(architecture, parent)}`
 }
 
 /** Renders the architecture map as a standalone SVG string. Throws `VizInputError` on invalid input. */
@@ -161,7 +179,7 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
   const top = titleHeight + key.height + 10
   const headings = architectures.map((architecture, a) => {
     const name = a === 0 && input.showParent !== false ? `${architecture.name} (parent)` : architecture.name
-    const text = summary(architecture, parentFfnTotal(input.parent, references))
+    const text = summary(architecture, parentFfnTotal(input.parent, references), input.parent)
     const fits = boldTextWidth(name, fontSize.label) + 16 + textWidth(text, fontSize.tick) <= plotWidth
     return { name, summary: text, fits, height: headingHeight + (fits ? 0 : summaryLineHeight) }
   })
@@ -202,6 +220,7 @@ export function architectureMapSvg(input: ArchitectureMapInput): string {
         { class: `row row-${slot === 0 ? 'mixer' : 'ffn'}` },
         textEl('text', { x: -slotLabelGap, y: y + rowHeight / 2, dy: '0.35em', 'text-anchor': 'end', 'font-size': fontSize.tick, fill: ink.muted }, slotNames[slot]),
         ...cells,
+        ...(slot === 0 ? cacheMarks(architecture, y, cellWidth, cellGap, rowHeight) : []),
       )
     }
     return el(

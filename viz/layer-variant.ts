@@ -54,7 +54,9 @@ export function describeMixer(spec: MixerSpec): string {
       return `Mamba-2, ${spec.heads} heads × ${spec.headDim}, state ${spec.stateDim}, ${spec.groups} group${spec.groups === 1 ? '' : 's'}`
     case 'hybrid-heads': {
       const window = spec.window === undefined ? '' : `, sliding window ${formatInteger(spec.window)}`
-      return `hybrid heads: ${spec.heads} attention heads (${spec.kvHeads} KV)${window} in parallel with Mamba ${formatInteger(spec.ssmInner)} wide, state ${spec.stateDim}`
+      const shared = spec.sharesKv === true ? ", reuses another layer's KV cache" : ''
+      const meta = (spec.metaTokens ?? 0) > 0 ? `, ${formatInteger(spec.metaTokens ?? 0)} meta tokens` : ''
+      return `hybrid heads: ${spec.heads} attention heads (${spec.kvHeads} KV)${window}${shared} in parallel with Mamba ${formatInteger(spec.ssmInner)} wide, state ${spec.stateDim}${meta}`
     }
     case 'linear':
       return `linear ${formatInteger(spec.hidden)}×${formatInteger(spec.hidden)}`

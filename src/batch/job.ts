@@ -60,7 +60,7 @@ export const JobFields = Schema.Struct({
   tpot: Schema.optionalKey(PositiveNumber),
   /** Parameters at most this, on top of the budget (as `--params`). */
   params: Schema.optionalKey(PositiveNumber),
-  /** Search space: `puzzle`, `hybrid` or a path to a space file; default `puzzle`. */
+  /** Search space: `puzzle`, `hybrid`, `hymba`, `minitron` or a path to a space file (a Minitron grid file too); default `puzzle`. */
   space: Schema.NonEmptyString.pipe(Schema.withDecodingDefaultKey(Effect.succeed('puzzle'))),
   /** Path to a table of per-block quality scores; absent means the built-in prior. */
   scores: Schema.optionalKey(Schema.NonEmptyString),

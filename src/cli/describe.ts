@@ -10,7 +10,7 @@ export function describeBlock(s: BlockSpec): string {
     case 'mamba2':
       return `Mamba-2 ${s.heads}h×${s.headDim} N${s.stateDim}`
     case 'hybrid-heads':
-      return `hybrid ${s.heads}q/${s.kvHeads}kv + SSM ${s.ssmInner} N${s.stateDim}${s.window === undefined ? '' : ` win ${s.window}`}${s.sharesKv ? ' shared-kv' : ''}`
+      return `hybrid ${s.heads}q/${s.kvHeads}kv + SSM ${s.ssmInner} N${s.stateDim}${s.window === undefined ? '' : ` win ${s.window}`}${s.sharesKv ? ' shared-kv' : ''}${s.metaTokens ? ` + ${s.metaTokens} meta` : ''}`
     case 'linear':
       return 'linear'
     case 'noop':

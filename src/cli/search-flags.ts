@@ -62,7 +62,7 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--ttft <seconds>', 'also: time to first token at most this (mean, in every scenario)')
     .option('--tpot <seconds>', 'also: time per output token at most this (mean, in every scenario)')
     .option('--params <billions>', 'also: parameters at most this many billion')
-    .option('--space <puzzle|hybrid|file>', 'search space: Puzzle’s 54 variants per layer, plus Mamba-2 (hybrid), or a space JSON file', 'puzzle')
+    .option('--space <puzzle|hybrid|hymba|minitron|file>', 'search space: Puzzle’s 54 variants per layer, plus Mamba-2 (hybrid), Hymba’s hybrid heads with windows, shared KV and meta tokens (hymba), Minitron-SSM pruning of a hybrid (minitron: model-wide widths and depth), or a space JSON file', 'puzzle')
     .option('--scores <file>', 'replace-1-block quality scores (JSON or CSV); default: the built-in prior')
     .option('--calibration <name|file>', calibrationHelp)
     .option('--keep-first <k>', 'keep the first k layers as the parent’s')

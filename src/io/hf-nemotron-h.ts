@@ -18,33 +18,74 @@ const hfDefaultChunkSize = 128
  * chosen by `hybrid_override_pattern` (`M` Mamba-2, `*` attention, `-`
  * squared-ReLU MLP). Field names are those of the HF config.json, where the
  * attention head size is `attention_head_dim` (newer transformers write
- * `head_dim`; either is accepted).
+ * `head_dim`; either is accepted). The fields of a layer kind are required
+ * only when the pattern has that kind: the published configuration class gives
+ * every one a default, and a pruned child whose attention (or MLP, or Mamba)
+ * layers were all dropped builds none of them.
  */
 export const NemotronHConfig = Schema.Struct({
   ...commonFields,
-  ...attentionFields,
   ...biasFields,
+  num_attention_heads: Schema.optionalKey(PositiveInt),
+  num_key_value_heads: attentionFields.num_key_value_heads,
+  head_dim: attentionFields.head_dim,
   attention_head_dim: Schema.optionalKey(Schema.NullOr(PositiveInt)),
   hybrid_override_pattern: Schema.String,
-  intermediate_size: PositiveInt,
+  intermediate_size: Schema.optionalKey(PositiveInt),
   mlp_hidden_act: Schema.optionalKey(Schema.Literal('relu2')),
-  mamba_num_heads: PositiveInt,
-  mamba_head_dim: PositiveInt,
-  ssm_state_size: PositiveInt,
-  n_groups: PositiveInt,
-  conv_kernel: PositiveInt,
+  mamba_num_heads: Schema.optionalKey(PositiveInt),
+  mamba_head_dim: Schema.optionalKey(PositiveInt),
+  ssm_state_size: Schema.optionalKey(PositiveInt),
+  n_groups: Schema.optionalKey(PositiveInt),
+  conv_kernel: Schema.optionalKey(PositiveInt),
   chunk_size: Schema.optionalKey(PositiveInt),
 })
 
 type NemotronH = Schema.Schema.Type<typeof NemotronHConfig>
 
-function layerKinds(config: NemotronH, mamba: Mamba2Spec, attention: AttentionSpec): Result.Result<readonly LayerChoice[], ConfigFieldError> {
+/** The value of a field the pattern's layers need; missing, one line naming it and why. */
+function required(value: number | undefined, field: string, kind: string): Result.Result<number, ConfigFieldError> {
+  return value === undefined ? Result.fail(new ConfigFieldError({ field, problem: `required but missing (hybrid_override_pattern has ${kind} layers)` })) : Result.succeed(value)
+}
+
+/** The layer kinds' blocks, each built only when the pattern has that kind. */
+function kindBlocks(config: NemotronH): Result.Result<{ mamba?: Mamba2Spec; attention?: AttentionSpec; mlp?: FfnSpec }, ConfigFieldError> {
+  return Result.gen(function* () {
+    const pattern = config.hybrid_override_pattern
+    const out: { mamba?: Mamba2Spec; attention?: AttentionSpec; mlp?: FfnSpec } = {}
+    if (pattern.includes('*')) {
+      const heads = yield* required(config.num_attention_heads, 'num_attention_heads', 'attention')
+      out.attention = yield* gqaAttention({ ...config, num_attention_heads: heads, head_dim: config.head_dim ?? config.attention_head_dim })
+    }
+    if (pattern.includes('-')) {
+      const intermediate = yield* required(config.intermediate_size, 'intermediate_size', 'MLP')
+      out.mlp = { type: 'ffn', hidden: config.hidden_size, intermediate, activation: 'relu2' }
+    }
+    if (pattern.includes('M')) {
+      const heads = yield* required(config.mamba_num_heads, 'mamba_num_heads', 'Mamba')
+      const groups = yield* required(config.n_groups, 'n_groups', 'Mamba')
+      out.mamba = {
+        type: 'mamba2',
+        hidden: config.hidden_size,
+        heads,
+        headDim: yield* required(config.mamba_head_dim, 'mamba_head_dim', 'Mamba'),
+        stateDim: yield* required(config.ssm_state_size, 'ssm_state_size', 'Mamba'),
+        groups,
+        convKernel: yield* required(config.conv_kernel, 'conv_kernel', 'Mamba'),
+        chunkSize: config.chunk_size ?? hfDefaultChunkSize,
+      }
+      if (heads % groups !== 0) return yield* Result.fail(new ConfigFieldError({ field: 'n_groups', problem: `expected a divisor of mamba_num_heads = ${heads}, got ${groups}` }))
+    }
+    return out
+  })
+}
+
+function layerKinds(config: NemotronH, blocks: { mamba?: Mamba2Spec; attention?: AttentionSpec; mlp?: FfnSpec }): Result.Result<readonly LayerChoice[], ConfigFieldError> {
   const noop: NoopSpec = { type: 'noop', hidden: config.hidden_size }
-  const mlp: FfnSpec = { type: 'ffn', hidden: config.hidden_size, intermediate: config.intermediate_size, activation: 'relu2' }
-  const byChar: Readonly<Record<string, LayerChoice>> = {
-    M: { mixer: mamba, ffn: noop },
-    '*': { mixer: attention, ffn: noop },
-    '-': { mixer: noop, ffn: mlp },
+  const byChar: Readonly<Record<string, LayerChoice | undefined>> = {
+    M: blocks.mamba && { mixer: blocks.mamba, ffn: noop },
+    '*': blocks.attention && { mixer: blocks.attention, ffn: noop },
+    '-': blocks.mlp && { mixer: noop, ffn: blocks.mlp },
   }
   const layers: LayerChoice[] = []
   for (const [index, char] of [...config.hybrid_override_pattern].entries()) {
@@ -66,24 +107,9 @@ export function importNemotronH(json: unknown, options: ImportOptions = {}): Res
   return Result.gen(function* () {
     const config = yield* decodeConfig(NemotronHConfig, json)
     yield* rejectBiases(config)
-    const attention = yield* gqaAttention({ ...config, head_dim: config.head_dim ?? config.attention_head_dim })
-    const mamba: Mamba2Spec = {
-      type: 'mamba2',
-      hidden: config.hidden_size,
-      heads: config.mamba_num_heads,
-      headDim: config.mamba_head_dim,
-      stateDim: config.ssm_state_size,
-      groups: config.n_groups,
-      convKernel: config.conv_kernel,
-      chunkSize: config.chunk_size ?? hfDefaultChunkSize,
-    }
-    if (config.mamba_num_heads % config.n_groups !== 0) {
-      return yield* Result.fail(
-        new ConfigFieldError({ field: 'n_groups', problem: `expected a divisor of mamba_num_heads = ${config.mamba_num_heads}, got ${config.n_groups}` }),
-      )
-    }
     yield* checkLayerCount(config, 'hybrid_override_pattern', [...config.hybrid_override_pattern].length)
-    const layers = yield* layerKinds(config, mamba, attention)
+    const blocks = yield* kindBlocks(config)
+    const layers = yield* layerKinds(config, blocks)
     return assembleArchitecture(config, 'NemotronHForCausalLM', layers, options)
   })
 }

@@ -36,7 +36,9 @@ interface ParetoFlags extends SearchFlags {
 /** One CSV row per frontier point, all points (the plots thin them). */
 export function frontierCsv(f: FrontierResult): string {
   const metrics = f.quality.metrics
-  const header = ['tokens_per_s_per_gpu', 'speedup', 'objective', ...metrics, 'batch', 'params', 'variants']
+  // The Minitron space's points name their model-wide widths.
+  const widths = f.points.some((p) => p.widths !== undefined)
+  const header = ['tokens_per_s_per_gpu', 'speedup', 'objective', ...metrics, 'batch', 'params', ...(widths ? ['widths'] : []), 'variants']
   const rows = f.points.map((p) => [
     p.tokensPerSecondPerGpu,
     p.speedup ?? '',
@@ -44,6 +46,7 @@ export function frontierCsv(f: FrontierResult): string {
     ...metrics.map((m) => p.metrics[m] ?? ''),
     p.batch,
     p.params,
+    ...(widths ? [`"${p.widths ?? ''}"`] : []),
     `"${p.variants.join(' ')}"`,
   ])
   return [header, ...rows].map((r) => r.join(',')).join('\n') + '\n'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { Effect, Result } from 'effect'
-import { exportDeciLm } from '../../io/decilm-export.ts'
+import { childConfigJson } from '../../io/child-config.ts'
 import { requestFromOptions } from '../../search/pipeline/options.ts'
 import type { SearchResult } from '../../search/pipeline/result.ts'
 import { runSearch, type PlanProgress } from '../../search/pipeline/run-search.ts'
@@ -82,7 +82,7 @@ export function renderSearch(r: SearchResult): string {
   return lines.join('\n')
 }
 
-/** result.json, inputs.json, the child's DeciLM config.json (Llama-family children) and report.html into `dir`. */
+/** result.json, inputs.json, the child's config.json (DeciLM for Llama-family children, Nemotron-H for hybrids) and report.html into `dir`. */
 export function writeSearchOutputs(dir: string, r: SearchResult, req: SearchRequest, inputs: unknown, written: string[]): void {
   const resultPath = join(dir, 'result.json')
   writeJson(resultPath, r)
@@ -91,10 +91,7 @@ export function writeSearchOutputs(dir: string, r: SearchResult, req: SearchRequ
     [join(dir, 'inputs.json'), () => writeJson(join(dir, 'inputs.json'), inputs)],
     [
       join(dir, 'child.config.json'),
-      () => {
-        const exported = exportDeciLm(r.child.architecture)
-        writeJson(join(dir, 'child.config.json'), Result.isSuccess(exported) ? exported.success : { error: `not exportable as DeciLM: ${exported.failure.message}` })
-      },
+      () => writeJson(join(dir, 'child.config.json'), childConfigJson(r.child.architecture)),
     ],
     [join(dir, 'report.html'), () => writeFileAtomic(join(dir, 'report.html'), reportHtml(searchReport(r, req.deployment, undefined)))],
   ])
@@ -159,7 +156,7 @@ export function registerSearch(program: Command): void {
     .option('--library <file>', 'search a measured Puzzle block library (NVIDIA demo format) with its own costs, instead of --parent/--gpu; with --speedup, --memory (GB, summed as the library’s memory_mib), --params')
     .option('--top <k>', 'diverse top-k children', '1')
     .option('--diversity <share>', 'share of layers each further child must differ in', '0.1')
-    .option('--out <dir>', 'write result.json, inputs.json, child.config.json (DeciLM) and report.html here')
+    .option('--out <dir>', 'write result.json, inputs.json, child.config.json (DeciLM, or HymbaConfig for a hymba child) and report.html here')
     .option('--plot <file.svg|png>', 'write the architecture map (parent and children)')
     .option('--report <file.html>', 'write the self-contained HTML report')
     .option('--json', 'print the result as JSON')

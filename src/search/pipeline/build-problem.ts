@@ -4,6 +4,7 @@ import type { Budget, LayerConstraint, SearchLayer, SearchProblem } from '../pro
 import { variantId, type SearchSpace } from '../space/types.ts'
 import { baseCosts, bytesDim, costedLayers, decodeDim, e2eDim, memoryDim, memoryRuleOf, paramsDim, runtimeDim, ttftDim, type LayerOptions } from './candidates.ts'
 import type { SearchRequest } from './request.ts'
+import { groupProblem, type GroupedProblem } from './layer-groups.ts'
 import type { RequestSummary } from './result.ts'
 
 /** The objective: the request's weights, else `kl_div` alone, else the first metric. */
@@ -95,4 +96,19 @@ export function buildProblem(
     constraints: structuralConstraints(req, req.space),
     baseCosts: baseCosts(req.parent, scenarios, req.deployment),
   }
+}
+
+/**
+ * The problem the solvers take for one batch plan: `buildProblem`'s, with the
+ * space's groups of interdependent layers folded into units (none for most
+ * spaces), and the way back to one variant per layer.
+ */
+export function buildPlan(
+  req: SearchRequest,
+  scored: readonly LayerOptions[],
+  scenarios: readonly Scenario[],
+  throughputTargets: readonly (number | undefined)[],
+): GroupedProblem {
+  const problem = buildProblem(req, scored, scenarios, throughputTargets)
+  return groupProblem(problem, req.space.groups ?? [], (l, v) => scored[l]!.options[v]!)
 }

@@ -65,6 +65,11 @@ export function unusedScoresNote(quality: QualityModel): string | undefined {
   return `${unused.length} score row${unused.length === 1 ? '' : 's'} of ${quality.file} match no layer or variant of the parent's search space and ${unused.length === 1 ? 'was' : 'were'} ignored (${shown}${unused.length > 3 ? '; …' : ''})`
 }
 
+/** Whether a result note is the one `unusedScoresNote` writes. */
+export function isUnusedScoresNote(note: string): boolean {
+  return / score rows? of .* match no layer or variant of the parent's search space /.test(note)
+}
+
 /** One block's contribution to every cost row of one scenario. */
 function blockRows(spec: BlockSpec, s: Scenario, d: ServingDeployment, rule: LinearMemoryRule): Record<string, number> {
   const c = blockScenarioCost(spec, s, d)

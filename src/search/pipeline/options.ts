@@ -22,6 +22,9 @@ import type { QualityModel } from '../quality/types.ts'
 import { hybridSpace, puzzleSpace } from '../space/puzzle.ts'
 import type { SearchSpace } from '../space/types.ts'
 import { userSpace } from '../space/user-space.ts'
+import { hymbaSpace } from '../space/hymba.ts'
+import { minitronGridFile, minitronQualityOf } from './minitron-options.ts'
+import { minitronSpace } from '../space/minitron.ts'
 import type { MetricLimit, ScenarioSpec, SearchRequest, ServiceLevel, StructureOptions, Target } from './request.ts'
 
 export interface SearchOptions {
@@ -50,7 +53,7 @@ export interface SearchOptions {
   readonly batching?: string
   /** Billions of parameters. */
   readonly params?: number
-  /** `puzzle`, `hybrid` or a path to a space JSON file. */
+  /** `puzzle`, `hybrid`, `hymba` or a path to a space JSON file. */
   readonly space?: string
   /** Path to a JSON or CSV score table. */
   readonly scores?: string
@@ -126,9 +129,17 @@ function spaceOf(o: SearchOptions, parent: Architecture): Effect.Effect<SearchSp
   const name = o.space ?? 'puzzle'
   if (name === 'puzzle') return Effect.succeed(puzzleSpace(parent))
   if (name === 'hybrid') return Effect.succeed(hybridSpace(parent))
+  if (name === 'minitron') return Effect.fromResult(minitronSpace(parent, undefined))
+  if (name === 'hymba') {
+    const space = hymbaSpace(parent)
+    return typeof space === 'string' ? Effect.fail(new InvalidInput({ field: '--space hymba', problem: space })) : Effect.succeed(space)
+  }
   return Effect.gen(function* () {
     const text = yield* readText(name, 'search space')
     const json = yield* Effect.try({ try: (): unknown => JSON.parse(text), catch: () => new InvalidInput({ field: `--space ${name}`, problem: 'not valid JSON' }) })
+    // A file whose top level is {"minitron": {...}} gives the Minitron space's width grid.
+    const grid = yield* Effect.fromResult(minitronGridFile(name, parent, json))
+    if (grid !== undefined) return yield* Effect.fromResult(minitronSpace(parent, grid, name))
     return yield* Effect.fromResult(userSpace(name, parent, json))
   })
 }
@@ -177,7 +188,9 @@ export function requestFromOptions(o: SearchOptions): Effect.Effect<SearchReques
     const target = yield* Effect.fromResult(targetOf(o))
     const sla = yield* Effect.fromResult(serviceLevelOf(o))
     const space = yield* spaceOf(o, parent)
-    const quality = yield* qualityOf(o)
+    if (space.groups !== undefined && space.groups.length > 0 && (o.structure?.minAttention ?? 0) > 0)
+      return yield* Effect.fail(new InvalidInput({ field: '--min-attention', problem: `not available with --space ${space.name}: every hybrid-head layer keeps attention heads` }))
+    const quality = space.minitron === undefined ? yield* qualityOf(o) : yield* minitronQualityOf(o.scores, parent, space.minitron, readText)
     const fuseFfn = yield* Effect.fromResult(fusionPolicyOf(o.fuseFfn, o.fusedBudget))
     for (const limit of o.metricLimits ?? [])
       if (!quality.metrics.includes(limit.metric))

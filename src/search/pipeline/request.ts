@@ -2,6 +2,7 @@ import type { Architecture } from '../../blocks/architecture.ts'
 import type { ServingDeployment } from '../../serving/serving-deployment.ts'
 import type { QualityModel } from '../quality/types.ts'
 import type { SearchSpace } from '../space/types.ts'
+import type { ServingOutcome } from './result.ts'
 
 /** A serving scenario to budget against; `batch: 'auto'` tries the batches that fit and keeps the best. */
 export interface ScenarioSpec {
@@ -73,4 +74,14 @@ export interface SearchRequest {
     /** The budget binds the fused child: relax the solver's budget while the fused child still meets it (fusion/fused-budget.ts). */
     readonly fusedBudget?: boolean
   }
+  /**
+   * The parent's serving per scenario, when the speedup compares with another model than `parent`: the Minitron
+   * search solves each width setting with its pruned copy as `parent`, against the real parent's throughput.
+   */
+  readonly parentServing?: readonly (ServingOutcome | undefined)[]
+  /**
+   * Concurrencies a single `batch: 'auto'` scenario tries besides the powers of two: the Minitron search gives each
+   * width setting its own pruned parent's best concurrency, so that the setting with every layer kept is tried there.
+   */
+  readonly batchHints?: readonly number[]
 }

@@ -3,7 +3,8 @@ import type { PrecisionConfig } from '../../blocks/precision.ts'
 import type { FfnSlotSpec, MixerSpec } from '../../blocks/spec.ts'
 import type { MemoryUse, ScenarioMetrics } from '../../serving/architecture-cost.ts'
 import type { OptimalityProof } from '../solution.ts'
-import type { QualitySourceInfo } from '../quality/types.ts'
+import type { Metrics, QualitySourceInfo } from '../quality/types.ts'
+import type { WidthSetting } from '../space/minitron.ts'
 import type { EngineId } from '../../serving/engine.ts'
 import type { Batching } from '../../serving/serving-deployment.ts'
 import type { MetricLimit, ServiceLevel, StructureOptions, Target } from './request.ts'
@@ -96,5 +97,29 @@ export interface SearchResult {
   readonly notes: readonly string[]
   /** Diverse alternatives after the best, when asked for (`--top`). */
   readonly alternatives: readonly ChildArchitecture[]
+  /** In the Minitron space: the width setting the child has, and how the grid was settled. */
+  readonly minitron?: MinitronOutcome
   readonly searchSeconds: number
+}
+
+/** What a Minitron search chose: the model-wide widths, the layers dropped, and the losses of each. */
+export interface MinitronOutcome {
+  readonly widths: WidthSetting
+  /** e.g. `hidden 3072, FFN 12288, Mamba 8 groups × 14 heads (112) × 64 channels`. */
+  readonly description: string
+  /** The widths' own loss; the child's metrics are this plus `depthLoss`. */
+  readonly widthLoss: Metrics
+  readonly depthLoss: Metrics
+  /** Indices (in the parent) of the layers dropped whole (every block they held). */
+  readonly droppedLayers: readonly number[]
+  readonly keptLayers: number
+  /** How every setting of the grid was settled: solved exactly, infeasible, over a metric limit by its width loss, skipped by its bound, or not a valid block. */
+  readonly settings: {
+    readonly total: number
+    readonly solved: number
+    readonly infeasible: number
+    readonly overLimit: number
+    readonly skipped: number
+    readonly invalid: number
+  }
 }

@@ -16,9 +16,12 @@ import { qualitySourceOf } from '../quality/types.ts'
 import { memoryRuleOf, paramsDim, runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
 import { blockScenarioCost } from '../../serving/block-scenario-cost.ts'
 import { largestBatchWhere } from '../../serving/largest-batch.ts'
-import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
+import { buildPlan, objectiveOf, requestSummary } from './build-problem.ts'
+import { addMetrics, frontierOverSettings } from './frontier-settings.ts'
+import { objectiveOf as objectiveOfMetrics } from '../problem.ts'
 import type { SearchRequest } from './request.ts'
 import { autoBatches, childArchitecture, parentServing, type SearchError } from './run-search.ts'
+import { runMinitronFrontier } from './run-minitron-frontier.ts'
 import { fusePoint, nondominated, type FusedPointInfo } from '../fusion/fuse-frontier.ts'
 import { fusionMethodNote } from '../fusion/fuse-result.ts'
 import type { QualitySourceInfo } from '../quality/types.ts'
@@ -36,6 +39,8 @@ export interface FrontierPointResult {
   readonly params: number
   /** The child's variant per layer. */
   readonly variants: readonly string[]
+  /** In the Minitron space: the point's width setting, e.g. `hidden 3072, FFN 12288, Mamba 8 groups × 14 heads (112) × 64 channels`. */
+  readonly widths?: string
   /** With `--fuse-ffn`, when the child had runs to fuse: the runs and the solver's unfused figures; the fields above are the fused child's. */
   readonly fusion?: FusedPointInfo
 }
@@ -263,22 +268,44 @@ export function frontierCut(req: SearchRequest, options: FrontierRunOptions): Fr
 }
 
 export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}): Effect.Effect<FrontierResult, FrontierError> {
+  const settings = req.space.settings
+  if (settings === undefined) return runFrontierInSpace(req, options, {})
+  if (options.onProblem !== undefined)
+    return Effect.fail(new InvalidInput({ field: '--export-problem', problem: `not available with --space ${req.space.name}: each whole-model setting has problems of its own, over groups of layers` }))
+  return frontierOverSettings(settings, (space, loss) => runFrontierInSpace({ ...req, space }, options, loss))
+}
+
+/**
+ * The frontier of one space. `settingLoss` is the quality loss of the whole-model setting the space belongs to
+ * (metrics by name), added to every child's.
+ */
+function runFrontierInSpace(req: SearchRequest, options: FrontierRunOptions, settingLoss: Readonly<Record<string, number>>): Effect.Effect<FrontierResult, FrontierError> {
   return Effect.gen(function* () {
     const started = performance.now()
     if (req.scenarios.length !== 1) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'a frontier is traced for one scenario; give exactly one' }))
+    // The Minitron space's model-wide widths: one frontier per width setting, merged (run-minitron-frontier.ts).
+    if (req.space.minitron !== undefined)
+      return yield* runMinitronFrontier(req, options, { frontier: runFrontier, parentServing: (r) => r.scenarios.map((x) => parentServing(r, x)), cut: frontierCut })
     const s = req.scenarios[0]!
     const scored = scoreSpace(req.parent, req.space, req.quality)
-    const parent = parentServing(req, s)
+    const parent = req.parentServing?.[0] ?? parentServing(req, s)
     // With auto, the parent's own best batch is tried too, so the frontier starts at the parent, and so is the largest
     // concurrency at which every child fits: below it, a batch whose every block gains throughput at that
     // concurrency cannot add a point (each child is faster there), which is checked block by block before skipping.
     const everyChildFits = s.batch === 'auto' ? largestBatchEveryChildFits(req, scored, s) : 0
     const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : []), ...(options.alsoBatches ?? [])]
-    const batches = s.batch === 'auto' ? [...new Set(grid)].sort((a, b) => (a >= everyChildFits) === (b >= everyChildFits) ? a - b : a >= everyChildFits ? -1 : 1) : [s.batch]
+    // Concurrencies traced on their own stay within the engine's limit on sequences in flight (see run-search.ts).
+    const d = req.deployment
+    const cap = d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : Infinity
+    const batches = s.batch === 'auto' ? [...new Set(grid.filter((b) => b <= cap))].sort((a, b) => (a >= everyChildFits) === (b >= everyChildFits) ? a - b : a >= everyChildFits ? -1 : 1) : [s.batch]
+    // Groups of interdependent layers (the hymba space's KV-sharing pairs) are folded into units; every solution is
+    // mapped back to one variant per layer. The mapping is the same at every batch: the menus do not change with it.
+    let ungroup = (solution: SearchSolution) => solution
     const problemAt = (batch: number) => {
-      const problem = buildProblem({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [{ input: s.input, output: s.output, batch }], [undefined])
-      options.onProblem?.([batch], problem)
-      return problem
+      const plan = buildPlan({ ...req, target: req.target.kind === 'memory' ? req.target : { kind: 'none' } }, scored, [{ input: s.input, output: s.output, batch }], [undefined])
+      ungroup = plan.ungroup
+      options.onProblem?.([batch], plan.problem)
+      return plan.problem
     }
     const everyChildFitsProblem = everyChildFits > 0 ? problemAt(everyChildFits) : undefined
     const tp = req.deployment.tp
@@ -291,7 +318,10 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
     const traced = new Set<number>()
     const pastCut: number[] = []
     const withFrontier: number[] = []
-    const parentObjective = parentObjectiveOf(req, scored)
+    const settingObjective = objectiveOfMetrics(objectiveOf(req), settingLoss)
+    // No child scores better than the parent when the parent's own variants score 0 (scores are never negative) and the
+    // setting adds no credit (the hymba space's meta tokens can: their loss is negative from a parent without them).
+    const childrenNeverBetter = parentObjectiveOf(req, scored) <= 0 && settingObjective >= 0
     const traceBatch = (batch: number) =>
       Effect.gen(function* () {
         const begun = performance.now()
@@ -309,7 +339,7 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
           const throughputOf = (runtime: number) => (batch * s.output) / (runtime * tp)
           // Every child at this batch is beaten by the parent (no child scores better than it) unless the batch's fastest
           // conceivable child is faster.
-          if (parentObjective <= 0 && throughputOf(fastestRuntime(problem)) <= parentThroughput) return 'beaten by the parent' as const
+          if (childrenNeverBetter && throughputOf(fastestRuntime(problem)) <= parentThroughput) return 'beaten by the parent' as const
           // The batch's best-quality fitting child is its frontier's slowest point: past the cut, the whole batch is.
           const best = yield* Effect.result(solve(problem))
           if (best._tag === 'Failure') {
@@ -332,13 +362,15 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
           if (outcome.failure._tag === 'SearchInfeasible') return 'nothing fits' as const
           if (outcome.failure._tag !== 'SolverFailed') return yield* Effect.fail(outcome.failure)
           sampledAt.push(batch)
-          candidates.push(...(yield* sampledFrontier(problem, batch, s.output, tp, options.samples ?? 32)))
+          const mapBack = ungroup
+          candidates.push(...(yield* sampledFrontier(problem, batch, s.output, tp, options.samples ?? 32)).map((c) => ({ ...c, solution: () => mapBack(c.solution()) })))
           return 'sampled' as const
         }
         const frontier = outcome.success
         states += frontier.states
+        const mapBack = ungroup
         frontier.points.forEach((p, index) =>
-          candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => frontier.solutionAt(index) }),
+          candidates.push({ throughput: (batch * s.output) / (p.cost * tp), objective: p.objective, batch, solution: () => mapBack(frontier.solutionAt(index)) }),
         )
         withFrontier.push(batch)
         return 'traced' as const
@@ -363,8 +395,8 @@ export function runFrontier(req: SearchRequest, options: FrontierRunOptions = {}
       const point: FrontierPointResult = {
         tokensPerSecondPerGpu: c.throughput,
         speedup: parent === undefined ? undefined : c.throughput / parent.metrics.outputTokensPerSecondPerGpu,
-        objective: c.objective,
-        metrics: solution.metrics,
+        objective: c.objective + settingObjective,
+        metrics: addMetrics(solution.metrics, settingLoss),
         batch: c.batch,
         params: solution.costs[paramsDim]!,
         variants: solution.variants,

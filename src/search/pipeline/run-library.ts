@@ -73,7 +73,7 @@ export function runLibrarySearch(json: unknown, o: LibrarySearchOptions): Effect
       const e = outcome.failure
       if (e instanceof SearchInfeasible && 'name' in e.constraint && e.constraint.name === libraryDims.runtime)
         return yield* Effect.fail(
-          new InfeasibleBudget({ budget: 'speedup', requested: `≥ ${o.speedup}× the parent`, nearest: `${(parentRuntime / e.nearest).toFixed(3)}× (the fastest child the library allows)` }),
+          new InfeasibleBudget({ budget: 'speedup', requested: `≥ ${o.speedup}× the parent`, nearest: `${(parentRuntime / e.nearest).toFixed(3)}× (the fastest child the library allows)`, nearestValue: parentRuntime / e.nearest, better: 'higher' }),
         )
       return yield* Effect.fail(e)
     }

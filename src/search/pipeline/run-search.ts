@@ -17,10 +17,12 @@ import type { SearchSolution } from '../solution.ts'
 import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
-import { runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
-import { buildProblem, objectiveOf, requestSummary } from './build-problem.ts'
+import { isUnusedScoresNote, runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
+import { buildPlan, objectiveOf, requestSummary } from './build-problem.ts'
+import { bestOverSettings } from './whole-model-settings.ts'
 import { fuseSearchResult } from '../fusion/fuse-result.ts'
 import { fitBudgetToFusion } from '../fusion/fused-budget.ts'
+import { runMinitron } from './run-minitron.ts'
 import type { ChildArchitecture, ScenarioOutcome, SearchResult, ServingOutcome } from './result.ts'
 import type { ScenarioSpec, SearchRequest } from './request.ts'
 
@@ -99,12 +101,21 @@ export function batchesAround(best: number, tried: readonly number[]): number[] 
   return [...new Set(out)].filter((b) => b !== best && !tried.includes(b) && b >= 1)
 }
 
-function batchPlans(scenarios: readonly ScenarioSpec[]): number[][] {
+/**
+ * The largest concurrency a search tries on its own: in flight, the engine's limit on sequences (vLLM's
+ * max_num_seqs), past which the engine would not run the batch however small the child's cache; a static batch has none.
+ */
+function largestAutoBatch(req: SearchRequest): number {
+  const d = req.deployment
+  return d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : Infinity
+}
+
+function batchPlans(scenarios: readonly ScenarioSpec[], hints: readonly number[] = []): number[][] {
   const auto = scenarios.filter((s) => s.batch === 'auto').length
   if (auto === 0) return [scenarios.map((s) => s.batch as number)]
   if (scenarios.length > 1)
     throw new InvalidInput({ field: '--scenario', problem: 'give a batch for each scenario when searching over several (e.g. 128/1024@64); batch auto works with one scenario' })
-  return autoBatches.map((b) => [b])
+  return [...new Set([...autoBatches, ...hints])].sort((a, b) => a - b).map((b) => [b])
 }
 
 /** The child behind a solution; `rank` > 1 names a diverse alternative. */
@@ -177,11 +188,13 @@ function nearestTarget(req: SearchRequest, failures: readonly { batches: readonl
       budget: 'throughput',
       requested: `≥ ${fmt(required)} tokens/s per GPU${speedup}`,
       nearest: `${fmt(best)} tokens/s per GPU${t.kind === 'speedup' ? ` (${fmt((best / required) * t.factor)}× the parent)` : ''} at batch ${at}`,
+      nearestValue: best,
+      better: 'higher',
     })
   }
   const first = failures[0]!.error
   const c = first.constraint
-  if ('type' in c) return new InfeasibleBudget({ budget: `at least ${c.count} ${c.tag} layers`, requested: `(${c.count})`, nearest: `${first.nearest} layers` })
+  if ('type' in c) return new InfeasibleBudget({ budget: `at least ${c.count} ${c.tag} layers`, requested: `(${c.count})`, nearest: `${first.nearest} layers`, nearestValue: first.nearest, better: 'higher' })
   // The row of a scenario's SLA: the best any batch reaches, in the user's terms.
   const [row, index] = c.name.split('@')
   if (index !== undefined && ['ttft', 'e2e', 'decode', 'runtime', 'bytes'].includes(row!)) {
@@ -195,15 +208,15 @@ function nearestTarget(req: SearchRequest, failures: readonly { batches: readonl
     // Seconds to three significant digits, so that a millisecond limit does not print as 0.
     const sec = (x: number) => (x >= 10 ? fmt(x) : String(Number(x.toPrecision(3))))
     const tpotRow = (row === 'decode' || (row === 'runtime' && req.deployment.batching === 'inflight')) && sla.tpotSeconds !== undefined && Math.abs(max - sla.tpotSeconds * steps) <= 1e-9 * max
-    if (tpotRow) return new InfeasibleBudget({ budget: 'time per output token', requested: `≤ ${sec(sla.tpotSeconds!)} s`, nearest: `${sec(bestOf.error.nearest / steps)} s ${at}` })
-    if (row === 'ttft') return new InfeasibleBudget({ budget: 'time to first token', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}` })
-    if (row === 'e2e' || row === 'runtime') return new InfeasibleBudget({ budget: 'end-to-end latency', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}` })
-    if (row === 'bytes') return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(max / 1e9)} GB`, nearest: `${fmt(bestOf.error.nearest / 1e9)} GB ${at}` })
+    if (tpotRow) return new InfeasibleBudget({ budget: 'time per output token', requested: `≤ ${sec(sla.tpotSeconds!)} s`, nearest: `${sec(bestOf.error.nearest / steps)} s ${at}`, nearestValue: bestOf.error.nearest / steps, better: 'lower' })
+    if (row === 'ttft') return new InfeasibleBudget({ budget: 'time to first token', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}`, nearestValue: bestOf.error.nearest, better: 'lower' })
+    if (row === 'e2e' || row === 'runtime') return new InfeasibleBudget({ budget: 'end-to-end latency', requested: `≤ ${sec(max)} s`, nearest: `${sec(bestOf.error.nearest)} s ${at}`, nearestValue: bestOf.error.nearest, better: 'lower' })
+    if (row === 'bytes') return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(max / 1e9)} GB`, nearest: `${fmt(bestOf.error.nearest / 1e9)} GB ${at}`, nearestValue: bestOf.error.nearest, better: 'lower' })
   }
   if (c.name.startsWith('memory@'))
-    return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(c.max / 1e9)} GB`, nearest: `${fmt(first.nearest / 1e9)} GB at batch ${failures[0]!.batches[0]}` })
-  if (c.name === 'params') return new InfeasibleBudget({ budget: 'parameters', requested: `≤ ${fmt(c.max / 1e9)} B`, nearest: `${fmt(first.nearest / 1e9)} B` })
-  return new InfeasibleBudget({ budget: c.name, requested: `≤ ${fmt(c.max)}`, nearest: fmt(first.nearest) })
+    return new InfeasibleBudget({ budget: 'memory per GPU', requested: `≤ ${fmt(c.max / 1e9)} GB`, nearest: `${fmt(first.nearest / 1e9)} GB at batch ${failures[0]!.batches[0]}`, nearestValue: first.nearest, better: 'lower' })
+  if (c.name === 'params') return new InfeasibleBudget({ budget: 'parameters', requested: `≤ ${fmt(c.max / 1e9)} B`, nearest: `${fmt(first.nearest / 1e9)} B`, nearestValue: first.nearest, better: 'lower' })
+  return new InfeasibleBudget({ budget: c.name, requested: `≤ ${fmt(c.max)}`, nearest: fmt(first.nearest), nearestValue: first.nearest, better: 'lower' })
 }
 
 /** One batch plan's outcome, reported as the search goes (a search over `batch: auto` tries each in turn). */
@@ -223,15 +236,51 @@ export interface RunSearchOptions {
   readonly onProblem?: (batches: readonly number[], problem: SearchProblem) => void
 }
 
+/**
+ * The child of least loss under the request's budgets. A space with
+ * whole-model settings (Hymba's meta tokens and head layout) is solved once
+ * per setting, and the best child over the settings wins.
+ */
 export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): Effect.Effect<SearchResult, SearchError> {
+  // The Minitron space's model-wide widths: one exact layer search per width setting (run-minitron.ts).
+  if (req.space.minitron !== undefined) {
+    if (options.onProblem !== undefined) return Effect.fail(new InvalidInput({ field: '--export-problem', problem: 'not available with --space minitron, which solves one problem per width setting' }))
+    return runMinitron(req, { search: (sub) => runSearch(sub), parentServing: (r) => r.scenarios.map((s) => parentServing(r, s)) })
+  }
+  const settings = req.space.settings
+  if (settings === undefined) return runSearchInSpace(req, options)
+  if (options.onProblem !== undefined)
+    return Effect.fail(
+      new InvalidInput({ field: '--export-problem', problem: `not available with --space ${req.space.name}: each whole-model setting has problems of its own, over groups of layers` }),
+    )
+  return Effect.map(
+    bestOverSettings(settings, (space) => runSearchInSpace({ ...req, space }, options)),
+    (r) => {
+      // A score row is unused only if no setting's space offers it, which is known once every setting has been scored.
+      const unused = unusedScoresNote(req.quality)
+      // The settings' own losses (meta tokens) come from the prior, so measured block scores make a mixed source.
+      const priorSettings = settings.some((x) => Object.values(x.metrics).some((v) => v !== 0))
+      const source = r.quality.source
+      const quality =
+        source.kind === 'measured' && priorSettings
+          ? { ...r.quality, source: { kind: 'mixed' as const, description: `${source.description}; the whole-model settings (meta tokens) from the built-in prior (not measured)` } }
+          : r.quality
+      return { ...r, quality, notes: [...r.notes.filter((n) => !isUnusedScoresNote(n)), ...(unused === undefined ? [] : [unused])] }
+    },
+  )
+}
+
+function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect.Effect<SearchResult, SearchError> {
   return Effect.gen(function* () {
     const started = performance.now()
     const scored = scoreSpace(req.parent, req.space, req.quality)
-    const parents = req.scenarios.map((s) => parentServing(req, s))
+    const parents = req.parentServing ?? req.scenarios.map((s) => parentServing(req, s))
     const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
-    const plans = yield* Effect.try({ try: () => batchPlans(req.scenarios), catch: (e) => e as InvalidInput })
+    const cap = largestAutoBatch(req)
+    const auto = req.scenarios.some((s) => s.batch === 'auto')
+    const plans = (yield* Effect.try({ try: () => batchPlans(req.scenarios, req.batchHints), catch: (e) => e as InvalidInput })).filter((p) => !auto || p.every((b) => b <= cap))
 
-    type Best = { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[] }
+    type Best = { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[]; ungroup: (s: SearchSolution) => SearchSolution }
     let best: Best | undefined
     const tried: SearchResult['batchesTried'][number][] = []
     const failures: { batches: readonly number[]; error: SearchInfeasible }[] = []
@@ -250,10 +299,10 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
         const staged = []
         for (const batches of list) {
           const scenarios = req.scenarios.map((s, i) => ({ input: s.input, output: s.output, batch: batches[i]! }))
-          const problem = buildProblem(req, scored, scenarios, targets)
+          const { problem, ungroup } = buildPlan(req, scored, scenarios, targets)
           options.onProblem?.(batches, problem)
           const compiled = yield* compile(problem)
-          staged.push({ batches, scenarios, problem, compiled, bound: planBound(compiled) })
+          staged.push({ batches, scenarios, problem, ungroup, compiled, bound: planBound(compiled) })
         }
         for (const p of staged) {
           if (p.bound._tag !== 'Unmeetable') continue
@@ -262,7 +311,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
           tried.push({ batches: p.batches, infeasible: `${'name' in source ? source.name : 'label' in source ? source.label : source.tag} cannot be met: even the smallest choice in every layer exceeds its bound` })
         }
         const open = staged.flatMap((p) => (p.bound._tag === 'Bound' ? [{ ...p, lower: p.bound.value }] : [])).sort((x, y) => x.lower - y.lower)
-        for (const { batches, scenarios, problem, compiled, lower } of open) {
+        for (const { batches, scenarios, problem, ungroup, compiled, lower } of open) {
           const report = (outcome: PlanProgress['outcome'], objective?: number): void =>
             options.onPlan?.({ batches, index: tried.length, count: planCount, outcome, ...(objective === undefined ? {} : { objective }) })
           if (best !== undefined && lower > best.solution.objective + tie) {
@@ -285,16 +334,16 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
             report('infeasible')
             continue
           }
-          const solution = outcome.success
-          if (solution === undefined) {
+          if (outcome.success === undefined) {
             tried.push({ batches, bound: lower, pruned: `no child beats the best objective ${best!.solution.objective}` })
             report('pruned')
             continue
           }
+          const solution = ungroup(outcome.success)
           if (solution.proof.method === 'highs') answeredByHighs.push(batches.join('/'))
           tried.push({ batches, bound: lower, objective: solution.objective })
           report('solved', solution.objective)
-          if (better(solution, batches, best)) best = { solution, problem, scenarios }
+          if (better(solution, batches, best)) best = { solution, problem, scenarios, ungroup }
         }
       })
     yield* settlePlans(plans)
@@ -303,7 +352,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
     // its bound, so the child is optimal over every batch tried.
     if (req.scenarios.length === 1 && req.scenarios[0]!.batch === 'auto') {
       for (let round = 0; round < maxBatchRefinements && best !== undefined; round++) {
-        const between = batchesAround(best.scenarios[0]!.batch, tried.map((t) => t.batches[0]!))
+        const between = batchesAround(best.scenarios[0]!.batch, [...tried.map((t) => t.batches[0]!), ...(Number.isFinite(cap) ? [cap + 1] : [])]).filter((b) => b <= cap)
         if (between.length === 0) break
         planCount += between.length
         yield* settlePlans(between.map((b) => [b]))
@@ -335,7 +384,7 @@ export function runSearch(req: SearchRequest, options: RunSearchOptions = {}): E
     if (req.top !== undefined && req.top.k > 1) {
       const more = yield* Effect.result(diverseTopKUpTo(found.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'dp', solver: { dp: { stateLimit: topKStateLimit } } }))
       if (more._tag === 'Success') {
-        more.success.solutions.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, s, found.scenarios, parents, targets, i + 2)))
+        more.success.solutions.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, found.ungroup(s), found.scenarios, parents, targets, i + 2)))
         if (more.success.stopped !== undefined)
           notes.push(`only ${alternatives.length} of ${req.top.k - 1} diverse alternatives: the next could not be settled within ${topKStateLimit.toLocaleString('en-US')} dynamic-program states (${more.success.stopped})`)
       } else notes.push(`diverse alternatives not found: ${more.failure.message}`)

@@ -18,6 +18,7 @@
  */
 import type { LayerChoice } from '../../blocks/architecture.ts'
 import type { FfnSlotSpec, MixerSpec } from '../../blocks/spec.ts'
+import { hybridHeadsLoss } from './hymba-prior.ts'
 import type { QualityModel } from './types.ts'
 
 /** Loss scales of the prior, nats of KL per block at layer weight 1 (our choice, see above). */
@@ -40,6 +41,8 @@ export function attentionPosition(layer: number, layerCount: number): number {
 }
 
 function mixerLoss(parent: MixerSpec, child: MixerSpec): number {
+  // Hymba's hybrid heads in place of attention or of other hybrid heads: see hymba-prior.ts.
+  if (child.type === 'hybrid-heads' && (parent.type === 'attention' || parent.type === 'hybrid-heads')) return hybridHeadsLoss(parent, child, priorScales.kvHalving)
   if (parent.type !== 'attention') return child.type === parent.type ? 0 : child.type === 'linear' ? priorScales.attentionLinear : priorScales.attentionNoop
   switch (child.type) {
     case 'attention':

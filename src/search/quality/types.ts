@@ -1,6 +1,7 @@
 import type { MixerOption, FfnOption } from '../space/types.ts'
 import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import type { FusedRun } from '../../blocks/ffn-fusion.ts'
+import type { WidthQuality } from './minitron-quality.ts'
 
 /** Replace-1-block quality losses of one block, by metric name (lower is better), e.g. `{ kl_div: 0.012 }`. */
 export type Metrics = Readonly<Record<string, number>>
@@ -41,6 +42,8 @@ export interface QualityModel {
   readonly fusedRun?: (run: FusedRun, child: Architecture) => ScoredBlock
   /** The `fuse:` rows no fused run used, as `fuse:FIRST-LAST`. */
   readonly unusedFusedRows?: () => readonly string[]
+  /** In the Minitron space: the per-axis losses (model-wide widths, dropped layers) the depth scores come from. */
+  readonly minitron?: WidthQuality
 }
 
 /** Describes the scores a search used: all measured, all prior, or a mix (with counts). */
