@@ -59,9 +59,6 @@ export function buildJointCountTable(input: DpInput, dims: readonly number[], re
     size *= caps[j]! + 1
     if (size * (L + 1) > jointTableLimit) return undefined
   }
-  // Each entry's needs, digit by digit, once.
-  const digits = new Int32Array(size * J)
-  for (let e = 0; e < size; e++) for (let j = 0; j < J; j++) digits[e * J + j] = Math.floor(e / strides[j]!) % (caps[j]! + 1)
   const tables: Float64Array[] = new Array<Float64Array>(L + 1)
   const last = new Float64Array(size).fill(Infinity)
   last[0] = 0
@@ -78,17 +75,30 @@ export function buildJointCountTable(input: DpInput, dims: readonly number[], re
       const seen = patterns.get(key)
       if (seen === undefined || cost < seen.cost) patterns.set(key, { drops, cost })
     })
-    const options = [...patterns.values()]
-    const table = new Float64Array(size)
-    for (let e = 0; e < size; e++) {
-      let best = Infinity
-      for (const { drops, cost } of options) {
-        let index = 0
-        for (let j = 0; j < J; j++) index += strides[j]! * Math.max(0, digits[e * J + j]! - drops[j]!)
+    // A pattern dropping no less in any row at no greater cost gives an entry no greater (entries only grow with the
+    // needs), so the patterns it covers cannot change the minimum and are left out.
+    const all = [...patterns.values()]
+    const options = all.filter((p, i) => !all.some((o, j) => j !== i && o.cost <= p.cost && o.drops.every((x, r) => x >= p.drops[r]!)))
+    const table = new Float64Array(size).fill(Infinity)
+    // Entries in index order with an odometer over the needs, so that each pattern's index after its drops is
+    // updated as the digits turn, not recomputed digit by digit for every entry.
+    const digit = new Int32Array(J)
+    for (const { drops, cost } of options) {
+      digit.fill(0)
+      let index = 0
+      for (let e = 0; e < size; e++) {
         const value = cost + after[index]!
-        if (value < best) best = value
+        if (value < table[e]!) table[e] = value
+        for (let j = 0; j < J; j++) {
+          const c = ++digit[j]!
+          if (c <= caps[j]!) {
+            if (c > drops[j]!) index += strides[j]!
+            break
+          }
+          index -= strides[j]! * Math.max(0, caps[j]! - drops[j]!)
+          digit[j] = 0
+        }
       }
-      table[e] = best
     }
     tables[l] = table
   }
