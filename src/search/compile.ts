@@ -52,8 +52,9 @@ function validateNumbers(problem: SearchProblem): void {
     layer.variants.forEach((v, i) => {
       if (seen.has(v.id)) throw new InvalidSearchProblem({ field: `layers[${l}].variants[${i}].id`, reason: `${v.id} appears twice in the layer (ids must be unique per layer)` })
       seen.add(v.id)
-      for (const [name, value] of Object.entries(v.costs)) requireFinite(`layers[${l}].variants[${i}].costs.${name}`, value)
-      for (const [name, value] of Object.entries(v.metrics)) requireFinite(`layers[${l}].variants[${i}].metrics.${name}`, value)
+      // This runs over every value of every variant of every layer: the field's name is built only for a bad value.
+      for (const name in v.costs) if (!Number.isFinite(v.costs[name])) requireFinite(`layers[${l}].variants[${i}].costs.${name}`, v.costs[name]!)
+      for (const name in v.metrics) if (!Number.isFinite(v.metrics[name])) requireFinite(`layers[${l}].variants[${i}].metrics.${name}`, v.metrics[name]!)
     })
   })
 }
@@ -87,9 +88,18 @@ function allowedMasks(problem: SearchProblem): boolean[][] {
   return masks
 }
 
+/**
+ * Problems whose numbers passed `validateNumbers`. Problems are immutable, and top-k and the batch plans compile the
+ * same one several times (once per alternative, for the plan's bound and again for its search).
+ */
+const validated = new WeakSet<SearchProblem>()
+
 /** Lowers `problem` (plus any extra rows) to the shared solver form, validating it on the way. */
 export function compileProblem(problem: SearchProblem, extraRows: readonly ExtraRow[] = []): CompiledProblem {
-  validateNumbers(problem)
+  if (!validated.has(problem)) {
+    validateNumbers(problem)
+    validated.add(problem)
+  }
   const masks = allowedMasks(problem)
   const tagged = problem.constraints.filter((c): c is AtLeastTagged => c.type === 'atLeastTagged')
   const rows: Row[] = [
