@@ -101,15 +101,26 @@ export function memoryRuleOf(d: ServingDeployment): LinearMemoryRule {
 /** The search layers for concrete scenarios (each with its batch). */
 export function costedLayers(layers: readonly LayerOptions[], scenarios: readonly Scenario[], d: ServingDeployment): SearchLayer[] {
   const rule = memoryRuleOf(d)
+  // The same (mixer, ffn) pair of interned specs recurs in most layers: its costs are worked out once and copied.
+  const known = new Map<BlockSpec, Map<BlockSpec, Readonly<Record<string, number>>>>()
+  const pairCosts = (mixer: BlockSpec, ffn: BlockSpec): Readonly<Record<string, number>> => {
+    let byFfn = known.get(mixer)
+    if (byFfn === undefined) known.set(mixer, (byFfn = new Map()))
+    const found = byFfn.get(ffn)
+    if (found !== undefined) return found
+    const costs: Record<string, number> = {}
+    scenarios.forEach((s, i) => {
+      const a = blockRows(mixer, s, d, rule)
+      const b = blockRows(ffn, s, d, rule)
+      for (const [row, dim] of Object.entries(rowDims)) costs[dim(i)] = a[row]! + b[row]!
+    })
+    costs[paramsDim] = blockScenarioCost(mixer, scenarios[0]!, d).params + blockScenarioCost(ffn, scenarios[0]!, d).params
+    byFfn.set(ffn, costs)
+    return costs
+  }
   return layers.map(({ options, scores }) => ({
     variants: options.map(({ mixer, ffn }, v) => {
-      const costs: Record<string, number> = {}
-      scenarios.forEach((s, i) => {
-        const a = blockRows(mixer.spec, s, d, rule)
-        const b = blockRows(ffn.spec, s, d, rule)
-        for (const [row, dim] of Object.entries(rowDims)) costs[dim(i)] = a[row]! + b[row]!
-      })
-      costs[paramsDim] = blockScenarioCost(mixer.spec, scenarios[0]!, d).params + blockScenarioCost(ffn.spec, scenarios[0]!, d).params
+      const costs = { ...pairCosts(mixer.spec, ffn.spec) }
       const tags = mixer.spec.type === 'attention' ? ['attention'] : []
       return { id: variantId(mixer.id, ffn.id), costs, metrics: scores[v]!.metrics, tags }
     }),
