@@ -5,6 +5,7 @@ import { bruteForce } from './brute-force.ts'
 import { violationsOf } from './evaluate.ts'
 import { problemArbitrary } from './problem-arbitrary.ts'
 import type { SearchProblem } from './problem.ts'
+import { solve } from './solve.ts'
 import { diverseTopK } from './top-k.ts'
 
 const matches = (a: readonly number[], b: readonly number[]) => a.filter((v, l) => b[l] === v).length
@@ -50,6 +51,20 @@ describe('diverseTopK', () => {
         },
       ),
       { numRuns: 150 },
+    )
+  })
+
+  it('continues from a given best solution (the search\'s child) to the same list as solving it again', async () => {
+    await fc.assert(
+      fc.asyncProperty(problemArbitrary({ maxLayers: 5, maxVariants: 4, constraints: true, maxBudgets: 2 }), fc.constantFrom(0.2, 0.4), async (problem, share) => {
+        fc.pre(bruteForce(problem) !== undefined)
+        const first = await Effect.runPromise(solve(problem, { method: 'dp' }))
+        const given = await Effect.runPromise(diverseTopK(problem, { k: 3, minDifference: share, method: 'dp', first }))
+        const again = await Effect.runPromise(diverseTopK(problem, { k: 3, minDifference: share, method: 'dp' }))
+        expect(given[0]).toBe(first)
+        expect(given.map((s) => s.choices)).toEqual(again.map((s) => s.choices))
+      }),
+      { numRuns: 100 },
     )
   })
 

@@ -18,6 +18,13 @@ export interface TopKOptions {
   /** Default `highs`: the diversity rows add one dimension per earlier solution, which suits the MIP better than the DP. */
   readonly method?: SolveMethod
   readonly solver?: Omit<SolveOptions, 'method'>
+  /**
+   * The best solution, when the caller has already solved the problem (a
+   * search's child): the list starts from it instead of solving again, and
+   * the alternatives then differ from that very child even where another
+   * solution ties with it.
+   */
+  readonly first?: SearchSolution
 }
 
 /** Tolerance on ⌊(1 − share)·L⌋ so that e.g. share 0.3 of 10 layers allows 7 matches despite 0.7 · 10 = 6.999…. */
@@ -52,7 +59,7 @@ export interface TopK {
 export function diverseTopKUpTo(problem: SearchProblem, options: TopKOptions): Effect.Effect<TopK, SolveError> {
   return Effect.gen(function* () {
     const maxMatches = Math.floor((1 - options.minDifference) * problem.layers.length + shareRounding)
-    const solutions: SearchSolution[] = []
+    const solutions: SearchSolution[] = options.first === undefined ? [] : [options.first]
     while (solutions.length < options.k) {
       const started = performance.now()
       const compiled = yield* compile(problem, solutions.map((s, i) => diversityRow(s, i, maxMatches)))

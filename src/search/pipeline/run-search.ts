@@ -280,7 +280,8 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
     const auto = req.scenarios.some((s) => s.batch === 'auto')
     const plans = (yield* Effect.try({ try: () => batchPlans(req.scenarios, req.batchHints), catch: (e) => e as InvalidInput })).filter((p) => !auto || p.every((b) => b <= cap))
 
-    type Best = { solution: SearchSolution; problem: SearchProblem; scenarios: Scenario[]; ungroup: (s: SearchSolution) => SearchSolution }
+    // `grouped`: the solution of `problem` itself, before `ungroup` (top-k continues from it).
+    type Best = { solution: SearchSolution; grouped: SearchSolution; problem: SearchProblem; scenarios: Scenario[]; ungroup: (s: SearchSolution) => SearchSolution }
     let best: Best | undefined
     const tried: SearchResult['batchesTried'][number][] = []
     const failures: { batches: readonly number[]; error: SearchInfeasible }[] = []
@@ -343,7 +344,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
           if (solution.proof.method === 'highs') answeredByHighs.push(batches.join('/'))
           tried.push({ batches, bound: lower, objective: solution.objective })
           report('solved', solution.objective)
-          if (better(solution, batches, best)) best = { solution, problem, scenarios, ungroup }
+          if (better(solution, batches, best)) best = { solution, grouped: outcome.success, problem, scenarios, ungroup }
         }
       })
     yield* settlePlans(plans)
@@ -382,7 +383,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
     if (answeredByHighs.length > 0)
       notes.push(`batch${answeredByHighs.length === 1 ? '' : 'es'} ${answeredByHighs.join(', ')} outgrew the dynamic program's state limit and ${answeredByHighs.length === 1 ? 'was' : 'were'} answered by HiGHS (its proof is HiGHS's gap)`)
     if (req.top !== undefined && req.top.k > 1) {
-      const more = yield* Effect.result(diverseTopKUpTo(found.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'dp', solver: { dp: { stateLimit: topKStateLimit } } }))
+      const more = yield* Effect.result(diverseTopKUpTo(found.problem, { k: req.top.k, minDifference: req.top.minDifference, method: 'dp', solver: { dp: { stateLimit: topKStateLimit } }, first: found.grouped }))
       if (more._tag === 'Success') {
         more.success.solutions.slice(1).forEach((s, i) => alternatives.push(describeChild(req, scored, found.ungroup(s), found.scenarios, parents, targets, i + 2)))
         if (more.success.stopped !== undefined)
