@@ -82,6 +82,52 @@ def _state_update(state_ptr, x_ptr, dt_ptr, dt_bias_ptr, a_ptr, b_ptr, c_ptr, d_
     tl.store(y_ptr + bi * sy_b + h * sy_h + offs_p * sy_p, y.to(y_ptr.dtype.element_ty), mask=p_ok)
 
 
+@triton.jit
+def _selective_update(state_ptr, x_ptr, dt_ptr, a_ptr, b_ptr, c_ptr, d_ptr, z_ptr, y_ptr,
+                      channels, n_dim,
+                      ss_b, ss_d, ss_n, sx_b, sx_d, sdt_b, sdt_d, sa_d, sa_n, sb_b, sb_n, sc_b, sc_n,
+                      sz_b, sz_d, sy_b, sy_d,
+                      THRESHOLD: tl.constexpr, BLOCK_D: tl.constexpr, BLOCK_N: tl.constexpr):
+    bi = tl.program_id(0)
+    offs_d = tl.program_id(1) * BLOCK_D + tl.arange(0, BLOCK_D)
+    offs_n = tl.arange(0, BLOCK_N)
+    d_ok = offs_d < channels
+    n_ok = offs_n < n_dim
+    mask = d_ok[:, None] & n_ok[None, :]
+    dt = tl.load(dt_ptr + bi * sdt_b + offs_d * sdt_d, mask=d_ok, other=0.0).to(tl.float32)
+    dt = tl.where(dt > THRESHOLD, dt, tl.log(1.0 + tl.exp(tl.minimum(dt, THRESHOLD))))
+    x = tl.load(x_ptr + bi * sx_b + offs_d * sx_d, mask=d_ok, other=0.0).to(tl.float32)
+    a = tl.load(a_ptr + offs_d[:, None] * sa_d + offs_n[None, :] * sa_n, mask=mask, other=0.0).to(tl.float32)
+    bv = tl.load(b_ptr + bi * sb_b + offs_n * sb_n, mask=n_ok, other=0.0).to(tl.float32)
+    cv = tl.load(c_ptr + bi * sc_b + offs_n * sc_n, mask=n_ok, other=0.0).to(tl.float32)
+    tile = state_ptr + bi * ss_b + offs_d[:, None] * ss_d + offs_n[None, :] * ss_n
+    s = tl.load(tile, mask=mask, other=0.0).to(tl.float32)
+    s = s * tl.exp(dt[:, None] * a) + (dt * x)[:, None] * bv[None, :]
+    tl.store(tile, s.to(state_ptr.dtype.element_ty), mask=mask)
+    y = tl.sum(s * cv[None, :], axis=1) + tl.load(d_ptr + offs_d, mask=d_ok, other=0.0).to(tl.float32) * x
+    z = tl.load(z_ptr + bi * sz_b + offs_d * sz_d, mask=d_ok, other=0.0).to(tl.float32)
+    y = y * z * tl.sigmoid(z)
+    tl.store(y_ptr + bi * sy_b + offs_d * sy_d, y.to(y_ptr.dtype.element_ty), mask=d_ok)
+
+
+def selective_update(state, x, dt, a, b_in, c_in, d_skip, z, y=None):
+    """Mamba-1's decode step (Gu & Dao 2023, arXiv:2312.00752, Algorithm 2, one position), as Hymba's
+    SSM heads run it: state (b, channels, stateDim) in place; x, dt (before softplus), z (b, channels);
+    a (channels, stateDim); b_in, c_in (b, stateDim) shared by all channels; d_skip (channels,).
+    Returns y = (h C + D x) * silu(z), (b, channels) in x's dtype."""
+    bsz, channels, n = state.shape
+    if y is None:
+        y = torch.empty(bsz, channels, device=x.device, dtype=x.dtype)
+    block_n = triton.next_power_of_2(n)
+    block_d = max(1, 2048 // block_n)
+    _selective_update[(bsz, triton.cdiv(channels, block_d))](
+        state, x, dt, a, b_in, c_in, d_skip, z, y, channels, n,
+        *state.stride(), *x.stride(), *dt.stride(), *a.stride(), *b_in.stride(), *c_in.stride(),
+        *z.stride(), *y.stride(),
+        THRESHOLD=SOFTPLUS_THRESHOLD, BLOCK_D=block_d, BLOCK_N=block_n, num_warps=4)
+    return y
+
+
 def conv_update(conv_state, x, weight, bias, out=None):
     """One decode step of the depthwise causal conv: conv_state (b, channels, kernel) is shifted and
     takes x (b, channels) last, in place; returns silu(conv) (b, channels) in x's dtype. weight is
@@ -195,3 +241,31 @@ def passes(results, tolerance=2e-2):
     """bf16 operands land between 1e-3 and 1e-2 (/work/.library/device/METHOD.md); NaN never passes."""
     return all(r["allWritten"] and r["convStateExact"] and r["convRelErr"] < tolerance and r["yRelErr"] < tolerance
                and r["stateRelErr"] < tolerance for r in results)
+
+
+def selective_selfcheck(device="cuda", seed=4):
+    """selective_update against the same step in fp32 PyTorch (upcast copies), on fresh random inputs per
+    shape (Hymba-1.5B's 3,200 x 16 and odd sizes), strided views as inputs and y poisoned with NaN."""
+    gen = torch.Generator(device=device).manual_seed(seed)
+
+    def randn(*shape, scale=1.0):
+        return (torch.randn(*shape, device=device, generator=gen) * scale).to(torch.bfloat16)
+
+    results = []
+    for bsz, channels, n in [(3, 3200, 16), (2, 300, 24), (5, 64, 16)]:
+        proj = randn(bsz, 3 * channels + 2 * n)
+        x, z, dt = proj[:, :channels], proj[:, channels:2 * channels], proj[:, 2 * channels:3 * channels]
+        bm, cm = proj[:, 3 * channels:3 * channels + n], proj[:, 3 * channels + n:]
+        a = -(torch.rand(channels, n, device=device, generator=gen) * 4 + 0.5)
+        d_skip = torch.rand(channels, device=device, generator=gen)
+        state = randn(bsz, channels, n, scale=0.5)
+        dts = torch.nn.functional.softplus(dt.float())
+        s_ref = state.float() * torch.exp(dts[:, :, None] * a) + (dts * x.float())[:, :, None] * bm.float()[:, None, :]
+        y_ref = ((s_ref * cm.float()[:, None, :]).sum(-1) + d_skip * x.float()) * torch.nn.functional.silu(z.float())
+        ss = state.clone()
+        y = torch.full((bsz, channels), float("nan"), device=device, dtype=torch.bfloat16)
+        selective_update(ss, x, dt, a, bm, cm, d_skip, z, y=y)
+        results.append({"shape": [bsz, channels, n], "allWritten": bool(torch.isfinite(y).all()),
+                        "convStateExact": True, "convRelErr": 0.0,
+                        "yRelErr": _rel(y, y_ref), "stateRelErr": _rel(ss, s_ref)})
+    return results
