@@ -48,7 +48,7 @@ async function timedSearch(options: SearchOptions): Promise<{ ms: number; note: 
   const unsolved = result.batchesTried.filter((b) => b.unsolved !== undefined).length
   return {
     ms,
-    note: `objective ${result.child.objective.toFixed(6)} (${result.proof.method}, gap ${result.proof.gap}); ${result.batchesTried.length} plans: ${searched} searched, ${pruned} settled by bound, ${unsolved} unsolved; ${result.alternatives.length} alternatives`,
+    note: `objective ${result.child.objective.toFixed(6)} (${result.proof.method}, gap ${result.proof.gap}); ${result.batchesTried.length} plans: ${searched} searched, ${pruned} settled by bound, ${unsolved} unsolved; ${result.alternatives.length}${options.top === undefined ? '' : ` of ${options.top - 1}`} alternatives`,
   }
 }
 

@@ -13,6 +13,7 @@
  */
 import type { DpInput } from './dp-input.ts'
 import { isCount } from './dp-input.ts'
+import { buildJointCountTable, jointCountExtra, type JointCountTable } from './joint-count-bound.ts'
 
 interface CountRow {
   readonly dimension: number
@@ -29,6 +30,12 @@ export interface CountBound {
   /** Per start layer, Σ of min v over the layers from there on. */
   readonly floor: Float64Array
   readonly rows: readonly CountRow[]
+  /**
+   * All counting rows at once (see joint-count-bound.ts), when there are two
+   * or more and the table is small enough, with its own prices: those given,
+   * except 0 on the rows the table treats exactly.
+   */
+  readonly joint?: { readonly table: JointCountTable; readonly prices: Float64Array; readonly floor: Float64Array }
   readonly bounds: Float64Array
   readonly maxRest: readonly Float64Array[]
 }
@@ -76,7 +83,53 @@ export function buildCountBound(input: DpInput, prices: Float64Array): CountBoun
     })
     return { dimension: d, largestRest, drop, cheapest }
   })
-  return { prices, floor, rows, bounds: input.bounds, maxRest: input.maxRest }
+  const joint = buildJoint(input, dims, rows, prices)
+  return { prices, floor, rows, ...(joint === undefined ? {} : { joint }), bounds: input.bounds, maxRest: input.maxRest }
+}
+
+/** The joint table over as many counting rows as fit, those needing the fewest drops at the root first. */
+function buildJoint(input: DpInput, dims: readonly number[], rows: readonly CountRow[], prices: Float64Array): CountBound['joint'] {
+  if (dims.length < 2) return undefined
+  const byNeed = dims.map((d, j) => ({ d, need: rows[j]!.largestRest[0]! - input.bounds[d]! })).sort((x, y) => x.need - y.need || x.d - y.d)
+  for (let n = byNeed.length; n >= 2; n--) {
+    const covered = byNeed.slice(0, n).map((x) => x.d).sort((x, y) => x - y)
+    const jointPrices = Float64Array.from(prices, (p, d) => (covered.includes(d) ? 0 : p))
+    const { floor, reduced } = reducedValues(input, jointPrices)
+    const table = buildJointCountTable(input, covered, reduced)
+    if (table !== undefined) return { table, prices: jointPrices, floor }
+  }
+  return undefined
+}
+
+/** Per start layer Σ min v over the remaining layers, and each menu option's v − min v, for v = q + p·a. */
+function reducedValues(input: DpInput, prices: Float64Array): { floor: Float64Array; reduced: Float64Array[] } {
+  const L = input.layers.length
+  const floor = new Float64Array(L + 1)
+  const reduced = input.layers.map((layer) =>
+    Float64Array.from(layer.menu, (k) => {
+      let v = layer.q[k]!
+      for (let d = 0; d < prices.length; d++) if (prices[d] !== 0) v += prices[d]! * layer.a[d]![k]!
+      return v
+    }),
+  )
+  for (let l = L - 1; l >= 0; l--) {
+    const least = Math.min(...reduced[l]!)
+    floor[l] = floor[l + 1]! + least
+    reduced[l] = reduced[l]!.map((v) => v - least)
+  }
+  return { floor, reduced }
+}
+
+/** floor + extra − p·(room left), the bound shared by the row-by-row and the joint form. */
+function withRoom(floor: number, extra: number, prices: Float64Array, cb: CountBound, next: number, keys: Float64Array): number {
+  let bound = floor + extra
+  for (let d = 0; d < keys.length; d++) {
+    const p = prices[d]!
+    if (p === 0) continue
+    const k = keys[d]!
+    bound -= p * (k === -Infinity ? cb.maxRest[d]![next]! : cb.bounds[d]! - k)
+  }
+  return bound
 }
 
 /**
@@ -95,13 +148,9 @@ export function countCompletionBound(cb: CountBound, next: number, keys: Float64
     if (switches >= sums.length) return Infinity
     extra = Math.max(extra, sums[switches]!)
   }
-  if (extra === 0) return -Infinity
-  let bound = cb.floor[next]! + extra
-  for (let d = 0; d < keys.length; d++) {
-    const p = cb.prices[d]!
-    if (p === 0) continue
-    const k = keys[d]!
-    bound -= p * (k === -Infinity ? cb.maxRest[d]![next]! : cb.bounds[d]! - k)
-  }
-  return bound
+  const rowByRow = extra === 0 ? -Infinity : withRoom(cb.floor[next]!, extra, cb.prices, cb, next, keys)
+  if (cb.joint === undefined) return rowByRow
+  const together = jointCountExtra(cb.joint.table, cb.bounds, next, keys)
+  if (together === Infinity) return Infinity
+  return Math.max(rowByRow, withRoom(cb.joint.floor[next]!, together, cb.joint.prices, cb, next, keys))
 }

@@ -174,38 +174,55 @@ function cornerBlocks(dimensions: number): DominanceFilter {
 
 /**
  * Three or more dimensions whose extra ones (2…) are counts (tags, layers
- * shared with an earlier solution): one staircase over (dimension 1,
- * objective) per distinct value of the counts, and a state is dominated when
- * the staircase of some bucket no larger in every count covers it. Counts
- * take few values before they are forgotten (−∞), so buckets are few.
+ * shared with an earlier solution). A state is dominated when a kept state
+ * with no larger count in any of them covers it in (dimension 1, objective).
+ * Counts take few values before they are forgotten (−∞), but with several
+ * diversity rows their combinations number in the thousands, so the kept
+ * states sit in a trie over the counts (one level per count, children in
+ * ascending order of value) whose every node holds a staircase over
+ * (dimension 1, objective) of all states below it. A query descends only into
+ * children no larger in that count, and only where the node's staircase
+ * covers the state: a subtree whose states together cannot cover it is
+ * skipped whole.
  */
-function bucketedStaircases(): DominanceFilter {
-  const buckets: { readonly tail: Float64Array; readonly stairs: DominanceFilter }[] = []
-  const index = new Map<string, number>()
-  const covers = (keys: Float64Array, q: number, kept: StateSet) => {
-    for (const bucket of buckets) {
-      let below = true
-      for (let d = 2; d < keys.length && below; d++) below = bucket.tail[d - 2]! <= keys[d]!
-      if (below && bucket.stairs.covers(keys, q, kept)) return true
-    }
+interface CountNode {
+  readonly stairs: DominanceFilter
+  readonly values: number[]
+  readonly children: CountNode[]
+}
+
+function countTrie(dimensions: number): DominanceFilter {
+  const depth = dimensions - 2
+  const node = (): CountNode => ({ stairs: staircase(16), values: [], children: [] })
+  let root = node()
+  const coveredBelow = (at: CountNode, level: number, keys: Float64Array, q: number, kept: StateSet): boolean => {
+    if (!at.stairs.covers(keys, q, kept)) return false
+    if (level === depth) return true
+    const key = keys[level + 2]!
+    for (let c = 0; c < at.values.length && at.values[c]! <= key; c++) if (coveredBelow(at.children[c]!, level + 1, keys, q, kept)) return true
     return false
   }
+  const covers = (keys: Float64Array, q: number, kept: StateSet) => coveredBelow(root, 0, keys, q, kept)
   return {
     reset: () => {
-      buckets.length = 0
-      index.clear()
+      root = node()
     },
     covers,
     admits: (keys, q, kept) => {
       if (covers(keys, q, kept)) return false
-      const tail = keys.slice(2)
-      const name = tail.join(',')
-      let at = index.get(name)
-      if (at === undefined) {
-        at = buckets.push({ tail, stairs: staircase() }) - 1
-        index.set(name, at)
+      let at = root
+      for (let level = 0; ; level++) {
+        at.stairs.admits(keys, q, kept)
+        if (level === depth) return true
+        const key = keys[level + 2]!
+        let c = 0
+        while (c < at.values.length && at.values[c]! < key) c++
+        if (at.values[c] !== key) {
+          at.values.splice(c, 0, key)
+          at.children.splice(c, 0, node())
+        }
+        at = at.children[c]!
       }
-      return buckets[at]!.stairs.admits(keys, q, kept)
     },
   }
 }
@@ -304,5 +321,5 @@ function levelledFilter(dimensions: number): DominanceFilter {
 export function dominanceFilter(dimensions: number, countTail = false): DominanceFilter {
   if (dimensions <= 1) return bestSoFar()
   if (dimensions === 2) return staircase()
-  return countTail ? bucketedStaircases() : levelledFilter(dimensions)
+  return countTail ? countTrie(dimensions) : levelledFilter(dimensions)
 }

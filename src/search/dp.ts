@@ -12,15 +12,14 @@
  * Small targets first keep the state sets small when the incumbent is already
  * close to optimal, which it usually is.
  */
-import type { CompiledProblem } from './compile.ts'
 import type { CompiledOutcome, CompiledSolver } from './compiled-solver.ts'
-import { buildEnvelope, chooseMultipliers, refineMultipliers } from './completion-bound.ts'
-import { dpInputOf, isCount, keepDimensions, largestSums, type DpInput } from './dp-input.ts'
+import { buildEnvelope } from './completion-bound.ts'
+import { keepDimensions, type DpInput } from './dp-input.ts'
 import { buildCountBound, countCompletionBound } from './count-bound.ts'
-import { findIncumbent } from './incumbent.ts'
 import { improvementThreshold, runParetoDp, traceChoice } from './pareto-dp.ts'
-import { fixByReducedCost, reducedCosts } from './reduced-cost.ts'
-import { largestWithinSlack } from './redundant-rows.ts'
+import { fixByReducedCost } from './reduced-cost.ts'
+import { rootRelaxation } from './root-relaxation.ts'
+import { trackedDimensions } from './tracked-dimensions.ts'
 
 export interface DpSolverOptions {
   /**
@@ -37,6 +36,13 @@ export interface DpSolverOptions {
    */
   readonly upperBound?: number
   /**
+   * A known lower bound on the optimum, e.g. the objective of the previous
+   * child of a top-k list, whose problem this one only adds rows to. The
+   * targets start from it when it beats the program's own bound; only speed
+   * depends on it, as long as it is a true bound.
+   */
+  readonly lowerBound?: number
+  /**
    * Choices (a position per layer) to start the incumbent search from besides
    * the LP's roundings, e.g. the earlier children of a top-k list, which
    * repair turns into a child that differs enough. Only speed depends on them.
@@ -46,60 +52,11 @@ export interface DpSolverOptions {
 
 export const defaultStateLimit = 3_000_000
 
+/** How far above a given lower bound the first target lies, relative to it (see `DpSolverOptions.lowerBound`). */
+const nearTieMargin = 1e-6
+
 /** Targets as shares of the way from the lower bound to the incumbent; the last one is the incumbent itself. */
 const targetShares = [1 / 8, 1 / 2, 1]
-
-/**
- * Row order for the program: budgets first, the one the least-loss choice
- * (each layer's best variant) overshoots most, relative to its spread, ahead
- * (it is the likeliest to bind, and dimension 0 is the one the completion
- * bound treats exactly), then tag counts and extra rows, small integers that
- * clamp early. Rows that no choice can break are left out by `dpInputOf`.
- */
-export function dimensionOrder(problem: CompiledProblem): number[] {
-  const overshoot = problem.rows.map((row, r) => {
-    let best = 0
-    let least = 0
-    let most = 0
-    for (const layer of problem.layers) {
-      const a = layer.a[r]!
-      let k = 0
-      for (let j = 1; j < layer.q.length; j++) if (layer.q[j]! < layer.q[k]!) k = j
-      best += a[k]!
-      least += Math.min(...a)
-      most += Math.max(...a)
-    }
-    return (best - row.bound) / (most - least || 1)
-  })
-  const rows = problem.rows.map((row, i) => ({ i, budget: 'kind' in row.source }))
-  const budgets = rows.filter((r) => r.budget).sort((x, y) => overshoot[y.i]! - overshoot[x.i]! || x.i - y.i)
-  return [...budgets, ...rows.filter((r) => !r.budget)].map((r) => r.i)
-}
-
-/**
- * The dimensions worth tracking once reduced-cost fixing has cut the menus:
- * those some remaining choice can still break, the most heavily priced
- * (price times spread) first, so that the completion bound's exact dimension
- * is the one that matters most. Counts go last, where the dominance filter
- * buckets them (see dominance.ts).
- */
-function trackedDimensions(input: DpInput, prices: Float64Array, target: number): number[] {
-  const largest = largestSums(input)
-  const weight = (d: number) => prices[d]! * (input.maxRest[d]![0]! - input.minRest[d]![0]!)
-  const { lagrangian, reduced } = reducedCosts(input, prices)
-  // Σ rc(x) ≤ target − lagrangian holds for a child x that keeps every priced row within its bound. Testing whether
-  // x can break row d must not assume row d itself holds, nor any row already dropped: each test widens the slack by
-  // what that row could add past its bound, p_d · (largest_d − bound_d), as forgetSafeDimensions does per state.
-  let slack = target - lagrangian
-  const kept: number[] = []
-  for (let d = 0; d < input.bounds.length; d++) {
-    if (largest[d]! <= input.bounds[d]!) continue
-    const widened = slack + prices[d]! * (largest[d]! - input.bounds[d]!)
-    if (widened >= 0 && Number.isFinite(widened) && largestWithinSlack(input, reduced, d, widened) <= input.bounds[d]!) slack = widened
-    else kept.push(d)
-  }
-  return kept.sort((x, y) => Number(isCount(input, x)) - Number(isCount(input, y)) || weight(y) - weight(x) || x - y)
-}
 
 /** Whether a choice (option positions per layer) keeps every row of the whole problem within its bound, up to rounding. */
 function fitsEveryRow(input: DpInput, choice: Int32Array): boolean {
@@ -122,19 +79,22 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
   const stateLimit = options.stateLimit ?? defaultStateLimit
   const cutoff = options.upperBound ?? Infinity
   return (problem): CompiledOutcome => {
-    const full = dpInputOf(problem, dimensionOrder(problem))
-    const first = chooseMultipliers(full)
-    const start = findIncumbent(full, [...first.roundings, ...(options.hints ?? [])])
-    const multipliers = start === undefined ? first : refineMultipliers(full, first, start.objective)
-    const again = multipliers === first ? undefined : findIncumbent(full, multipliers.roundings.slice(first.roundings.length))
-    const found = again !== undefined && (start === undefined || again.objective < start.objective) ? again : start
+    const { full, multipliers, incumbent: found } = rootRelaxation(problem, options.hints)
     const incumbent = found !== undefined && found.objective < improvementThreshold(cutoff) ? found : undefined
     const ceiling = incumbent?.objective ?? cutoff
     const prices = Float64Array.from(multipliers.lambda)
     prices[0] = multipliers.mu
-    const lower = Math.max(multipliers.bound, rootCountBound(full, prices))
+    const lower = Math.max(multipliers.bound, rootCountBound(full, prices), options.lowerBound ?? -Infinity)
     if (lower >= improvementThreshold(ceiling) && incumbent === undefined) return { _tag: 'Infeasible' }
-    const targets = !Number.isFinite(ceiling) ? [Infinity] : targetShares.map((share) => (share === 1 ? ceiling : lower + share * (ceiling - lower)))
+    // A given lower bound that beats the program's own is usually a near-tie's (the previous child of a top-k list):
+    // a target just above it comes first, then the incumbent. The shares in between would mostly repeat the work,
+    // since the program's bound, weaker than the given one, prunes about as much at each.
+    const nearTie = options.lowerBound !== undefined && lower === options.lowerBound
+    const targets = !Number.isFinite(ceiling)
+      ? [Infinity]
+      : nearTie
+        ? [...[lower + nearTieMargin * Math.max(1, Math.abs(lower))].filter((t) => t < ceiling), ceiling]
+        : targetShares.map((share) => (share === 1 ? ceiling : lower + share * (ceiling - lower)))
     for (const target of targets) {
       const fixed = Number.isFinite(target) ? fixByReducedCost(full, prices, target) : full
       if (fixed === undefined) continue

@@ -94,7 +94,12 @@ function improve(input: DpInput, choice: Int32Array): void {
 export function findIncumbent(input: DpInput, starts: readonly Int32Array[]): Incumbent | undefined {
   const scales = spreads(input)
   let best: Incumbent | undefined
+  // Roundings at nearby multipliers often coincide; each distinct start is repaired once.
+  const seen = new Set<string>()
   for (const start of starts) {
+    const key = start.join(',')
+    if (seen.has(key)) continue
+    seen.add(key)
     const choice = Int32Array.from(start)
     if (!repair(input, choice, scales)) continue
     improve(input, choice)

@@ -6,10 +6,7 @@
  * reaches the best child found so far needs no search at all.
  */
 import type { CompiledProblem, Row } from './compile.ts'
-import { chooseMultipliers, refineMultipliers } from './completion-bound.ts'
-import { findIncumbent } from './incumbent.ts'
-import { dpInputOf } from './dp-input.ts'
-import { dimensionOrder } from './dp.ts'
+import { quickRelaxation } from './root-relaxation.ts'
 
 export type PlanBound =
   | { readonly _tag: 'Bound'; readonly value: number }
@@ -26,8 +23,6 @@ export function planBound(problem: CompiledProblem): PlanBound {
     }
     if (least > row.bound) return { _tag: 'Unmeetable', row, least }
   }
-  const input = dpInputOf(problem, dimensionOrder(problem))
-  const first = chooseMultipliers(input)
-  const incumbent = findIncumbent(input, first.roundings)
-  return { _tag: 'Bound', value: incumbent === undefined ? first.bound : refineMultipliers(input, first, incumbent.objective).bound }
+  // The quick multipliers only: refining them needs an incumbent, which a plan settled by this bound never uses.
+  return { _tag: 'Bound', value: quickRelaxation(problem).first.bound }
 }

@@ -57,7 +57,11 @@ export function diverseTopKUpTo(problem: SearchProblem, options: TopKOptions): E
       const started = performance.now()
       const compiled = yield* compile(problem, solutions.map((s, i) => diversityRow(s, i, maxMatches)))
       const hints = solutions.map((s) => Int32Array.from(compiled.layers, (layer, l) => Math.max(0, layer.options.indexOf(s.choices[l]!))))
-      const attempt = yield* solveCompiled(compiled, { ...options.solver, dp: { ...options.solver?.dp, hints }, method: options.method ?? 'highs' })
+      // Each problem adds a row to the one before, so its optimum is no better than the previous child's; a
+      // relative margin keeps the bound below that objective summed in another order.
+      const previous = solutions[solutions.length - 1]?.objective
+      const lowerBound = previous === undefined ? -Infinity : previous - 1e-9 * Math.max(1, Math.abs(previous))
+      const attempt = yield* solveCompiled(compiled, { ...options.solver, dp: { ...options.solver?.dp, hints, lowerBound }, method: options.method ?? 'highs' })
       if (solutions.length > 0 && attempt.outcome._tag === 'Infeasible') break
       if (solutions.length > 0 && attempt.outcome._tag === 'Failed') return { solutions, stopped: attempt.outcome.reason }
       solutions.push(yield* settle(problem, compiled, attempt, started))
