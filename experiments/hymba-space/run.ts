@@ -156,14 +156,14 @@ const lines = [
   '## The two searches',
   '',
   ...childRows('A throughput target: 3× the parent', throughputCommand, fast),
-  'Under a throughput target the child narrows KV heads and windows the cache rather than sharing it: sharing saves cache capacity, but a layer that reuses another’s cache still reads it at every decode step, so it saves no bandwidth, while here the concurrency is already at vLLM’s cap of 1,024 sequences and the decode step is bound by KV reads. Fewer KV heads and windows cut the reads.',
+  'Under a throughput target the child windows every layer’s cache, which cuts the KV reads that bound the decode step at vLLM’s cap of 1,024 sequences, and keeps all 8 KV heads. Some of its layers reuse a cache: a layer that does still reads it at every decode step, so sharing saves capacity, not bandwidth. (Under the calibration fitted on the unfused Mamba-2 update, before 2026-12-01, the Mamba branch cost more and the child narrowed KV heads to 4 instead.)',
   '',
   ...childRows('A memory budget: 40 GB per GPU at 256 sequences', memoryCommand, small),
   'Under a memory budget at a fixed concurrency, capacity is what binds, and the child takes Hymba’s own moves: windows in most layers, a few global layers, pairs that share one cache, and 128 meta tokens (which the prior credits and which cost a little cache and prefill).',
   '',
   hymbaServed === undefined
     ? 'Hymba-1.5B does not fit on one H200 at 1024/7168.'
-    : `For comparison (not a search result), Hymba-1.5B itself on the same H200 at 1024/7168 serves ${int(hymbaServed.cost.metrics.outputTokensPerSecondPerGpu)} tokens/s at ${hymbaServed.batch} sequences, about what the 3× child serves (${int(fast.child.scenarios[0]!.child.metrics.outputTokensPerSecondPerGpu)}) with ${(fast.child.params / architectureParams(hymba)).toFixed(1)}× Hymba-1.5B's parameters: at vLLM's cap of 1,024 sequences both spend most of each decode step in their hybrid mixers (cache reads and the Mamba state update), not in reading weights.`,
+    : `For comparison (not a search result), Hymba-1.5B itself on the same H200 at 1024/7168 serves ${int(hymbaServed.cost.metrics.outputTokensPerSecondPerGpu)} tokens/s at ${hymbaServed.batch} sequences, ${(hymbaServed.cost.metrics.outputTokensPerSecondPerGpu / fast.child.scenarios[0]!.child.metrics.outputTokensPerSecondPerGpu).toFixed(2)}× what the 3× child serves (${int(fast.child.scenarios[0]!.child.metrics.outputTokensPerSecondPerGpu)}), which has ${(fast.child.params / architectureParams(hymba)).toFixed(1)}× Hymba-1.5B's parameters: at vLLM's cap of 1,024 sequences a decode step reads the weights once for all sequences, and the per-sequence cache reads and Mamba state weigh more than the parameter count.`,
   '',
   '## Export',
   '',
@@ -195,9 +195,10 @@ async function decodeCheck(): Promise<string[]> {
     ...table,
     '',
     'What the rows show and what they do not:',
-    '- Sharing changes the predicted step by under 1% and the measured one by under 2%, but for one batch-1 global pair (95.8 against 108.1 µs, a spread the single call could not repeat): a layer that reuses a cache skips only its K/V projection and cache write, and still reads the whole cache. That is why sharing buys capacity, not decode time, in the searches above.',
-    '- At batch 1 the prediction is 1–17% high; from batch 16 up it is low, by 7–17% at 16, 28–31% at 64 and 23–46% at 256. The stand-in is not the kernel mix the block model describes: its selective state update is about ten eager element-wise kernels with fp32 intermediates (at batch 256 some 700 MB moved by our count, against 52 MB for one fused update), and its norms, conv and gate are separate kernels the block model counts as fused or free. Those grow with the batch, and the windowed rows, whose attention is small, show them most. No fused Mamba-1 update kernel (mamba_ssm) was on the machine, so the rows bound the prediction from the slow side rather than check it; a profile with the fused kernel, and of the prefill scan, remains to be done.',
-    '- The shipped calibration’s scan rates were fitted on the project’s own unfused PyTorch Mamba-2 update (bf16 state, one decay per head), which moves fewer bytes per state element than this Mamba-1 update (one decay per channel and state, in fp32). The rows were not added to the fit.',
+    '- Sharing changes the predicted step by under 1% and the measured one by under 2%, but for one batch-1 global pair (62.5 against 68.2 µs; the eager stand-in showed the same pair apart, 95.8 against 108.1): a layer that reuses a cache skips only its K/V projection and cache write, and still reads the whole cache. That is why sharing buys capacity, not decode time, in the searches above.',
+    '- The stand-in runs the conv and selective state update as this project’s own fused Triton kernels (`experiments/profiling/ssm_decode_triton.py`: the conv window and the state each read and written once, the gate silu(z) in the same kernel), as the block model counts them. That made the step 1.3–2.7× faster than the first, eager stand-in (about ten element-wise kernels with fp32 intermediates; its rows are kept in `experiments/data/h200-hymba-decode-eager.jsonl`), most at batch 256 in windowed layers, whose attention is small.',
+    '- At batch 1 the prediction is 8–11% high (2% low for the shared global pair); from batch 16 up it is low, by 14–24% at 16, 21–24% at 64 and 6–14% at 256. The stand-in’s dt/B/C RMSNorms, its two output norms and their mean, and its x_proj and dt_proj are separate eager kernels; which of them makes the difference was not measured. The prefill scan was not profiled.',
+    '- The shipped calibration’s scan rates are fitted on the project’s own fused Mamba-2 update (bf16 state, one decay per head); this Mamba-1 update also reads a decay per channel and state (A, fp32). The rows were not added to the fit.',
     '',
   ]
 }

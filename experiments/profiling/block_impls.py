@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 import ssd_triton
+import ssm_decode_triton
 
 BF16 = torch.bfloat16
 FP8 = torch.float8_e4m3fn
@@ -29,7 +30,7 @@ class Options:
     """Capabilities probed once per run (see probe_capabilities)."""
     fp8_pad_rows: int  # pad an fp8 GEMM's token count to this multiple (1 = no padding needed)
     backends: list  # SDPA backends to try, in order
-    scan: str = "einsum"  # Mamba-2 prefill scan: "einsum" (ssd_chunked) or "triton" (ssd_triton's kernels)
+    scan: str = "einsum"  # Mamba-2 scan: "einsum" (ssd_chunked; PyTorch decode update) or "triton" (ssd_triton; ssm_decode_triton)
 
 
 @dataclass
@@ -280,6 +281,48 @@ def _gated_norm(y, z, weight, groups):
     return F.rms_norm(g.view(*lead, groups, size), (size,), None, NORM_EPS).view(*lead, -1) * weight
 
 
+DECODE_IMPL = {
+    "einsum": "conv-state roll + dot; own PyTorch SSM state update (bf16 state, like mamba_ssm's inference cache: "
+              "mul_, add_ of a broadcast temporary, einsum), not a fused selective-state-update kernel",
+    "triton": "own fused Triton decode kernels (ssm_decode_triton.py: conv-state shift + conv + silu in one; "
+              "SSM state read once, updated in fp32 registers, written back in bf16, y = h C + D x, in one)",
+}
+
+
+def torch_decode_update(conv_state, ssm_state, xbc, dt, dt_bias, a, conv_w, conv_b, skip, groups):
+    """Mamba-2's decode step in eager PyTorch (the path the 2026-11-28 rows were timed with): the conv
+    window rolled and dotted, then the bf16 SSM state updated in place by several passes. Returns
+    y (b, heads, headDim) in bf16; both states are updated in place."""
+    b, heads, p, n = ssm_state.shape
+    d_inner, gs, per_group = heads * p, groups * n, heads // groups
+    conv_state.copy_(torch.roll(conv_state, -1, dims=-1))
+    conv_state[:, :, -1] = xbc
+    xbc = F.silu((conv_state * conv_w[:, 0]).sum(-1) + conv_b)
+    xs, bm, cm = xbc.split([d_inner, gs, gs], dim=-1)
+    dt = F.softplus(dt.float() + dt_bias)  # (b, heads)
+    xh = xs.view(b, heads, p)
+    bh = bm.view(b, groups, 1, n).expand(b, groups, per_group, n).reshape(b, heads, n)
+    ch = cm.view(b, groups, 1, n).expand(b, groups, per_group, n).reshape(b, heads, n)
+    decay = torch.exp(dt * a).to(BF16)
+    ssm_state.mul_(decay[..., None, None]).add_((xh * dt[..., None].to(BF16))[..., None] * bh[:, :, None, :])
+    return torch.einsum("bhpn,bhn->bhp", ssm_state, ch) + xh * skip[:, None].to(BF16)
+
+
+def triton_decode_update(conv_state, ssm_state, xbc, dt, dt_bias, a, conv_w, conv_b, skip, groups):
+    """The same step with ssm_decode_triton's two fused kernels."""
+    b, heads, p, n = ssm_state.shape
+    d_inner, gs = heads * p, groups * n
+    xbc = ssm_decode_triton.conv_update(conv_state, xbc, conv_w, conv_b)
+    xs, bm, cm = xbc.split([d_inner, gs, gs], dim=-1)
+    return ssm_decode_triton.state_update(ssm_state, xs.view(b, heads, p), dt, dt_bias, a,
+                                          bm.view(b, groups, n), cm.view(b, groups, n), skip)
+
+
+def decode_update(scan, *args):
+    """Mamba-2's decode step by the path `scan` names ("einsum": eager PyTorch, "triton": fused kernels)."""
+    return (triton_decode_update if scan == "triton" else torch_decode_update)(*args)
+
+
 def build_mamba2(block, shape, fp8, options):
     h, heads, p, n, groups, k = (block[f] for f in ("hidden", "heads", "headDim", "stateDim", "groups", "convKernel"))
     chunk = block.get("chunkSize", 256)
@@ -326,26 +369,14 @@ def build_mamba2(block, shape, fp8, options):
         conv_state = _randn(b, conv_ch, k)
         ssm_state = _randn(b, heads, p, n, scale=0.1)
         footprint += conv_state.numel() * 2 + ssm_state.numel() * 2
-        per_group = heads // groups
 
         def run():
             z, xbc, dt = project(x[:, 0])
-            conv_state.copy_(torch.roll(conv_state, -1, dims=-1))
-            conv_state[:, :, -1] = xbc
-            xbc = F.silu((conv_state * conv_w[:, 0]).sum(-1) + conv_b)
-            xs, bm, cm = xbc.split([d_inner, gs, gs], dim=-1)
-            dt = F.softplus(dt.float() + dt_bias)  # (b, heads)
-            xh = xs.view(b, heads, p)
-            bh = bm.view(b, groups, 1, n).expand(b, groups, per_group, n).reshape(b, heads, n)
-            ch = cm.view(b, groups, 1, n).expand(b, groups, per_group, n).reshape(b, heads, n)
-            decay = torch.exp(dt * a).to(BF16)
-            ssm_state.mul_(decay[..., None, None]).add_((xh * dt[..., None].to(BF16))[..., None] * bh[:, :, None, :])
-            y = torch.einsum("bhpn,bhn->bhp", ssm_state, ch) + xh * skip[:, None].to(BF16)
+            y = decode_update(options.scan, conv_state, ssm_state, xbc, dt, dt_bias, a, conv_w, conv_b, skip,
+                              groups)
             return x + out_proj(_gated_norm(y.reshape(b, d_inner), z, gn_w, groups))[:, None]
 
-        impl = (_prefix() + _gemm_impl(fp8, options)
-                + "; conv-state roll + dot; own PyTorch SSM state update (bf16 state, like mamba_ssm's "
-                  "inference cache), not mamba_ssm's selective_state_update kernel; gated RMSNorm")
+        impl = _prefix() + _gemm_impl(fp8, options) + "; " + DECODE_IMPL[options.scan] + "; gated RMSNorm"
     return Built(run, footprint, impl)
 
 

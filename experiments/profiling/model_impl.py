@@ -10,7 +10,8 @@ functions that run one serving step of the batch:
 - every layer: each sub-block as block_impls times it (pre-norm RMSNorm, the sub-block, the residual
   add), attention with RoPE applied to Q and K by one Triton kernel (`_rope`, in place on the fused QKV
   output, rotate-half pairs as in Llama) and its new K/V written into the layer's cache, Mamba-2 prefill
-  with ssd_triton's chunked scan, Mamba-2 decode with block_impls' state update;
+  with ssd_triton's chunked scan, Mamba-2 decode with block_impls' eager state update or, with
+  `ssm_decode="triton"`, ssm_decode_triton's fused kernels;
 - the final RMSNorm and the LM head on the positions that need logits: the last position of each
   sequence in prefill, every sequence in decode;
 - sampling over the vocabulary: fp32 softmax, then the exponential race (argmax of p / q with q drawn
@@ -165,6 +166,7 @@ class Mamba2:
         self.a = -torch.empty(self.heads, device=DEVICE).uniform_(1, 16)
         self.skip = torch.ones(self.heads, device=DEVICE)
         self.gn_w = block_impls._norm_weight(self.d_inner)
+        self.decode = runner.ssm_decode
         b = runner.batch
         self.conv_state = _randn(b, self.conv_ch, self.k)
         self.ssm_state = _randn(b, self.heads, self.p, self.n, scale=0.1)
@@ -186,19 +188,8 @@ class Mamba2:
                                          cm.reshape(b, length, self.groups, self.n), self.chunk, d_skip=self.skip)
             y = y.reshape(b, length, self.d_inner)
         else:
-            xbc = xbc[:, 0]
-            self.conv_state.copy_(torch.roll(self.conv_state, -1, dims=-1))
-            self.conv_state[:, :, -1] = xbc
-            xbc = F.silu((self.conv_state * self.conv_w[:, 0]).sum(-1) + self.conv_b)
-            xs, bm, cm = xbc.split([self.d_inner, self.gs, self.gs], dim=-1)
-            dt = F.softplus(dt[:, 0].float() + self.dt_bias)
-            per_group = self.heads // self.groups
-            xh = xs.view(b, self.heads, self.p)
-            bh = bm.view(b, self.groups, 1, self.n).expand(b, self.groups, per_group, self.n).reshape(b, self.heads, self.n)
-            ch = cm.view(b, self.groups, 1, self.n).expand(b, self.groups, per_group, self.n).reshape(b, self.heads, self.n)
-            decay = torch.exp(dt * self.a).to(BF16)
-            self.ssm_state.mul_(decay[..., None, None]).add_((xh * dt[..., None].to(BF16))[..., None] * bh[:, :, None, :])
-            y = torch.einsum("bhpn,bhn->bhp", self.ssm_state, ch) + xh * self.skip[:, None].to(BF16)
+            y = block_impls.decode_update(self.decode, self.conv_state, self.ssm_state, xbc[:, 0], dt[:, 0],
+                                          self.dt_bias, self.a, self.conv_w, self.conv_b, self.skip, self.groups)
             y = y.reshape(b, 1, self.d_inner)
         return x + self.out_proj(block_impls._gated_norm(y, z, self.gn_w, self.groups))
 
@@ -212,8 +203,10 @@ class Step:
 
 
 class ModelRunner:
-    def __init__(self, arch, batch, max_context, backend):
+    def __init__(self, arch, batch, max_context, backend, ssm_decode="einsum"):
+        """ssm_decode: Mamba-2's decode update, "einsum" (block_impls' eager PyTorch) or "triton" (fused)."""
         self.arch, self.batch, self.max_context, self.backend = arch, batch, max_context, backend
+        self.ssm_decode = ssm_decode
         emb = arch["embedding"]
         self.hidden, self.vocab = emb["hidden"], emb["vocabSize"]
         self.embed = _randn(self.vocab, self.hidden)

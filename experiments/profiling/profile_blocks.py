@@ -37,7 +37,8 @@ def parse_args(argv):
     p.add_argument("--dtypes", default="bf16,fp8", help="bf16 and/or fp8")
     p.add_argument("--phases", default="prefill,decode", help="prefill and/or decode")
     p.add_argument("--scan", default="einsum", choices=["einsum", "triton"],
-                   help="Mamba-2 prefill scan: PyTorch einsums (ssd_chunked) or the Triton kernels of ssd_triton.py")
+                   help="Mamba-2 scan: PyTorch (einsum ssd_chunked prefill, eager decode update) or Triton "
+                        "(ssd_triton.py prefill, ssm_decode_triton.py decode)")
     p.add_argument("--meta", help="write the run's environment, capabilities and timing floor here (JSON)")
     p.add_argument("--failures", help="append cases that could not be timed here (JSON lines)")
     p.add_argument("--selfcheck", action="store_true",
@@ -116,6 +117,43 @@ def triton_ssd_selfcheck():
     return results
 
 
+def decode_update_bandwidth():
+    """Both Mamba-2 decode updates alone (conv step + SSM state update, no projections), timed by
+    triton.testing.do_bench (median, events) on Nemotron-H-8B's mixer (128 heads x 64 x 128 state,
+    8 groups, conv 4; data/models) at batch 1, 64 and 256, rotating over 4 state copies so repeats do
+    not hit L2 at the larger batches. Bytes: both states read and written once, the fewest possible."""
+    import triton.testing
+    heads, p, n, groups, k = 128, 64, 128, 8, 4
+    d_inner, gs = heads * p, groups * n
+    conv_ch = d_inner + 2 * gs
+    out = []
+    for bsz in (1, 64, 256):
+        sets = []
+        for _ in range(4):
+            zxbcdt = block_impls._randn(bsz, 2 * d_inner + 2 * gs + heads)
+            _, xbc, dt = zxbcdt.split([d_inner, conv_ch, heads], dim=-1)
+            sets.append((block_impls._randn(bsz, conv_ch, k), block_impls._randn(bsz, heads, p, n, scale=0.1), xbc, dt))
+        conv_w, conv_b = block_impls._randn(conv_ch, 1, k, scale=0.5), block_impls._randn(conv_ch, scale=0.1)
+        dt_bias = torch.full((heads,), -3.0, device="cuda")
+        a = -torch.linspace(1, 16, heads, device="cuda")
+        skip = torch.ones(heads, device="cuda")
+        state_bytes = 2 * 2 * (bsz * heads * p * n + bsz * conv_ch * k)
+        row = {"batch": bsz, "stateBytesReadWritten": state_bytes}
+        for scan in ("einsum", "triton"):
+            turn = [0]
+
+            def step():
+                cs, ss, xbc, dt = sets[turn[0] % 4]
+                turn[0] += 1
+                block_impls.decode_update(scan, cs, ss, xbc, dt, dt_bias, a, conv_w, conv_b, skip, groups)
+
+            us = triton.testing.do_bench(step, warmup=25, rep=100, return_mode="median") * 1000.0
+            row[f"{scan}Us"] = round(us, 3)
+            row[f"{scan}TBps"] = round(state_bytes / us / 1e6, 3)
+        out.append(row)
+    return out
+
+
 def measure_case(case, fp8, options):
     """Time one case in one dtype; returns (Timing, impl). Attention that fails under its
     first SDPA backend (say, in graph capture) is tried again with the next one."""
@@ -149,6 +187,11 @@ def main(argv):
         bad = [r for r in meta["tritonSsdSelfcheck"] if not (r["allWritten"] and r["yRelErr"] < 2e-2 and r["finalRelErr"] < 2e-2)]
         if bad:
             raise SystemExit(f"the Triton SSD self-check failed: {bad}")
+        import ssm_decode_triton
+        meta["tritonDecodeSelfcheck"] = ssm_decode_triton.selfcheck(block_impls.torch_decode_update)
+        if not ssm_decode_triton.passes(meta["tritonDecodeSelfcheck"]):
+            raise SystemExit(f"the Triton decode self-check failed: {meta['tritonDecodeSelfcheck']}")
+        meta["decodeUpdateBandwidth"] = decode_update_bandwidth()
     torch.backends.cuda.matmul.allow_tf32 = True  # the scan's fp32 einsums may use TF32, as fused kernels would
     print(json.dumps(meta), flush=True)
     if args.meta:

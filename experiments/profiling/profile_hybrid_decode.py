@@ -9,9 +9,11 @@ hidden 1600, 25 heads, 5 KV heads, q/k 64, v 128, d_inner 3200, d_state 16, dt_r
 RMSNorm, in_proj (Mamba x and z, queries, and K/V unless the layer reuses another's cache), the conv
 update, x_proj, the dt/B/C RMSNorms, dt_proj with softplus, the selective state update, SDPA of one query
 over the cache (grouped-query, `enable_gqa`), the two output RMSNorms and their mean, out_proj, the
-residual add. The state update is eager PyTorch (about ten element-wise kernels with fp32 intermediates),
-not a fused kernel such as mamba_ssm's `selective_state_update`, which the image does not carry; the
-block model counts one fused kernel. New K/V are not written to the cache (a few KB per step).
+residual add. The conv and state updates are eager PyTorch (about ten element-wise kernels with fp32
+intermediates; `python3 profile_hybrid_decode.py eager`, the 2026-12-01 rows' way) or, with the argument
+`triton` (the default), this project's own fused kernels of ssm_decode_triton.py (the conv window and the
+state each read and written once, the gate silu(z) applied in the same kernel), as the block model counts
+them. New K/V are not written to the cache (a few KB per step).
 
 Method (../.library/device/METHOD.md): random inputs, never zeros; four independent layers captured in one
 CUDA graph so that weights and caches do not stay in the 60 MB L2 between replays; 3 warm-up replays, then
@@ -19,13 +21,17 @@ the median of 15 timed replays (CUDA events), divided by four.
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
 
+import ssm_decode_triton
+
 DEVICE, BF16 = "cuda", torch.bfloat16
 HIDDEN, HEADS, KV_HEADS, QK, V, INNER, STATE, DT_RANK, CONV = 1600, 25, 5, 64, 128, 3200, 16, 100, 4
 META = 128
+UPDATE = sys.argv[1] if len(sys.argv) > 1 else "triton"  # "eager" or "triton"
 
 
 def rand(*shape):
@@ -40,9 +46,24 @@ def make_layer(batch, cached, shares_kv):
     x0, k_cache, v_cache = rand(batch, HIDDEN), rand(batch, KV_HEADS, cached, QK), rand(batch, KV_HEADS, cached, V)
     ssm_state, conv_state = rand(batch, INNER, STATE), rand(batch, INNER, CONV)
 
+    no_bias = torch.zeros(INNER, device=DEVICE, dtype=BF16)
+
+    def fused_ssm(xs, z):
+        xc = ssm_decode_triton.conv_update(conv_state, xs, conv_w, no_bias)
+        s = xc @ w_x
+        dt = F.rms_norm(s[:, :DT_RANK], (DT_RANK,))
+        b = F.rms_norm(s[:, DT_RANK : DT_RANK + STATE], (STATE,))
+        c = F.rms_norm(s[:, DT_RANK + STATE :], (STATE,))
+        return ssm_decode_triton.selective_update(ssm_state, xc, dt @ w_dt, a, b, c, d, z)
+
     def step():
         p = F.rms_norm(x0, (HIDDEN,)) @ w_in
         xs, z, q = p[:, :INNER], p[:, INNER : 2 * INNER], p[:, 2 * INNER : 2 * INNER + HEADS * QK]
+        if UPDATE == "triton":
+            ys = fused_ssm(xs, z)
+            att = F.scaled_dot_product_attention(q.view(batch, HEADS, 1, QK), k_cache, v_cache, enable_gqa=True).reshape(batch, INNER)
+            x0.copy_(x0 + ((F.rms_norm(att, (INNER,)) + F.rms_norm(ys, (INNER,))) / 2) @ w_out)
+            return
         conv_state.copy_(torch.roll(conv_state, -1, -1))
         conv_state[:, :, -1] = xs
         xc = F.silu((conv_state * conv_w).sum(-1))
@@ -83,6 +104,13 @@ def time_us(batch, cached, shares_kv, layers=4):
 
 
 def main():
+    if UPDATE == "triton":
+        check = ssm_decode_triton.selective_selfcheck()
+        with open(os.path.join(os.environ["OUT"], "hymba-selfcheck.json"), "w") as f:
+            json.dump({"update": UPDATE, "selectiveSelfcheck": check}, f, indent=1)
+        print(json.dumps(check), flush=True)
+        if not ssm_decode_triton.passes(check):
+            raise SystemExit("the fused selective update failed its self-check")
     rows = []
     for batch in (1, 16, 64, 256):
         # A windowed layer's cache: 1024 tokens plus the meta tokens; a global layer's at 8,000 tokens.

@@ -44,6 +44,8 @@ def parse_args(argv):
     p.add_argument("--limit", type=int, default=0, help="time only the first N models")
     p.add_argument("--models", default="", help="time only these model ids (comma-separated)")
     p.add_argument("--failures", help="append models that could not be timed here (JSON lines)")
+    p.add_argument("--ssm-decode", default="einsum", choices=["einsum", "triton"],
+                   help="Mamba-2 decode update: block_impls' eager PyTorch or ssm_decode_triton's fused kernels")
     return p.parse_args(argv)
 
 
@@ -110,20 +112,24 @@ def pick_backend(runner, seq_len):
     raise RuntimeError("no SDPA backend accepts this model")
 
 
+DECODE_TEXT = {"einsum": "block_impls' PyTorch state update",
+               "triton": "ssm_decode_triton.py's fused conv and state-update kernels"}
+
+
 def decode_contexts(sc):
     inp, out = sc["input"], sc["output"]
     return sorted({inp + 1, inp + out // 2, inp + out - 1})
 
 
-def impl_text(backend):
+def impl_text(backend, ssm_decode):
     return (f"torch {torch.__version__} eager ops captured in one CUDA graph per step; cuBLAS bf16 GEMMs (F.linear); "
             f"F.rms_norm; RoPE as one Triton kernel in place on Q and K; KV cache written by copy kernels; "
             f"SDPA {backend.name} backend; Mamba-2 prefill scan: ssd_triton.py's three Triton kernels; "
-            f"Mamba-2 decode: block_impls' PyTorch state update; final norm and LM head on the last position "
+            f"Mamba-2 decode: {DECODE_TEXT[ssm_decode]}; final norm and LM head on the last position "
             f"per sequence; fp32 softmax and exponential-race sampling")
 
 
-def profile_scenario(arch, sc, gpu, model_id, env, eager):
+def profile_scenario(arch, sc, gpu, model_id, env, eager, ssm_decode="einsum"):
     """The rows of one model in one scenario: its prefill step and three decode steps. The model is built
     here and freed on return."""
     batch, max_ctx = sc["batch"], sc["input"] + sc["output"]
@@ -131,7 +137,7 @@ def profile_scenario(arch, sc, gpu, model_id, env, eager):
     free, _ = torch.cuda.mem_get_info()
     if need > MEMORY_HEADROOM * free:
         raise RuntimeError(f"needs {need / 1e9:.1f} GB, {free / 1e9:.1f} GB free")
-    runner = model_impl.ModelRunner(arch, batch, max_ctx, None)
+    runner = model_impl.ModelRunner(arch, batch, max_ctx, None, ssm_decode)
     backend = pick_backend(runner, sc["input"])
     rows = []
     for phase, length in [("prefill", sc["input"])] + [("decode", c) for c in decode_contexts(sc)]:
@@ -139,7 +145,7 @@ def profile_scenario(arch, sc, gpu, model_id, env, eager):
         t = time_step(run, eager=eager and phase == "decode" and length == sc["input"] + 1)
         shape = {"seqLen": length} if phase == "prefill" else {"contextLen": length}
         rows.append({"kind": "model-step", "model": model_id, "scenario": sc["id"], "gpu": gpu, "dtype": "bf16",
-                     "phase": phase, "batch": batch, **shape, **t, **env, "impl": impl_text(backend)})
+                     "phase": phase, "batch": batch, **shape, **t, **env, "impl": impl_text(backend, ssm_decode)})
     return rows
 
 
@@ -170,7 +176,8 @@ def main(argv):
             line = [f"[{index + 1}/{len(models)} {time.time() - start:.0f}s] {model['id']}"]
             for si, sc in enumerate(todo):
                 try:
-                    timings = profile_scenario(arch, sc, cases["gpu"], model["id"], env, eager=(si == 0))
+                    timings = profile_scenario(arch, sc, cases["gpu"], model["id"], env, eager=(si == 0),
+                                               ssm_decode=args.ssm_decode)
                     for row in timings:
                         out.write(json.dumps(row) + "\n")
                     out.flush()
