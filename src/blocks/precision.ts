@@ -45,7 +45,10 @@ export function mathPrecision(a: Precision, b: Precision): Precision {
  *   versions: wider still, not modelled here.)
  * - TensorRT-LLM: `KvCacheConfig.mamba_ssm_cache_dtype`, bf16 by default on
  *   Hopper (NVIDIA/TensorRT-LLM PR 14448 sets float32 for Nemotron-Nano-9B-v2 only).
- * - SGLang: not checked.
+ * - SGLang: conv state bf16 (`SGLANG_MAMBA_CONV_DTYPE`, default "bfloat16", and
+ *   older releases' `CONV_DTYPE = torch.bfloat16` in mamba2 cache params); the
+ *   SSM state from `SGLANG_MAMBA_SSM_DTYPE` (python/sglang/srt/environ.py; its
+ *   default when unset not pinned down here). Neither follows `--kv-cache-dtype`.
  * The model dtype is the activations' when they are 2-byte, else bf16 (an fp8
  * deployment quantises a bf16 checkpoint).
  */
