@@ -95,6 +95,28 @@ describe('Mamba-2', () => {
     const long = model.work(m, { phase: 'decode', batch: 4, contextLen: 100_000 }, exec1)
     expect(long).toEqual(short)
   })
+
+  it('keeps its state in the model dtype and runs its scans at bf16 under an fp8 KV cache and fp8 GEMMs', () => {
+    // vLLM's mamba_cache_dtype/mamba_ssm_cache_dtype default "auto" = the model dtype, apart from --kv-cache-dtype
+    // (vllm/config/cache.py; MambaStateDtypeCalculator in vllm/model_executor/layers/mamba/mamba_utils.py).
+    const m: Mamba2Spec = { type: 'mamba2', hidden: 4096, heads: 128, headDim: 64, stateDim: 128, groups: 8, convKernel: 4 }
+    const model = blockModel(m)
+    const fp8 = { precision: { weights: 'fp8', activations: 'fp8', kv: 'fp8' }, tp: 1 } as const
+    expect(model.stateBytes(m, fp8)).toBe(model.stateBytes(m, exec1))
+    for (const shape of [{ phase: 'prefill', batch: 2, seqLen: 1024 }, { phase: 'decode', batch: 64, contextLen: 4096 }] as const) {
+      const kernels = model.work(m, shape, fp8)
+      const bf16 = model.work(m, shape, exec1)
+      const scans = kernels.filter((k) => k.kind === 'scan' || k.name.startsWith('ssd_'))
+      expect(scans.length).toBeGreaterThan(0)
+      for (const k of scans) expect(k.math).toBe('bf16')
+      // The scans move the same bytes as in a bf16 deployment; the GEMMs stay fp8.
+      expect(scans).toEqual(bf16.filter((k) => k.kind === 'scan' || k.name.startsWith('ssd_')))
+      for (const k of kernels.filter((k) => k.kind === 'gemm')) expect(k.math).toBe('fp8')
+    }
+    // The decode conv update reads and writes the bf16 conv state: only its token in/out shrinks at fp8.
+    const conv = (e: typeof exec1 | typeof fp8) => model.work(m, { phase: 'decode', batch: 1, contextLen: 10 }, e).find((k) => k.name === 'conv1d_update')!.bytes
+    expect(conv(exec1) - conv(fp8)).toBe(2 * (8192 + 2 * 8 * 128))
+  })
 })
 
 describe('work', () => {

@@ -65,6 +65,15 @@ describe('hybridHeads.stateBytes', () => {
   it('holds the d_inner × d_state SSM state and the conv window, constant in length', () => {
     expect(hybridHeads.stateBytes(global, exec1)).toBe((3200 * 16 + 3 * 3200) * 2)
   })
+
+  it('stays in the model dtype (bf16) under an fp8 KV cache, which only shrinks the attention cache', () => {
+    const fp8 = { precision: { weights: 'fp8', activations: 'fp8', kv: 'fp8' }, tp: 1 } as const
+    expect(hybridHeads.stateBytes(global, fp8)).toBe(hybridHeads.stateBytes(global, exec1))
+    expect(hybridHeads.kvCacheBytes(global, fp8, 8000)).toBe(hybridHeads.kvCacheBytes(global, exec1, 8000) / 2)
+    const scan = hybridHeads.work(global, { phase: 'decode', batch: 8, contextLen: 1000 }, fp8).find((k) => k.kind === 'scan')!
+    expect(scan.math).toBe('bf16')
+    expect(scan).toEqual(hybridHeads.work(global, { phase: 'decode', batch: 8, contextLen: 1000 }, exec1).find((k) => k.kind === 'scan'))
+  })
 })
 
 describe('hybridHeads.work', () => {

@@ -30,7 +30,7 @@
 import { attendedTokens, causalPairs } from './attention.ts'
 import type { BlockModel } from './block-model.ts'
 import { allReduce, elementwise, residualAdd, rmsNorm, weightGemm } from './kernels.ts'
-import { bytesPerElement, mathPrecision, type PrecisionConfig } from './precision.ts'
+import { bytesPerElement, mathPrecision, recurrentStatePrecision, scanPrecision, type PrecisionConfig } from './precision.ts'
 import type { HybridHeadsSpec } from './spec.ts'
 import { firstError, headsPerGpu, kvHeadsPerGpu, positiveIntegerError, splitError } from './tensor-parallel.ts'
 import type { Kernel, PhaseShape } from './work.ts'
@@ -71,8 +71,10 @@ function metaOf(s: HybridHeadsSpec): number {
 
 /** The selective scan of one phase: the recurrence over d_inner × d_state per token, gated output. */
 function selectiveScan(s: HybridHeadsSpec, shape: PhaseShape, inner: number, precision: PrecisionConfig): Kernel {
-  const a = bytesPerElement[precision.activations]
-  const kv = bytesPerElement[precision.kv]
+  // The scan computes and exchanges tensors at bf16 or wider, and the state is kept in the model dtype, whatever the GEMMs and KV cache use.
+  const math = scanPrecision(precision)
+  const a = bytesPerElement[math]
+  const kv = bytesPerElement[recurrentStatePrecision(precision)]
   const stateElems = shape.batch * inner * s.stateDim
   // Per (token, channel, state): exp(Δ·A), Δ·B·x, h = dA·h + dBx, y += C·h ≈ 9 FLOPs; per channel D·x and the SiLU gate ≈ 5.
   const perToken = 9 * inner * s.stateDim + 5 * inner
@@ -86,7 +88,7 @@ function selectiveScan(s: HybridHeadsSpec, shape: PhaseShape, inner: number, pre
       flops: tokens * perToken,
       // The last state is written once for the decode cache.
       bytes: tokens * perTokenBytes + stateElems * kv,
-      math: precision.activations,
+      math,
       // Mamba-1-style channels: one "head" as wide as the inner dimension, for the calibration's shape terms.
       scan: { batch: shape.batch, queries: shape.seqLen + metaOf(s), heads: 1, headDim: inner, stateDim: s.stateDim },
     }
@@ -97,7 +99,7 @@ function selectiveScan(s: HybridHeadsSpec, shape: PhaseShape, inner: number, pre
     flops: shape.batch * perToken,
     // Decode reads and writes the whole state once.
     bytes: shape.batch * perTokenBytes + 2 * stateElems * kv,
-    math: precision.activations,
+    math,
     scan: { batch: shape.batch, queries: 1, heads: 1, headDim: inner, stateDim: s.stateDim },
   }
 }
@@ -158,7 +160,7 @@ export const hybridHeads: BlockModel<HybridHeadsSpec> = {
             name: 'conv1d_update',
             kind: 'elementwise',
             flops: 2 * tokens * d.inner * s.convKernel,
-            bytes: shape.batch * d.inner * (2 * (s.convKernel - 1) * bytesPerElement[precision.kv] + 2 * bytesPerElement[act]),
+            bytes: shape.batch * d.inner * (2 * (s.convKernel - 1) * bytesPerElement[recurrentStatePrecision(precision)] + 2 * bytesPerElement[act]),
             math: act,
           }
     const kernels: Kernel[] = [
@@ -187,7 +189,7 @@ export const hybridHeads: BlockModel<HybridHeadsSpec> = {
 
   stateBytes: (s, { precision, tp }) => {
     const inner = s.ssmInner / tp
-    return (inner * s.stateDim + (s.convKernel - 1) * inner) * bytesPerElement[precision.kv]
+    return (inner * s.stateDim + (s.convKernel - 1) * inner) * bytesPerElement[recurrentStatePrecision(precision)]
   },
 
   validate: (s, tp) =>

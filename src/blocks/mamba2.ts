@@ -10,7 +10,7 @@
  */
 import type { BlockModel } from './block-model.ts'
 import { allReduce, elementwise, residualAdd, rmsNorm, weightGemm } from './kernels.ts'
-import { bytesPerElement, type Precision } from './precision.ts'
+import { bytesPerElement, recurrentStatePrecision, scanPrecision, type Precision } from './precision.ts'
 import { defaultMambaChunkSize, type Mamba2Spec } from './spec.ts'
 import { firstError, headsPerGpu, kvHeadsPerGpu, positiveIntegerError, splitError } from './tensor-parallel.ts'
 import { tokensPerSequence, type Kernel } from './work.ts'
@@ -81,16 +81,19 @@ export const mamba2: BlockModel<Mamba2Spec> = {
     const tokens = shape.batch * tokensPerSequence(shape)
     const d = mambaDims(s, tp)
     const act = precision.activations
+    // The scans compute and exchange tensors at bf16 or wider, and the state is kept in the model dtype, whatever the GEMMs and KV cache use.
+    const scanMath = scanPrecision(precision)
     const a = bytesPerElement[act]
+    const sa = bytesPerElement[scanMath]
     const stateElems = d.heads * s.headDim * s.stateDim
 
     let conv: Kernel
     let scan: readonly Kernel[]
     if (shape.phase === 'prefill') {
       conv = elementwise('conv1d', tokens * d.convChannels, 1, 1, 2 * s.convKernel, act)
-      scan = chunkedScan(s, shape.batch, shape.seqLen, d, act)
+      scan = chunkedScan(s, shape.batch, shape.seqLen, d, scanMath)
     } else {
-      const kv = bytesPerElement[precision.kv]
+      const kv = bytesPerElement[recurrentStatePrecision(precision)]
       const convState = (s.convKernel - 1) * d.convChannels
       conv = {
         name: 'conv1d_update',
@@ -105,8 +108,8 @@ export const mamba2: BlockModel<Mamba2Spec> = {
           name: 'ssm_state_update',
           kind: 'scan',
           flops: 6 * shape.batch * stateElems,
-          bytes: shape.batch * (2 * stateElems * kv + (d.convChannels + d.heads + d.inner) * a),
-          math: act,
+          bytes: shape.batch * (2 * stateElems * kv + (d.convChannels + d.heads + d.inner) * sa),
+          math: scanMath,
           scan: { batch: shape.batch, queries: 1, heads: d.heads, headDim: s.headDim, stateDim: s.stateDim },
         },
       ]
@@ -129,7 +132,7 @@ export const mamba2: BlockModel<Mamba2Spec> = {
 
   stateBytes: (s, { precision, tp }) => {
     const d = mambaDims(s, tp)
-    return (d.heads * s.headDim * s.stateDim + (s.convKernel - 1) * d.convChannels) * bytesPerElement[precision.kv]
+    return (d.heads * s.headDim * s.stateDim + (s.convKernel - 1) * d.convChannels) * bytesPerElement[recurrentStatePrecision(precision)]
   },
 
   validate: (s, tp) =>

@@ -25,7 +25,7 @@ export function addDeploymentOptions(cmd: Command): Command {
     .option('--tp <n>', 'tensor-parallel degree (1–8, up to the system’s GPUs)', '1')
     .option('--weights <p>', 'weight precision: bf16, fp16, fp8, fp4', 'bf16')
     .option('--activations <p>', 'activation precision (default: the weight precision)')
-    .option('--kv <p>', 'KV-cache and recurrent-state precision', 'bf16')
+    .option('--kv <p>', 'KV-cache precision (a Mamba layer’s recurrent state stays in the model dtype)', 'bf16')
     .option('--engine <id>', 'serving engine whose memory policy and scheduler apply: vllm, trtllm, sglang', 'vllm')
     .option('--batching <mode>', 'inflight (continuous batching, chunked prefill, paged KV) or static (one batch, Puzzle’s table)', 'inflight')
 }

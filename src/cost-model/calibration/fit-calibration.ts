@@ -105,6 +105,8 @@ function methodText(folds: number): string {
     '(attention, Mamba-2) with the earlier ones held, each stage from three starts (half points and overheads ×¼, ×1, ×4) ' +
     'keeping the best, then all parameters jointly on all rows; parameters no row depends on keep their starting values ' +
     'and are listed as unconstrained. ' +
+    'The SSM scans (and the SSD’s element-wise pieces) run at bf16 in every deployment, whatever the GEMM precision, so the fp8 ' +
+    'rows time them with the bf16 parameters, fitted first and held; the fp8 scan parameters are unused and left unconstrained. ' +
     `Held-out error: ${folds}-fold cross-validation over whole block shapes (every row of one block spec in the same fold, ` +
     'assigned by a hash of the spec), each fold predicted by a fit to the other folds; the shipped parameters are fitted to all rows. ' +
     'Whole-model step timings, when given, join the last joint fit (a step’s predicted time is the sum of all its kernels: blocks, RoPE, ' +

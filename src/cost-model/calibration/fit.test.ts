@@ -90,3 +90,22 @@ describe('fitStages', () => {
     expect(new Set(stages[1]!.rows.map((r) => r.measurement.block.type))).toEqual(new Set(['linear', 'ffn', 'attention']))
   })
 })
+
+describe('fitParameters on fp8 Mamba-2 rows', () => {
+  // The SSM scans run at bf16 next to fp8 GEMMs (scanPrecision), so the fp8 rows' scans are timed with the bf16 parameters.
+  const truth = { bf16: startingParameters('bf16'), fp8: startingParameters('fp8') }
+  const rows = syntheticRows(truth, { seed: 5, perGroup: 4, types: ['ffn', 'mamba2'], dtypes: ['bf16', 'fp8'] }).map(prepareRow)
+  const fp8Rows = rows.filter((r) => r.dtype === 'fp8')
+
+  it('fits no fp8 scan parameters: they stay unconstrained, and the rows are reproduced with the bf16 ones', () => {
+    expect(fitStages(fp8Rows).flatMap((s) => s.families)).toEqual(['gemm', 'elementwise'])
+    const fit = fitParameters(rows, systems.h200)
+    expect(fit.unconstrained).toEqual(expect.arrayContaining(['fp8.scanPrefill.computeFraction', 'fp8.scanDecode.bandwidthFraction']))
+    const model = calibratedEfficiency({ name: 'fitted', parameters: fit.parameters })
+    for (const row of fp8Rows) expect(predictedSeconds(row, systems.h200, model) / row.measuredSeconds).toBeCloseTo(1, 3)
+  })
+
+  it('refuses fp8 Mamba-2 rows without bf16 rows to fit their scans, naming the measurements', () => {
+    expect(() => fitParameters(fp8Rows, systems.h200)).toThrow(/measurements: the fp8 rows run kernels at bf16 .*measure bf16 blocks too/)
+  })
+})

@@ -4,9 +4,12 @@
  * kernels' roofline times and overheads under the calibrated model, and the fit
  * minimises Σ log(predicted / measured)² over the rows (a relative error, so
  * a 20 µs block counts as much as a 20 ms one) by Levenberg–Marquardt, one
- * math precision at a time (a row's kernels all run at its dtype).
+ * math precision at a time. A row's kernels run at its dtype except the SSM
+ * scans, which run at bf16 or wider in every deployment (scanPrecision): an
+ * fp8 row's scans are timed with the bf16 parameters, fitted first and held.
  */
 import type { Precision } from '../../blocks/precision.ts'
+import { InvalidInput } from '../../errors.ts'
 import { blockModel } from '../../blocks/registry.ts'
 import type { Kernel } from '../../blocks/work.ts'
 import { timeKernels } from '../block-cost.ts'
@@ -24,7 +27,7 @@ import { startingParameters } from './starting-point.ts'
 
 /** A timed piece of work with its kernels worked out once (the fit times them many times): a block, or a whole model's step. */
 export interface PreparedRow {
-  /** The precision all its kernels run at. */
+  /** The precision of its weights, activations and cache; its kernels run at it, except the scans (bf16 or wider). */
   readonly dtype: Precision
   readonly kernels: readonly Kernel[]
   /** How many times each kernel runs; once each when absent (a block). */
@@ -61,10 +64,14 @@ export interface PrecisionFit {
   readonly unconstrained: readonly string[]
 }
 
-/** The parameter families whose kernels a row runs. */
+/** The parameter set a kernel of this math precision is timed with (fp16 uses bf16's, as in calibratedEfficiency). */
+const parameterSetOf = (math: Precision): Precision => (math === 'fp16' ? 'bf16' : math)
+
+/** The parameter families a row runs at its own dtype (its bf16 scans in an fp8 row belong to the bf16 fit). */
 function familiesOf(row: PreparedRow): Set<ParameterFamily> {
   const families = new Set<ParameterFamily>()
   for (const k of row.kernels) {
+    if (parameterSetOf(k.math) !== parameterSetOf(row.dtype)) continue
     const family = familyOf(k)
     if (family !== undefined) families.add(family)
   }
@@ -128,8 +135,16 @@ function atBound(slot: ParameterSlot, value: number): boolean {
  * Fits one math precision's parameters to rows that all run at it: stage by
  * stage on `rows`, then all together on `rows` and `jointRows` (whole-model
  * steps, which hold every family at once and so join only the joint fit).
+ * `fixed` holds the already fitted parameters of other precisions that some
+ * kernels of these rows run at (the bf16 scans of fp8 rows); they do not move.
  */
-export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, math: Precision, jointRows: readonly PreparedRow[] = []): PrecisionFit {
+export function fitPrecision(
+  rows: readonly PreparedRow[],
+  system: SystemSpec,
+  math: Precision,
+  jointRows: readonly PreparedRow[] = [],
+  fixed: CalibrationParameters = {},
+): PrecisionFit {
   const headDims = rows.flatMap((r) => r.kernels.flatMap((k) => (k.attention === undefined ? [] : [k.attention.headDim])))
   let parameters = startingParameters(math, headDims)
   const stages = fitStages(rows)
@@ -140,7 +155,7 @@ export function fitPrecision(rows: readonly PreparedRow[], system: SystemSpec, m
     const base = parameters
     const slots = slotsOf(stage.families, base)
     const residuals = (x: readonly number[]) => {
-      const model = calibratedEfficiency({ name: 'fit', parameters: { [math]: fromVector(x, slots, base) } })
+      const model = calibratedEfficiency({ name: 'fit', parameters: { ...fixed, [math]: fromVector(x, slots, base) } })
       const r = new Float64Array(stage.rows.length)
       stage.rows.forEach((row, i) => {
         r[i] = (row.weight ?? 1) * Math.log(predictedSeconds(row, system, model) / row.measuredSeconds)
@@ -179,8 +194,15 @@ export function fitParameters(rows: readonly PreparedRow[], system: SystemSpec, 
   }
   const parameters: { [P in Precision]?: PrecisionParameters } = {}
   const unconstrained: string[] = []
-  for (const dtype of [...byDtype.keys()].sort()) {
-    const fit = fitPrecision(byDtype.get(dtype)!, system, dtype, jointRows.filter((r) => r.dtype === dtype))
+  // bf16 first: other precisions' rows run their scans at bf16 and hold its parameters.
+  const order = [...byDtype.keys()].sort((a, b) => Number(parameterSetOf(b) === 'bf16') - Number(parameterSetOf(a) === 'bf16') || a.localeCompare(b))
+  for (const dtype of order) {
+    const rowsOf = byDtype.get(dtype)!
+    const needed = new Set(rowsOf.flatMap((r) => r.kernels.map((k) => parameterSetOf(k.math))))
+    const missing = [...needed].find((p) => p !== parameterSetOf(dtype) && parameters[p] === undefined)
+    if (missing !== undefined)
+      throw new InvalidInput({ field: 'measurements', problem: `the ${dtype} rows run kernels at ${missing} (the SSM scans), but there are no ${missing} rows to fit them; measure ${missing} blocks too` })
+    const fit = fitPrecision(rowsOf, system, dtype, jointRows.filter((r) => r.dtype === dtype), parameters)
     parameters[dtype] = fit.parameters
     unconstrained.push(...fit.unconstrained.map((name) => `${dtype}.${name}`))
   }
