@@ -58,6 +58,23 @@ const nearTieMargin = 1e-6
 /** Targets as shares of the way from the lower bound to the incumbent; the last one is the incumbent itself. */
 const targetShares = [1 / 8, 1 / 2, 1]
 
+/**
+ * Whether a run at `guess`, a target below the incumbent's `ceiling` that may
+ * well fail (a near-tie's, see `DpSolverOptions.lowerBound`), is worth
+ * trying first. The program prunes a state once its completion bound, which
+ * is no smaller than the program's own bound `ownBound`, reaches the target,
+ * so a run's states grow with the target's distance above `ownBound`: on the
+ * top-k alternatives of the 70B B200 and Nemotron-H-56B searches a failed
+ * guess kept 0.51–0.58 of the states of the run at the ceiling, where its
+ * distance was 0.28–0.72 of the ceiling's. A failed guess settles nothing, so
+ * with no knowledge of its chance it is tried only in the lower half of the
+ * way from `ownBound` to the ceiling, where the target ladder (targetShares)
+ * would also put its middle target.
+ */
+function worthGuessing(ownBound: number, guess: number, ceiling: number): boolean {
+  return guess - ownBound <= (ceiling - ownBound) / 2
+}
+
 /** Whether a choice (option positions per layer) keeps every row of the whole problem within its bound, up to rounding. */
 function fitsEveryRow(input: DpInput, choice: Int32Array): boolean {
   for (let d = 0; d < input.bounds.length; d++) {
@@ -84,12 +101,16 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
     const ceiling = incumbent?.objective ?? cutoff
     const prices = Float64Array.from(multipliers.lambda)
     prices[0] = multipliers.mu
-    const lower = Math.max(multipliers.bound, rootCountBound(full, prices), options.lowerBound ?? -Infinity)
+    // The program's own bound: what its completion bounds prune against, whatever bound is given from outside.
+    const ownBound = Math.max(multipliers.bound, rootCountBound(full, prices))
+    const lower = Math.max(ownBound, options.lowerBound ?? -Infinity)
     if (lower >= improvementThreshold(ceiling) && incumbent === undefined) return { _tag: 'Infeasible' }
     // A given lower bound that beats the program's own is usually a near-tie's (the previous child of a top-k list):
-    // a target just above it comes first, then the incumbent. The shares in between would mostly repeat the work,
-    // since the program's bound, weaker than the given one, prunes about as much at each.
+    // a target just above it comes first where that is worth the risk (worthGuessing), then the incumbent. The shares
+    // in between would mostly repeat the work, since the program's bound, weaker than the given one, prunes about as
+    // much at each.
     const nearTie = options.lowerBound !== undefined && lower === options.lowerBound
+    const nearTieTarget = lower + nearTieMargin * Math.max(1, Math.abs(lower))
     // With a cutoff from elsewhere (another batch plan's best child) that the heuristic could not beat, the plan
     // most likely cannot beat it either, and proving that takes the cutoff as target whatever comes before: the
     // smaller targets would only repeat part of that work (on the 70B --params 50 search, 0.5 M of 1.9 M states).
@@ -97,7 +118,7 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
     const targets = !Number.isFinite(ceiling)
       ? [Infinity]
       : nearTie
-        ? [...[lower + nearTieMargin * Math.max(1, Math.abs(lower))].filter((t) => t < ceiling), ceiling]
+        ? [...[nearTieTarget].filter((t) => t < ceiling && worthGuessing(ownBound, t, ceiling)), ceiling]
         : beyondCutoff
           ? [ceiling]
           : targetShares.map((share) => (share === 1 ? ceiling : lower + share * (ceiling - lower)))
