@@ -90,8 +90,59 @@ function improve(input: DpInput, choice: Int32Array): void {
   }
 }
 
-/** The best feasible solution reachable from the given starting points by repair and descent, if any is. */
-export function findIncumbent(input: DpInput, starts: readonly Int32Array[]): Incumbent | undefined {
+/**
+ * Repeatedly applies the pair of swaps in two layers that lowers the objective
+ * most while every sum stays within its bound, then single swaps again. A row
+ * at its bound (a top-k diversity row, most often) blocks every single swap
+ * that would use more of it; a pair can give back there what the other uses.
+ */
+function improveByPairs(input: DpInput, choice: Int32Array): void {
+  const D = input.bounds.length
+  for (;;) {
+    improve(input, choice)
+    const used = sums(input, choice)
+    const room = Float64Array.from(input.bounds, (bound, d) => bound - used[d]!)
+    // Every single swap, cheapest first, so that the loops stop once no partner can make the pair pay; its changes
+    // to the objective and to each row in flat typed arrays for the inner loop.
+    const found: { layer: number; option: number; delta: number }[] = []
+    input.layers.forEach((layer, l) => {
+      for (const k of layer.menu) if (k !== choice[l]) found.push({ layer: l, option: k, delta: layer.q[k]! - layer.q[choice[l]!]! })
+    })
+    found.sort((x, y) => x.delta - y.delta || x.layer - y.layer || x.option - y.option)
+    const M = found.length
+    const delta = Float64Array.from(found, (move) => move.delta)
+    const layerOf = Int32Array.from(found, (move) => move.layer)
+    const change = new Float64Array(M * D)
+    found.forEach((move, i) => {
+      const a = input.layers[move.layer]!.a
+      for (let d = 0; d < D; d++) change[i * D + d] = a[d]![move.option]! - a[d]![choice[move.layer]!]!
+    })
+    let bestDelta = 0
+    let bestFirst = -1
+    let bestSecond = -1
+    for (let i = 0; i < M && delta[i]! < 0; i++) {
+      for (let j = i + 1; j < M; j++) {
+        if (delta[i]! + delta[j]! >= bestDelta) break
+        if (layerOf[j] === layerOf[i]) continue
+        let fits = true
+        for (let d = 0; d < D && fits; d++) fits = change[i * D + d]! + change[j * D + d]! <= room[d]!
+        if (!fits) continue
+        bestDelta = delta[i]! + delta[j]!
+        bestFirst = i
+        bestSecond = j
+      }
+    }
+    if (bestFirst < 0) return
+    for (const move of [found[bestFirst]!, found[bestSecond]!]) choice[move.layer] = move.option
+  }
+}
+
+/**
+ * The best feasible solution reachable from the given starting points by
+ * repair and descent, if any is; with `pairs`, the best of them descends
+ * further by pairs of swaps.
+ */
+export function findIncumbent(input: DpInput, starts: readonly Int32Array[], pairs = false): Incumbent | undefined {
   const scales = spreads(input)
   let best: Incumbent | undefined
   // Roundings at nearby multipliers often coincide; each distinct start is repaired once.
@@ -106,5 +157,8 @@ export function findIncumbent(input: DpInput, starts: readonly Int32Array[]): In
     const objective = input.layers.reduce((total, layer, l) => total + layer.q[choice[l]!]!, 0)
     if (best === undefined || objective < best.objective) best = { choice, objective }
   }
-  return best
+  if (!pairs || best === undefined) return best
+  const choice = Int32Array.from(best.choice)
+  improveByPairs(input, choice)
+  return { choice, objective: input.layers.reduce((total, layer, l) => total + layer.q[choice[l]!]!, 0) }
 }

@@ -67,7 +67,7 @@ export function rootRelaxation(problem: CompiledProblem, hints: readonly Int32Ar
   const cached = hints.length === 0 ? cache.get(problem) : undefined
   if (cached !== undefined) return cached
   const { full, first } = quickRelaxation(problem)
-  const start = findIncumbent(full, [...first.roundings, ...hints])
+  const start = findIncumbent(full, [...first.roundings, ...hints], hints.length > 0)
   const multipliers = start === undefined ? first : refineMultipliers(full, first, start.objective)
   const again = multipliers === first ? undefined : findIncumbent(full, multipliers.roundings.slice(first.roundings.length))
   const found = again !== undefined && (start === undefined || again.objective < start.objective) ? again : start
