@@ -98,42 +98,65 @@ function improve(input: DpInput, choice: Int32Array): void {
  */
 function improveByPairs(input: DpInput, choice: Int32Array): void {
   const D = input.bounds.length
+  const room = new Float64Array(D)
+  const least = new Float64Array(D)
   for (;;) {
     improve(input, choice)
     const used = sums(input, choice)
-    const room = Float64Array.from(input.bounds, (bound, d) => bound - used[d]!)
+    for (let d = 0; d < D; d++) room[d] = input.bounds[d]! - used[d]!
     // Every single swap, cheapest first, so that the loops stop once no partner can make the pair pay; its changes
     // to the objective and to each row in flat typed arrays for the inner loop.
-    const found: { layer: number; option: number; delta: number }[] = []
+    let M = 0
+    for (const layer of input.layers) M += layer.menu.length
+    const layerOf = new Int32Array(M)
+    const optionOf = new Int32Array(M)
+    const rawDelta = new Float64Array(M)
+    M = 0
     input.layers.forEach((layer, l) => {
-      for (const k of layer.menu) if (k !== choice[l]) found.push({ layer: l, option: k, delta: layer.q[k]! - layer.q[choice[l]!]! })
+      for (const k of layer.menu) {
+        if (k === choice[l]) continue
+        layerOf[M] = l
+        optionOf[M] = k
+        rawDelta[M++] = layer.q[k]! - layer.q[choice[l]!]!
+      }
     })
-    found.sort((x, y) => x.delta - y.delta || x.layer - y.layer || x.option - y.option)
-    const M = found.length
-    const delta = Float64Array.from(found, (move) => move.delta)
-    const layerOf = Int32Array.from(found, (move) => move.layer)
+    const order = Int32Array.from({ length: M }, (_, i) => i).sort(
+      (x, y) => rawDelta[x]! - rawDelta[y]! || layerOf[x]! - layerOf[y]! || optionOf[x]! - optionOf[y]!,
+    )
+    const delta = Float64Array.from(order, (i) => rawDelta[i]!)
     const change = new Float64Array(M * D)
-    found.forEach((move, i) => {
-      const a = input.layers[move.layer]!.a
-      for (let d = 0; d < D; d++) change[i * D + d] = a[d]![move.option]! - a[d]![choice[move.layer]!]!
+    least.fill(Infinity)
+    order.forEach((move, i) => {
+      const l = layerOf[move]!
+      const a = input.layers[l]!.a
+      for (let d = 0; d < D; d++) {
+        const c = a[d]![optionOf[move]!]! - a[d]![choice[l]!]!
+        change[i * D + d] = c
+        if (c < least[d]!) least[d] = c
+      }
     })
     let bestDelta = 0
     let bestFirst = -1
     let bestSecond = -1
-    for (let i = 0; i < M && delta[i]! < 0; i++) {
+    // Later first swaps cost no less, nor do their partners, so the search ends where the next pair cannot pay.
+    for (let i = 0; i + 1 < M && delta[i]! + delta[i + 1]! < bestDelta; i++) {
+      // A first swap that breaks a row by more than any partner can give back there pairs with none.
+      let repairable = true
+      for (let d = 0; d < D && repairable; d++) repairable = change[i * D + d]! + least[d]! <= room[d]!
+      if (!repairable) continue
       for (let j = i + 1; j < M; j++) {
         if (delta[i]! + delta[j]! >= bestDelta) break
-        if (layerOf[j] === layerOf[i]) continue
         let fits = true
         for (let d = 0; d < D && fits; d++) fits = change[i * D + d]! + change[j * D + d]! <= room[d]!
-        if (!fits) continue
+        if (!fits || layerOf[order[j]!] === layerOf[order[i]!]) continue
         bestDelta = delta[i]! + delta[j]!
-        bestFirst = i
-        bestSecond = j
+        bestFirst = order[i]!
+        bestSecond = order[j]!
       }
     }
     if (bestFirst < 0) return
-    for (const move of [found[bestFirst]!, found[bestSecond]!]) choice[move.layer] = move.option
+    choice[layerOf[bestFirst]!] = optionOf[bestFirst]!
+    choice[layerOf[bestSecond]!] = optionOf[bestSecond]!
   }
 }
 
