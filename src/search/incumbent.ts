@@ -163,20 +163,24 @@ function improveByPairs(input: DpInput, choice: Int32Array): void {
 /**
  * The best feasible solution reachable from the given starting points by
  * repair and descent, if any is; with `pairs`, the best of them descends
- * further by pairs of swaps.
+ * further by pairs of swaps, and so does every start from position
+ * `pairsFrom` on (top-k's earlier children: repair moves one of them away
+ * from itself at whatever cost, and pairs of swaps then find the near-tie
+ * that differs from it in other layers, which the roundings seldom reach).
  */
-export function findIncumbent(input: DpInput, starts: readonly Int32Array[], pairs = false): Incumbent | undefined {
+export function findIncumbent(input: DpInput, starts: readonly Int32Array[], pairs = false, pairsFrom = Infinity): Incumbent | undefined {
   const scales = spreads(input)
   let best: Incumbent | undefined
   // Roundings at nearby multipliers often coincide; each distinct start is repaired once.
   const seen = new Set<string>()
-  for (const start of starts) {
+  for (const [i, start] of starts.entries()) {
     const key = start.join(',')
     if (seen.has(key)) continue
     seen.add(key)
     const choice = Int32Array.from(start)
     if (!repair(input, choice, scales)) continue
-    improve(input, choice)
+    if (i >= pairsFrom) improveByPairs(input, choice)
+    else improve(input, choice)
     const objective = input.layers.reduce((total, layer, l) => total + layer.q[choice[l]!]!, 0)
     if (best === undefined || objective < best.objective) best = { choice, objective }
   }

@@ -69,8 +69,8 @@ export function rootRelaxation(problem: CompiledProblem, hints: readonly Int32Ar
   const { full, first } = quickRelaxation(problem)
   // Pairs of swaps too: with two or more rows at their bounds (runtime, memory and a parameter cap; top-k's diversity
   // rows) single swaps stall well above the optimum (70B --params 50's first plan: 0.66793 against 0.66680), and
-  // the gap sets the targets and the last run's states.
-  const start = findIncumbent(full, [...first.roundings, ...hints], true)
+  // the gap sets the targets and the last run's states. Hints (top-k's earlier children) descend by pairs each.
+  const start = findIncumbent(full, [...first.roundings, ...hints], true, first.roundings.length)
   const multipliers = start === undefined ? first : refineMultipliers(full, first, start.objective)
   const again = multipliers === first ? undefined : findIncumbent(full, multipliers.roundings.slice(first.roundings.length))
   const found = again !== undefined && (start === undefined || again.objective < start.objective) ? again : start
