@@ -135,6 +135,13 @@ function improveByPairs(input: DpInput, choice: Int32Array): void {
         if (c < least[d]!) least[d] = c
       }
     })
+    // After single descent every cheaper swap breaks some row alone, so its partner must give back in that row: per
+    // row, the swaps that lower it, cheapest first.
+    const lowering = Array.from({ length: D }, (_, d) => {
+      const positions: number[] = []
+      for (let j = 0; j < M; j++) if (change[j * D + d]! < 0) positions.push(j)
+      return Int32Array.from(positions)
+    })
     let bestDelta = 0
     let bestFirst = -1
     let bestSecond = -1
@@ -142,9 +149,22 @@ function improveByPairs(input: DpInput, choice: Int32Array): void {
     for (let i = 0; i + 1 < M && delta[i]! + delta[i + 1]! < bestDelta; i++) {
       // A first swap that breaks a row by more than any partner can give back there pairs with none.
       let repairable = true
-      for (let d = 0; d < D && repairable; d++) repairable = change[i * D + d]! + least[d]! <= room[d]!
-      if (!repairable) continue
-      for (let j = i + 1; j < M; j++) {
+      let broken = -1
+      for (let d = 0; d < D && repairable; d++) {
+        repairable = change[i * D + d]! + least[d]! <= room[d]!
+        if (broken < 0 && change[i * D + d]! > room[d]!) broken = d
+      }
+      if (!repairable || broken < 0) continue
+      const partners = lowering[broken]!
+      let from = 0
+      let to = partners.length
+      while (from < to) {
+        const mid = (from + to) >> 1
+        if (partners[mid]! <= i) from = mid + 1
+        else to = mid
+      }
+      for (let p = from; p < partners.length; p++) {
+        const j = partners[p]!
         if (delta[i]! + delta[j]! >= bestDelta) break
         let fits = true
         for (let d = 0; d < D && fits; d++) fits = change[i * D + d]! + change[j * D + d]! <= room[d]!
