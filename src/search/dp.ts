@@ -4,13 +4,15 @@
  * 1. Lagrange multipliers and the LP relaxation give a lower bound and
  *    integral roundings; repair and descent turn those into a feasible
  *    incumbent (an upper bound).
- * 2. For a target T between the two, reduced-cost fixing removes every option
- *    that cannot lead below T, and the Pareto program, pruning with the LP
- *    envelope, enumerates everything below T. If it finds a solution, that is
- *    the optimum (nothing below T was dropped); otherwise the optimum is ≥ T
- *    and the next, larger target is tried, ending with T = the incumbent.
- * Small targets first keep the state sets small when the incumbent is already
- * close to optimal, which it usually is.
+ * 2. For a target T, reduced-cost fixing removes every option that cannot
+ *    lead below T, and the Pareto program, pruning with the LP envelope,
+ *    enumerates everything below T. If it finds a solution, that is the
+ *    optimum (nothing below T was dropped); otherwise the optimum is ≥ T.
+ *    The target is the incumbent, after at most one guess below it (a top-k
+ *    near-tie's): a smaller target keeps fewer states only if it succeeds,
+ *    and with pairs of swaps in the descent the incumbent is most often the
+ *    optimum already (40 of 42 smaller targets failed on the five searches of
+ *    issue 12).
  */
 import type { CompiledOutcome, CompiledSolver } from './compiled-solver.ts'
 import { buildEnvelope } from './completion-bound.ts'
@@ -55,9 +57,6 @@ export const defaultStateLimit = 3_000_000
 /** How far above a given lower bound the first target lies, relative to it (see `DpSolverOptions.lowerBound`). */
 const nearTieMargin = 1e-6
 
-/** Targets as shares of the way from the lower bound to the incumbent; the last one is the incumbent itself. */
-const targetShares = [1 / 8, 1 / 2, 1]
-
 /**
  * Whether a run at `guess`, a target below the incumbent's `ceiling` that may
  * well fail (a near-tie's, see `DpSolverOptions.lowerBound`), is worth
@@ -68,8 +67,7 @@ const targetShares = [1 / 8, 1 / 2, 1]
  * guess kept 0.51–0.58 of the states of the run at the ceiling, where its
  * distance was 0.28–0.72 of the ceiling's. A failed guess settles nothing, so
  * with no knowledge of its chance it is tried only in the lower half of the
- * way from `ownBound` to the ceiling, where the target ladder (targetShares)
- * would also put its middle target.
+ * way from `ownBound` to the ceiling.
  */
 function worthGuessing(ownBound: number, guess: number, ceiling: number): boolean {
   return guess - ownBound <= (ceiling - ownBound) / 2
@@ -106,22 +104,16 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
     const lower = Math.max(ownBound, options.lowerBound ?? -Infinity)
     if (lower >= improvementThreshold(ceiling) && incumbent === undefined) return { _tag: 'Infeasible' }
     // A given lower bound that beats the program's own is usually a near-tie's (the previous child of a top-k list):
-    // a target just above it comes first where that is worth the risk (worthGuessing), then the incumbent. The shares
-    // in between would mostly repeat the work, since the program's bound, weaker than the given one, prunes about as
-    // much at each.
+    // a target just above it comes first where that is worth the risk (worthGuessing), then the incumbent.
     const nearTie = options.lowerBound !== undefined && lower === options.lowerBound
     const nearTieTarget = lower + nearTieMargin * Math.max(1, Math.abs(lower))
-    // With a cutoff from elsewhere (another batch plan's best child) that the heuristic could not beat, the plan
-    // most likely cannot beat it either, and proving that takes the cutoff as target whatever comes before: the
-    // smaller targets would only repeat part of that work (on the 70B --params 50 search, 0.5 M of 1.9 M states).
-    const beyondCutoff = incumbent === undefined && Number.isFinite(cutoff)
+    // Otherwise the ceiling alone: the incumbent, or a cutoff from elsewhere (another batch plan's best child) that
+    // the heuristic could not beat, which proving the plan cannot beat takes as target whatever comes before.
     const targets = !Number.isFinite(ceiling)
       ? [Infinity]
       : nearTie
         ? [...[nearTieTarget].filter((t) => t < ceiling && worthGuessing(ownBound, t, ceiling)), ceiling]
-        : beyondCutoff
-          ? [ceiling]
-          : targetShares.map((share) => (share === 1 ? ceiling : lower + share * (ceiling - lower)))
+        : [ceiling]
     for (const target of targets) {
       const fixed = Number.isFinite(target) ? fixByReducedCost(full, prices, target) : full
       if (fixed === undefined) continue
