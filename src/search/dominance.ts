@@ -199,7 +199,11 @@ function countTrie(dimensions: number): DominanceFilter {
     if (!at.stairs.covers(keys, q, kept)) return false
     if (level === depth) return true
     const key = keys[level + 2]!
-    for (let c = 0; c < at.values.length && at.values[c]! <= key; c++) if (coveredBelow(at.children[c]!, level + 1, keys, q, kept)) return true
+    // Children in descending order of the count, nearest the state's own first: on Nemotron-H-56B's --top 5 that
+    // visits 23.5 M nodes for 3.27 M queries instead of 28.9 M in ascending order (the same answers either way).
+    let top = 0
+    while (top < at.values.length && at.values[top]! <= key) top++
+    for (let c = top - 1; c >= 0; c--) if (coveredBelow(at.children[c]!, level + 1, keys, q, kept)) return true
     return false
   }
   const covers = (keys: Float64Array, q: number, kept: StateSet) => coveredBelow(root, 0, keys, q, kept)
