@@ -53,5 +53,27 @@ describe('dominanceFilter', () => {
         { numRuns: 300 },
       )
     })
+
+    it(`remembers a state admitted as known uncovered as admits' own test would (${dimensions} dimensions${count ? ', counts' : ''})`, () => {
+      fc.assert(
+        fc.property(states(dimensions, count), fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }), (offered, trust) => {
+          const filter = dominanceFilter(dimensions, count)
+          filter.reset(0, 5)
+          const set = emptyStates(dimensions)
+          const kept: { keys: Float64Array; q: number }[] = []
+          offered.forEach((s, i) => {
+            const expected = !dominatedByAny(kept, s.keys, s.q)
+            expect(filter.covers(s.keys, s.q, set)).toBe(!expected)
+            // The caller's knowledge (merge-many-dimensions passes it when nothing was admitted since `covers`).
+            expect(filter.admits(s.keys, s.q, set, expected && trust[i]!)).toBe(expected)
+            if (expected) {
+              kept.push(s)
+              pushState(set, s.keys, s.q, -1, 0)
+            }
+          })
+        }),
+        { numRuns: 200 },
+      )
+    })
   }
 })

@@ -17,8 +17,12 @@ export interface DominanceFilter {
    * split states by that dimension use them to place their levels.
    */
   readonly reset: (lo?: number, hi?: number) => void
-  /** True when no state kept so far (those in `kept`, offered in order) dominates (keys, q); remembers it if so. */
-  readonly admits: (keys: Float64Array, q: number, kept: StateSet) => boolean
+  /**
+   * True when no state kept so far (those in `kept`, offered in order) dominates (keys, q); remembers it if so.
+   * `uncovered` says the caller already knows that (`covers` said false and nothing was admitted since), so
+   * filters whose test is a separate search skip it; the answer and what is remembered stay the same.
+   */
+  readonly admits: (keys: Float64Array, q: number, kept: StateSet, uncovered?: boolean) => boolean
   /**
    * True when a state kept so far dominates (keys, q) in every dimension but
    * 0, without remembering anything. Valid for a state to be offered later
@@ -149,8 +153,8 @@ function cornerBlocks(dimensions: number): DominanceFilter {
       shadow.reset()
     },
     covers,
-    admits: (keys, q, kept) => {
-      if (covers(keys, q, kept)) return false
+    admits: (keys, q, kept, uncovered = false) => {
+      if (!uncovered && covers(keys, q, kept)) return false
       shadow.admits(keys, q, kept)
       load(keys, q)
       if ((size + 1) * width > points.length) {
@@ -212,8 +216,8 @@ function countTrie(dimensions: number): DominanceFilter {
       root = node()
     },
     covers,
-    admits: (keys, q, kept) => {
-      if (covers(keys, q, kept)) return false
+    admits: (keys, q, kept, uncovered = false) => {
+      if (!uncovered && covers(keys, q, kept)) return false
       let at = root
       for (let level = 0; ; level++) {
         at.stairs.admits(keys, q, kept)
@@ -294,8 +298,8 @@ function levelledFilter(dimensions: number): DominanceFilter {
       scale = to !== undefined && from !== undefined && to > from ? levels / (to - from) : 0
     },
     covers,
-    admits: (keys, q, kept) => {
-      if (covers(keys, q, kept)) return false
+    admits: (keys, q, kept, uncovered = false) => {
+      if (!uncovered && covers(keys, q, kept)) return false
       const level = levelOf(keys[2]!)
       const probe = reduce(keys)
       for (let i = level + 1; i <= levels + 1; i += i & -i) {

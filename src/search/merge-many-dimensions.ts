@@ -62,6 +62,9 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
   const menu = layer.menu
   const m = menu.length
   const cursor = new Int32Array(m)
+  // Per menu option, how many states had been admitted when its current candidate passed `filter.covers`.
+  const checkedAt = new Float64Array(m)
+  let admitted = 0
   const keys = new Float64Array(m * D)
   const q = new Float64Array(m)
   const heap = new Int32Array(m)
@@ -89,6 +92,7 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
       if (filter.covers(probe, value, out)) continue
       if (pruning !== undefined && value + completionBound(pruning.envelope, pruning.next, probe) >= pruning.threshold) continue
       cursor[s] = j
+      checkedAt[s] = admitted
       keys.set(probe, s * D)
       q[s] = value
       return true
@@ -131,7 +135,9 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
   while (heapSize > 0) {
     const s = heap[0]!
     for (let d = 0; d < D; d++) probe[d] = keys[s * D + d]!
-    if (filter.admits(probe, q[s]!, out)) {
+    // A state that no kept state covered when `advance` found it is still uncovered if none was admitted since.
+    if (filter.admits(probe, q[s]!, out, checkedAt[s] === admitted)) {
+      admitted++
       anchor = dropDominatedNearKey(out, probe, q[s]!, anchor, gap)
       pushState(out, probe, q[s]!, cursor[s]!, menu[s]!)
     }
