@@ -1,44 +1,21 @@
 import fc from 'fast-check'
 import { Effect, Result } from 'effect'
 import { describe, expect, it } from 'vitest'
-import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import { deployment, systems } from '../../cost-model/index.ts'
 import { servingDeployment } from '../../serving/serving-deployment.ts'
 import { totalsOf, violationsOf } from '../evaluate.ts'
 import { depthQuality, priorWidthQuality } from '../quality/minitron-quality.ts'
-import { minitronSpace, parentWidths, settingProblem, widthSettings, type MinitronGrid } from '../space/minitron.ts'
+import { minitronSpace, settingProblem, widthSettings } from '../space/minitron.ts'
 import { buildProblem } from './build-problem.ts'
 import { runtimeDim, scoreSpace } from './candidates.ts'
 import type { SearchRequest } from './request.ts'
 import { runFrontier } from './run-frontier.ts'
 import { depthRequest } from './run-minitron.ts'
 import { parentServing } from './run-search.ts'
+import { tinyGrid, tinyHybrid } from './testing/tiny-hybrid.ts'
 
 const bf16 = { weights: 'bf16', activations: 'bf16', kv: 'bf16' } as const
 const h100 = servingDeployment(deployment(systems['h100-sxm'], bf16))
-
-function tinyHybrid(pattern: string): Architecture {
-  const hidden = 256
-  const noop = { type: 'noop', hidden } as const
-  const kinds: Record<string, LayerChoice> = {
-    M: { mixer: { type: 'mamba2', hidden, heads: 8, headDim: 32, stateDim: 16, groups: 2, convKernel: 4 }, ffn: noop },
-    '*': { mixer: { type: 'attention', hidden, heads: 4, kvHeads: 2, headDim: 64 }, ffn: noop },
-    '-': { mixer: noop, ffn: { type: 'ffn', hidden, intermediate: 768, activation: 'relu2' } },
-  }
-  return { name: `tiny-${pattern}`, hidden, embedding: { vocabSize: 1000, hidden, tied: false }, layers: [...pattern].map((c) => kinds[c]!) }
-}
-
-function tinyGrid(parent: Architecture): MinitronGrid {
-  const p = Result.getOrThrow(parentWidths(parent))
-  return {
-    hidden: [256, 192, 128],
-    ffn: p.ffn === undefined ? [] : [768, 512],
-    mambaGroups: p.mamba === undefined ? [] : [2, 1],
-    mambaHeadsPerGroup: p.mamba === undefined ? [] : [4, 2],
-    mambaHeadDim: p.mamba === undefined ? [] : [32],
-    depth: true,
-  }
-}
 
 /** Every child of the grid (width setting × dropped layers) that fits, as (tokens/s per GPU, objective), and their frontier. */
 function bruteForceFrontier(req: SearchRequest): { throughput: number; objective: number }[] {

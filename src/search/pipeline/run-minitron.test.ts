@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { Effect, Result } from 'effect'
 import { describe, expect, it } from 'vitest'
-import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
+import type { Architecture } from '../../blocks/architecture.ts'
 import { deployment, systems } from '../../cost-model/index.ts'
 import { childConfigJson } from '../../io/child-config.ts'
 import { importHfConfig } from '../../io/hf-config.ts'
@@ -10,40 +10,17 @@ import { architectureCost } from '../../serving/architecture-cost.ts'
 import { servingDeployment } from '../../serving/serving-deployment.ts'
 import { bruteForce } from '../brute-force.ts'
 import { depthQuality, measuredWidthQuality, priorWidthQuality, type AxisScores } from '../quality/minitron-quality.ts'
-import { minitronSpace, parentWidths, settingProblem, widthSettings, type MinitronGrid } from '../space/minitron.ts'
+import { minitronSpace, settingProblem, widthSettings, type MinitronGrid } from '../space/minitron.ts'
 import { buildProblem } from './build-problem.ts'
 import { scoreSpace } from './candidates.ts'
 import type { SearchRequest } from './request.ts'
 import { depthRequest } from './run-minitron.ts'
 import { parentServing, runSearch } from './run-search.ts'
+import { tinyGrid, tinyHybrid } from './testing/tiny-hybrid.ts'
 
 const bf16 = { weights: 'bf16', activations: 'bf16', kv: 'bf16' } as const
 const h100 = servingDeployment(deployment(systems['h100-sxm'], bf16))
 const run = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(Effect.result(e))
-
-/** A small hybrid of Nemotron-H's kinds, `pattern` as in hybrid_override_pattern. */
-function tinyHybrid(pattern: string): Architecture {
-  const hidden = 256
-  const noop = { type: 'noop', hidden } as const
-  const kinds: Record<string, LayerChoice> = {
-    M: { mixer: { type: 'mamba2', hidden, heads: 8, headDim: 32, stateDim: 16, groups: 2, convKernel: 4 }, ffn: noop },
-    '*': { mixer: { type: 'attention', hidden, heads: 4, kvHeads: 2, headDim: 64 }, ffn: noop },
-    '-': { mixer: noop, ffn: { type: 'ffn', hidden, intermediate: 768, activation: 'relu2' } },
-  }
-  return { name: `tiny-${pattern}`, hidden, embedding: { vocabSize: 1000, hidden, tied: false }, layers: [...pattern].map((c) => kinds[c]!) }
-}
-
-function tinyGrid(parent: Architecture): MinitronGrid {
-  const p = Result.getOrThrow(parentWidths(parent))
-  return {
-    hidden: [256, 192, 128],
-    ffn: p.ffn === undefined ? [] : [768, 512],
-    mambaGroups: p.mamba === undefined ? [] : [2, 1],
-    mambaHeadsPerGroup: p.mamba === undefined ? [] : [4, 2],
-    mambaHeadDim: p.mamba === undefined ? [] : [32],
-    depth: true,
-  }
-}
 
 /** Random per-axis scores for every value of the grid and every layer. */
 const axisScoresArb = (parent: Architecture, grid: MinitronGrid) => {
