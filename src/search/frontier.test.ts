@@ -7,26 +7,18 @@ import { problemArbitrary } from './problem-arbitrary.ts'
 import type { Budget, SearchProblem } from './problem.ts'
 import { solve } from './solve.ts'
 import { syntheticPuzzleProblem } from './synthetic.ts'
+import { everyChoice } from './brute-force.ts'
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
 
 /** The (runtime, objective) staircase of every feasible child, by enumeration. */
 function enumeratedFrontier(problem: SearchProblem): { cost: number; objective: number }[] {
-  const sizes = problem.layers.map((l) => l.variants.length)
   const runtime: Budget = { kind: 'cost', name: 'runtime', max: Infinity }
   const children: { cost: number; objective: number }[] = []
-  const choice = sizes.map(() => 0)
-  for (;;) {
+  for (const choice of everyChoice(problem)) {
     if (violationsOf(problem, choice).length === 0) {
       children.push({ cost: budgetTotal(problem, runtime, choice), objective: totalsOf(problem, choice).objective })
     }
-    let l = choice.length - 1
-    for (; l >= 0; l--) {
-      choice[l]! += 1
-      if (choice[l]! < sizes[l]!) break
-      choice[l] = 0
-    }
-    if (l < 0) break
   }
   children.sort((a, b) => a.cost - b.cost || a.objective - b.objective)
   const staircase: { cost: number; objective: number }[] = []

@@ -1,7 +1,7 @@
 import { Effect, Result } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { bruteForce } from './brute-force.ts'
+import { bruteForce, everyChoice } from './brute-force.ts'
 import { SearchInfeasible } from './errors.ts'
 import { budgetTotal, violationsOf } from './evaluate.ts'
 import { problemArbitrary } from './problem-arbitrary.ts'
@@ -10,22 +10,6 @@ import { solve, type SolveMethod } from './solve.ts'
 import { syntheticPuzzleProblem } from './synthetic.ts'
 
 const run = (problem: SearchProblem, method: SolveMethod) => Effect.runPromise(Effect.result(solve(problem, { method })))
-
-/** Every combination of variants, as choice vectors (tiny problems only). */
-function* combinations(problem: SearchProblem): Generator<number[]> {
-  const sizes = problem.layers.map((l) => l.variants.length)
-  const choice = sizes.map(() => 0)
-  for (;;) {
-    yield [...choice]
-    let l = choice.length - 1
-    for (; l >= 0; l--) {
-      choice[l]! += 1
-      if (choice[l]! < sizes[l]!) break
-      choice[l] = 0
-    }
-    if (l < 0) return
-  }
-}
 
 /** The nearest value an infeasibility error should report, by enumeration while the constraints it names as held are met. */
 function enumeratedNearest(problem: SearchProblem, error: SearchInfeasible): number {
@@ -36,7 +20,7 @@ function enumeratedNearest(problem: SearchProblem, error: SearchInfeasible): num
     constraints: problem.constraints.filter((d) => d.type !== 'atLeastTagged' || error.held.includes(d)),
   }
   let best = 'type' in c ? -Infinity : Infinity
-  for (const choice of combinations(problem)) {
+  for (const choice of everyChoice(problem)) {
     if (violationsOf(held, choice).length > 0) continue
     if ('type' in c) best = Math.max(best, problem.layers.filter((layer, l) => layer.variants[choice[l]!]!.tags?.includes(c.tag)).length)
     else best = Math.min(best, budgetTotal(problem, c, choice))

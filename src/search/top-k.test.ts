@@ -1,7 +1,7 @@
 import { Effect } from 'effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { bruteForce } from './brute-force.ts'
+import { bruteForce, everyChoice } from './brute-force.ts'
 import { violationsOf } from './evaluate.ts'
 import { problemArbitrary } from './problem-arbitrary.ts'
 import type { SearchProblem } from './problem.ts'
@@ -12,22 +12,14 @@ const matches = (a: readonly number[], b: readonly number[]) => a.filter((v, l) 
 
 /** The best child that shares at most `maxMatches` layers with each of `earlier`, by enumeration. */
 function bestDiverse(problem: SearchProblem, earlier: readonly (readonly number[])[], maxMatches: number): number | undefined {
-  const sizes = problem.layers.map((l) => l.variants.length)
-  const choice = sizes.map(() => 0)
   let best: number | undefined
-  for (;;) {
+  for (const choice of everyChoice(problem)) {
     if (violationsOf(problem, choice).length === 0 && earlier.every((e) => matches(e, choice) <= maxMatches)) {
       const objective = bruteForce({ ...problem, constraints: [...problem.constraints, ...choice.map((v, layer) => ({ type: 'fixed' as const, layer, variant: problem.layers[layer]!.variants[v]!.id }))] })?.objective
       if (objective !== undefined && (best === undefined || objective < best)) best = objective
     }
-    let l = choice.length - 1
-    for (; l >= 0; l--) {
-      choice[l]! += 1
-      if (choice[l]! < sizes[l]!) break
-      choice[l] = 0
-    }
-    if (l < 0) return best
   }
+  return best
 }
 
 describe('diverseTopK', () => {

@@ -7,32 +7,17 @@ import type { SearchProblem } from '../problem.ts'
 import { solve } from '../solve.ts'
 import type { LayerGroup, LayerPick } from '../space/types.ts'
 import { groupProblem, unitsOf } from './layer-groups.ts'
+import { everyChoice } from '../brute-force.ts'
 
 /** A stand-in pick whose mixer id names the layer and variant, for the groups' `admits`. */
 function pick(layer: number, variant: number): LayerPick {
   return { mixer: { id: `${layer}:${variant}`, spec: { type: 'noop', hidden: 1 } }, ffn: { id: 'ffn', spec: { type: 'noop', hidden: 1 } } }
 }
 
-/** Every combination of per-layer variants (tiny problems only). */
-function* combinations(problem: SearchProblem): Generator<number[]> {
-  const sizes = problem.layers.map((l) => l.variants.length)
-  const choice = sizes.map(() => 0)
-  for (;;) {
-    yield [...choice]
-    let l = choice.length - 1
-    for (; l >= 0; l--) {
-      choice[l]! += 1
-      if (choice[l]! < sizes[l]!) break
-      choice[l] = 0
-    }
-    if (l < 0) return
-  }
-}
-
 /** The best child by enumerating one variant per layer, keeping those every group admits. */
 function bruteForceGrouped(problem: SearchProblem, groups: readonly LayerGroup[]): number | undefined {
   let best: number | undefined
-  for (const choice of combinations(problem)) {
+  for (const choice of everyChoice(problem)) {
     if (!groups.every((g) => g.admits(g.layers.map((l) => pick(l, choice[l]!))))) continue
     if (violationsOf(problem, choice).length > 0) continue
     const { objective } = totalsOf(problem, choice)
