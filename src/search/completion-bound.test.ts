@@ -5,21 +5,7 @@ import { dpInputOf } from './dp-input.ts'
 import { dimensionOrder } from './root-relaxation.ts'
 import { loadHighs } from './highs.ts'
 import { lpModel } from './lp-model.ts'
-import type { SearchProblem } from './problem.ts'
-import { syntheticPuzzleProblem } from './synthetic.ts'
-
-/** A synthetic Puzzle-like problem with a parameter row (memory times a per-variant factor) capped at a share of the parent's. */
-function withParams(problem: SearchProblem, paramsShare: number): SearchProblem {
-  let parent = 0
-  const layers = problem.layers.map((layer, l) => ({
-    variants: layer.variants.map((v, i) => {
-      const params = (v.costs['memory'] ?? 0) * (0.7 + 0.6 * (((l * 7 + i * 13) % 11) / 10))
-      if (i === 0) parent += params
-      return { ...v, costs: { ...v.costs, params } }
-    }),
-  }))
-  return { ...problem, layers, budgets: [...problem.budgets, { kind: 'cost', name: 'params', max: parent * paramsShare }] }
-}
+import { syntheticPuzzleProblem, withParamsCap } from './synthetic.ts'
 
 describe('chooseMultipliers', () => {
   it('reaches the linear relaxation HiGHS solves when runtime, memory and a parameter cap bind together', async () => {
@@ -29,7 +15,7 @@ describe('chooseMultipliers', () => {
         [0.6, 0.55, 0.6],
         [0.7, 0.5, 0.55],
       ] as const) {
-        const problem = compileProblem(withParams(syntheticPuzzleProblem({ layers: 24, seed, runtimeShare, memoryShare }), paramsShare))
+        const problem = compileProblem(withParamsCap(syntheticPuzzleProblem({ layers: 24, seed, runtimeShare, memoryShare }), paramsShare))
         const input = dpInputOf(problem, dimensionOrder(problem))
         const model = lpModel(problem)!
         const lp = highs.solve(model.text.replace(/\nBinary\n[\s\S]*\nEnd/, '\nEnd'), {}) as { Status: string; ObjectiveValue: number }

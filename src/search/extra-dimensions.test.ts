@@ -11,24 +11,10 @@ import { describe, expect, it } from 'vitest'
 import { bruteForce } from './brute-force.ts'
 import { violationsOf } from './evaluate.ts'
 import { problemArbitrary } from './problem-arbitrary.ts'
-import type { SearchProblem } from './problem.ts'
 import { solve } from './solve.ts'
-import { syntheticPuzzleProblem } from './synthetic.ts'
+import { syntheticPuzzleProblem, withParamsCap } from './synthetic.ts'
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-7 * Math.max(1, Math.abs(a), Math.abs(b))
-
-/** A synthetic Puzzle-like problem with a parameter count per variant (its memory times a per-variant factor, so the two rows differ) and a parameter cap. */
-function withParams(problem: SearchProblem, paramsShare: number): SearchProblem {
-  let parent = 0
-  const layers = problem.layers.map((layer, l) => ({
-    variants: layer.variants.map((v, i) => {
-      const params = (v.costs['memory'] ?? 0) * (0.7 + 0.6 * (((l * 7 + i * 13) % 11) / 10))
-      if (i === 0) parent += params
-      return { ...v, costs: { ...v.costs, params } }
-    }),
-  }))
-  return { ...problem, layers, budgets: [...problem.budgets, { kind: 'cost', name: 'params', max: parent * paramsShare }] }
-}
 
 describe('the dynamic program with several binding rows', () => {
   it('finds the brute-force optimum with up to four budgets (runtime, memory, parameters, a metric) and counting constraints', async () => {
@@ -50,7 +36,7 @@ describe('the dynamic program with several binding rows', () => {
 
   it('matches HiGHS on medium Puzzle-like problems where runtime, memory and a parameter cap bind together', async () => {
     for (const seed of [3, 17, 29]) {
-      const problem = withParams(syntheticPuzzleProblem({ layers: 24, seed, runtimeShare: 0.6, memoryShare: 0.55 }), 0.6)
+      const problem = withParamsCap(syntheticPuzzleProblem({ layers: 24, seed, runtimeShare: 0.6, memoryShare: 0.55 }), 0.6)
       const dp = await Effect.runPromise(solve(problem, { method: 'dp' }))
       const highs = await Effect.runPromise(solve(problem, { method: 'highs', highs: { nodeLimit: 50_000 } }))
       expect(violationsOf(problem, dp.choices)).toEqual([])

@@ -101,3 +101,20 @@ export function syntheticPuzzleProblem(options: SyntheticOptions): SearchProblem
   if (options.memoryShare !== undefined) budgets.push({ kind: 'cost', name: 'memory', max: parentMemory * options.memoryShare })
   return { layers, objective: { kl_div: 1 }, budgets, constraints: [] }
 }
+
+/**
+ * The problem with a parameter row and a cap on it at `paramsShare` of the parent's (each layer's first variant):
+ * a variant's parameter count is its memory times a fixed factor between 0.7 and 1.3, so that the two rows differ
+ * and can bind together, as runtime, memory and a `--params` cap do in real searches.
+ */
+export function withParamsCap(problem: SearchProblem, paramsShare: number): SearchProblem {
+  let parent = 0
+  const layers = problem.layers.map((layer, l) => ({
+    variants: layer.variants.map((v, i) => {
+      const params = (v.costs['memory'] ?? 0) * (0.7 + 0.6 * (((l * 7 + i * 13) % 11) / 10))
+      if (i === 0) parent += params
+      return { ...v, costs: { ...v.costs, params } }
+    }),
+  }))
+  return { ...problem, layers, budgets: [...problem.budgets, { kind: 'cost', name: 'params', max: parent * paramsShare }] }
+}
