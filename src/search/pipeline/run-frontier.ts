@@ -20,7 +20,7 @@ import { buildPlan, objectiveOf, requestSummary } from './build-problem.ts'
 import { addMetrics, frontierOverSettings } from './frontier-settings.ts'
 import { objectiveOf as objectiveOfMetrics } from '../problem.ts'
 import type { SearchRequest } from './request.ts'
-import { autoBatches, childArchitecture, parentServing, type SearchError } from './run-search.ts'
+import { autoBatches, childArchitecture, largestAutoBatch, parentServing, type SearchError } from './run-search.ts'
 import { runMinitronFrontier } from './run-minitron-frontier.ts'
 import { fusePoint, nondominated, type FusedPointInfo } from '../fusion/fuse-frontier.ts'
 import { fusionMethodNote } from '../fusion/fuse-result.ts'
@@ -294,9 +294,8 @@ function runFrontierInSpace(req: SearchRequest, options: FrontierRunOptions, set
     // concurrency cannot add a point (each child is faster there), which is checked block by block before skipping.
     const everyChildFits = s.batch === 'auto' ? largestBatchEveryChildFits(req, scored, s) : 0
     const grid = [...autoBatches, ...(parent === undefined ? [] : [parent.batch]), ...(everyChildFits > 0 ? [everyChildFits] : []), ...(options.alsoBatches ?? [])]
-    // Concurrencies traced on their own stay within the engine's limit on sequences in flight (see run-search.ts).
-    const d = req.deployment
-    const cap = d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : Infinity
+    // Concurrencies traced on their own stay within the engine's limit on sequences in flight, as a search's do.
+    const cap = largestAutoBatch(req.deployment)
     const batches = s.batch === 'auto' ? [...new Set(grid.filter((b) => b <= cap))].sort((a, b) => (a >= everyChildFits) === (b >= everyChildFits) ? a - b : a >= everyChildFits ? -1 : 1) : [s.batch]
     // Groups of interdependent layers (the hymba space's KV-sharing pairs) are folded into units; every solution is
     // mapped back to one variant per layer. The mapping is the same at every batch: the menus do not change with it.

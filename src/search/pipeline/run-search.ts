@@ -7,6 +7,7 @@ import { Effect } from 'effect'
 import type { Architecture } from '../../blocks/architecture.ts'
 import { architectureCost } from '../../serving/architecture-cost.ts'
 import type { Scenario } from '../../serving/scenario.ts'
+import type { ServingDeployment } from '../../serving/serving-deployment.ts'
 import { bestServingSetting } from '../../serving/best-setting.ts'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem } from '../errors.ts'
@@ -105,8 +106,7 @@ export function batchesAround(best: number, tried: readonly number[]): number[] 
  * The largest concurrency a search tries on its own: in flight, the engine's limit on sequences (vLLM's
  * max_num_seqs), past which the engine would not run the batch however small the child's cache; a static batch has none.
  */
-function largestAutoBatch(req: SearchRequest): number {
-  const d = req.deployment
+export function largestAutoBatch(d: ServingDeployment): number {
   return d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : Infinity
 }
 
@@ -276,7 +276,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
     const scored = scoreSpace(req.parent, req.space, req.quality)
     const parents = req.parentServing ?? req.scenarios.map((s) => parentServing(req, s))
     const targets = yield* Effect.try({ try: () => throughputTargets(req, parents), catch: (e) => e as InvalidInput })
-    const cap = largestAutoBatch(req)
+    const cap = largestAutoBatch(req.deployment)
     const auto = req.scenarios.some((s) => s.batch === 'auto')
     const plans = (yield* Effect.try({ try: () => batchPlans(req.scenarios, req.batchHints), catch: (e) => e as InvalidInput })).filter((p) => !auto || p.every((b) => b <= cap))
 
