@@ -27,21 +27,39 @@ export interface LayerLimits {
   readonly forgetting?: SlackClamp
 }
 
+/** The run of dimension-0 values that the next kept state may join (see `dropDominatedNearKey`). */
+interface NearKeyRun {
+  /** The first dimension-0 value of the run (−∞ before any state). */
+  anchor: number
+  /** No kept state from the run's first on has an objective above this. */
+  highestQ: number
+}
+
 /**
  * Different sums can round to the same dimension-0 value (or, with `gap`,
  * to values within `gap` of each other, relative), and a state offered later
  * there may dominate states kept before it in every other dimension and the
- * objective; those are removed. Only states from `anchor` on, the first
- * dimension-0 value of the current run, are candidates, so a merge never
- * moves a cost by more than the gap. Returns the run's anchor for the state.
+ * objective; those are removed. Only states from the run's anchor on, the
+ * first dimension-0 value of the current run, are candidates, so a merge
+ * never moves a cost by more than the gap. States arrive in ascending order
+ * of objective within a dimension-0 value, so the run's highest objective is
+ * usually below the new state's, and then none of the run can be dominated
+ * and it is not scanned: on the top-k alternatives of Nemotron-H-56B, where
+ * thousands of states share a runtime, the scan had been a fifth of the time.
+ * Updates `run` for the state, which the caller then keeps.
  */
-function dropDominatedNearKey(out: StateSet, keys: Float64Array, q: number, anchor: number, gap: number): number {
+function dropDominatedNearKey(out: StateSet, keys: Float64Array, q: number, run: NearKeyRun, gap: number): void {
   const k0 = out.keys[0]!
   const key = keys[0]!
-  const runStart = key - anchor <= gap * Math.abs(key) ? anchor : key
+  const runStart = key - run.anchor <= gap * Math.abs(key) ? run.anchor : key
+  if (runStart === run.anchor && run.highestQ < q) {
+    run.highestQ = q
+    return
+  }
   let from = out.size
   while (from > 0 && k0[from - 1]! >= runStart) from--
   let n = from
+  let highestQ = q
   for (let i = from; i < out.size; i++) {
     let dominated = out.q[i]! >= q
     for (let d = 1; d < keys.length && dominated; d++) dominated = out.keys[d]![i]! >= keys[d]!
@@ -50,10 +68,12 @@ function dropDominatedNearKey(out: StateSet, keys: Float64Array, q: number, anch
     out.q[n] = out.q[i]!
     out.parent[n] = out.parent[i]!
     out.option[n] = out.option[i]!
+    highestQ = Math.max(highestQ, out.q[i]!)
     n++
   }
   out.size = n
-  return runStart
+  run.anchor = runStart
+  run.highestQ = highestQ
 }
 
 export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: StateSet, limits: LayerLimits, filter: DominanceFilter): void {
@@ -117,7 +137,7 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
   }
 
   const gap = limits.nearCosts === true ? sameCostGap : 0
-  let anchor = -Infinity
+  const run: NearKeyRun = { anchor: -Infinity, highestQ: -Infinity }
   out.size = 0
   if (D >= 3) {
     // Dimension 2's finite values this layer lie between the least finite previous sum plus the least coefficient, and the cap.
@@ -138,7 +158,7 @@ export function expandLayerByHeap(layer: DpLayer, previous: StateSet, out: State
     // A state that no kept state covered when `advance` found it is still uncovered if none was admitted since.
     if (filter.admits(probe, q[s]!, out, checkedAt[s] === admitted)) {
       admitted++
-      anchor = dropDominatedNearKey(out, probe, q[s]!, anchor, gap)
+      dropDominatedNearKey(out, probe, q[s]!, run, gap)
       pushState(out, probe, q[s]!, cursor[s]!, menu[s]!)
     }
     cursor[s]! += 1
