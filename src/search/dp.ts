@@ -18,6 +18,7 @@ import type { CompiledOutcome, CompiledSolver } from './compiled-solver.ts'
 import { buildEnvelope } from './completion-bound.ts'
 import { keepDimensions, type DpInput } from './dp-input.ts'
 import { buildCountBound, countCompletionBound } from './count-bound.ts'
+import { inModelOrder, reorderLayers, visitingOrder } from './layer-order.ts'
 import { improvementThreshold, runParetoDp, traceChoice } from './pareto-dp.ts'
 import { fixByReducedCost } from './reduced-cost.ts'
 import { rootRelaxation } from './root-relaxation.ts'
@@ -124,7 +125,9 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
       for (const shortcuts of [true, false]) {
         // With an infinite target no slack applies: every dimension some choice can break is tracked.
         const keep = trackedDimensions(fixed, prices, shortcuts ? target : Infinity)
-        const input = keep.length === fixed.bounds.length && keep.every((d, i) => d === i) ? fixed : keepDimensions(fixed, keep)
+        const kept = keep.length === fixed.bounds.length && keep.every((d, i) => d === i) ? fixed : keepDimensions(fixed, keep)
+        const order = visitingOrder(kept)
+        const input = reorderLayers(kept, order)
         const lambda = keep.length === 0 ? new Float64Array(1) : Float64Array.from(keep, (d, i) => (i === 0 ? 0 : prices[d]!))
         const keptPrices = keep.length === 0 ? undefined : Float64Array.from(keep, (d) => prices[d]!)
         const outcome = runParetoDp(input, {
@@ -139,7 +142,7 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
         const { final } = outcome.run
         let best = -1
         for (let i = 0; i < final.size; i++) if (best < 0 || final.q[i]! < final.q[best]!) best = i
-        result = best >= 0 && final.q[best]! < improvementThreshold(target) ? { choice: traceChoice(outcome.run, best), objective: final.q[best]! } : undefined
+        result = best >= 0 && final.q[best]! < improvementThreshold(target) ? { choice: inModelOrder(traceChoice(outcome.run, best), order), objective: final.q[best]! } : undefined
         if (result === undefined || fitsEveryRow(full, result.choice)) break
         result = undefined
       }

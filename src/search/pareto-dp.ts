@@ -17,7 +17,8 @@
  * frontier's cost), states whose costs differ only by rounding merge too.
  */
 import { completionBound, type Envelope } from './completion-bound.ts'
-import { isCount, type DpInput, type DpLayer } from './dp-input.ts'
+import type { DpInput, DpLayer } from './dp-input.ts'
+import { hasCountTail } from './layer-order.ts'
 import { dominanceFilter } from './dominance.ts'
 import { expandLayerByHeap, type LayerLimits } from './merge-many-dimensions.ts'
 import { mergeNearTies, mergeStaircases } from './merge-one-dimension.ts'
@@ -98,8 +99,7 @@ function expandLayerByStaircases(layer: DpLayer, previous: StateSet, out: StateS
 
 export function runParetoDp(input: DpInput, options: DpOptions): DpOutcome {
   const D = input.bounds.length
-  const countTail = D >= 3 && Array.from({ length: D - 2 }, (_, i) => i + 2).every((d) => isCount(input, d))
-  const filter = dominanceFilter(D, countTail)
+  const filter = dominanceFilter(D, hasCountTail(input))
   const threshold = improvementThreshold(options.upperBound)
   const envelope = Number.isFinite(options.upperBound) ? options.envelope : undefined
   const forgetting = D >= 2 && envelope !== undefined && options.forgettingPrices !== undefined ? buildSlackClamp(input, options.forgettingPrices) : undefined
