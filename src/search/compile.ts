@@ -24,6 +24,12 @@ export interface Row {
   readonly bound: number
 }
 
+/** A row's name for messages: the budget's, the tag's or the caller's label. */
+export function rowLabel(row: Row): string {
+  const source = row.source
+  return 'name' in source ? source.name : 'label' in source ? source.label : source.tag
+}
+
 export interface CompiledLayer {
   /** Indices into the problem layer's `variants` of the variants allowed here, ascending. */
   readonly options: Int32Array

@@ -355,39 +355,58 @@ export function chooseMultipliers(input: DpInput): Multipliers {
   const D = input.bounds.length
   const lambda = new Float64Array(D)
   const roundings: Int32Array[] = [relax(input, lambda).rounded]
-  const relaxed = (d: number) => {
-    const r = relax(input, lambda)
-    return { excess: r.used[d]! - input.bounds[d]!, relaxation: r }
-  }
   const dims = Array.from({ length: D }, (_, d) => d).filter((d) => d > 0 && Number.isFinite(input.bounds[d]!))
-  for (let round = 0; round < ascentRounds; round++) {
-    for (const d of dims) {
-      lambda[d] = 0
-      if (relaxed(d).excess <= 0) continue
-      let lo = 0
-      let hi = multiplierScale(input, d)
-      const at = (value: number) => {
-        lambda[d] = value
-        return relaxed(d)
-      }
-      for (let i = 0; i < 60 && at(hi).excess > 0; i++) {
-        lo = hi
-        hi *= 4
-      }
-      for (let i = 0; i < bisectionSteps; i++) {
-        const mid = (lo + hi) / 2
-        if (at(mid).excess > 0) lo = mid
-        else hi = mid
-      }
-      const low = at(lo).relaxation
-      const high = at(hi).relaxation
-      lambda[d] = low.value >= high.value ? lo : hi
-      roundings.push(low.rounded, high.rounded)
-    }
-  }
+  for (let round = 0; round < ascentRounds; round++) for (const d of dims) roundings.push(...ascendCoordinate(input, lambda, d))
   const final = relax(input, lambda)
   const ascent = { lambda, mu: final.mu, bound: final.value, roundings }
   return dims.length === 2 ? pairSearch(input, dims[0]!, dims[1]!, ascent) : ascent
+}
+
+/**
+ * One step of the coordinate ascent: sets `lambda[d]` (the others fixed) by
+ * bisection on the sign of the relaxation's excess in dimension d, to
+ * whichever end of the final bracket gives the larger bound. Returns the
+ * roundings at both ends (none when the row has no excess at λ_d = 0).
+ */
+function ascendCoordinate(input: DpInput, lambda: Float64Array, d: number): Int32Array[] {
+  const at = (value: number) => {
+    lambda[d] = value
+    const r = relax(input, lambda)
+    return { excess: r.used[d]! - input.bounds[d]!, relaxation: r }
+  }
+  if (at(0).excess <= 0) return []
+  let lo = 0
+  let hi = multiplierScale(input, d)
+  for (let i = 0; i < 60 && at(hi).excess > 0; i++) {
+    lo = hi
+    hi *= 4
+  }
+  for (let i = 0; i < bisectionSteps; i++) {
+    const mid = (lo + hi) / 2
+    if (at(mid).excess > 0) lo = mid
+    else hi = mid
+  }
+  const low = at(lo).relaxation
+  const high = at(hi).relaxation
+  lambda[d] = low.value >= high.value ? lo : hi
+  return [low.rounded, high.rounded]
+}
+
+/**
+ * The Lagrangian bound of `input` at multipliers `lambda` with only dimension
+ * d's chosen afresh (one step of the ascent): a valid lower bound, far
+ * cheaper than `chooseMultipliers` when the other multipliers are known to be
+ * good (those of the same problem without row d).
+ */
+export function boundRaisingOne(input: DpInput, lambda: Float64Array, d: number): number {
+  const prices = Float64Array.from(lambda)
+  ascendCoordinate(input, prices, d)
+  const value = relax(input, prices).value
+  // The multiplier may have grown by many powers of four, and λ·(a − bound) then cancels in floating point: the
+  // bound gives up a margin far above that rounding, so that it never passes the true dual value.
+  let magnitude = Math.abs(value)
+  for (let e = 1; e < prices.length; e++) if (prices[e] !== 0) magnitude += prices[e]! * (Math.abs(input.bounds[e]!) + Math.abs(input.maxRest[e]![0]!) + Math.abs(input.minRest[e]![0]!))
+  return value - 1e-9 * magnitude
 }
 
 /**

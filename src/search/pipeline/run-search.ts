@@ -17,6 +17,8 @@ import { qualitySourceOf } from '../quality/types.ts'
 import type { SearchSolution } from '../solution.ts'
 import { compile, solve, solveBelow } from '../solve.ts'
 import { planBound } from '../plan-bound.ts'
+import { breakingBound, comparePlans } from '../plan-dominance.ts'
+import { rowLabel, type CompiledProblem } from '../compile.ts'
 import { diverseTopKUpTo } from '../top-k.ts'
 import { isUnusedScoresNote, runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
 import { buildPlan, objectiveOf, requestSummary } from './build-problem.ts'
@@ -48,6 +50,13 @@ export const topKStateLimit = 1_000_000
 
 /** Objectives closer than this are ties, broken by throughput (see `better`). */
 const tie = 1e-12
+
+/** Whether every variant (and the base) of `p` at batch `bp` takes no less runtime per sequence than in `s` at batch `bs`. */
+function perSequenceNoFaster(p: SearchProblem, bp: number, s: SearchProblem, bs: number): boolean {
+  const name = runtimeDim(0)
+  if ((p.baseCosts?.[name] ?? 0) / bp < (s.baseCosts?.[name] ?? 0) / bs) return false
+  return p.layers.every((layer, l) => layer.variants.every((v, i) => (v.costs[name] ?? 0) / bp >= (s.layers[l]!.variants[i]!.costs[name] ?? 0) / bs))
+}
 
 /** Batches `auto` tries: powers of two up to 4096. */
 export const autoBatches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const
@@ -281,7 +290,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
     const plans = (yield* Effect.try({ try: () => batchPlans(req.scenarios, req.batchHints), catch: (e) => e as InvalidInput })).filter((p) => !auto || p.every((b) => b <= cap))
 
     // `grouped`: the solution of `problem` itself, before `ungroup` (top-k continues from it).
-    type Best = { solution: SearchSolution; grouped: SearchSolution; problem: SearchProblem; scenarios: Scenario[]; ungroup: (s: SearchSolution) => SearchSolution }
+    type Best = { solution: SearchSolution; grouped: SearchSolution; problem: SearchProblem; compiled: CompiledProblem; scenarios: Scenario[]; ungroup: (s: SearchSolution) => SearchSolution }
     let best: Best | undefined
     const tried: SearchResult['batchesTried'][number][] = []
     const failures: { batches: readonly number[]; error: SearchInfeasible }[] = []
@@ -290,10 +299,17 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
       than === undefined ||
       solution.objective < than.solution.objective - tie ||
       (Math.abs(solution.objective - than.solution.objective) <= tie && (solution.costs[runtimeDim(0)] ?? 0) / batches[0]! < (than.solution.costs[runtimeDim(0)] ?? 0) / than.scenarios[0]!.batch)
+    // A plan settled by another's children (plan-dominance.ts) could still have tied the best child at a higher
+    // throughput, which `better` prefers; it is settled that way only where no child runs faster per sequence in it.
+    const neverFaster = (problem: SearchProblem, batches: readonly number[], than: { problem: SearchProblem; scenarios: readonly Scenario[] }) =>
+      perSequenceNoFaster(problem, batches[0]!, than.problem, than.scenarios[0]!.batch)
     // Each plan's bound first: plans are then solved from the most promising
     // on, and a plan whose bound reaches the best child so far is settled
     // without a search (no child there can beat it).
     const unmeetable: { problem: SearchProblem; batches: readonly number[] }[] = []
+    // Plans settled with no child better than the best so far (solved or pruned): one that allows every child a later
+    // plan allows settles that plan too (plan-dominance.ts).
+    const settled: { batches: readonly number[]; compiled: CompiledProblem; problem: SearchProblem; scenarios: readonly Scenario[] }[] = []
     let planCount = plans.length
     const settlePlans = (list: readonly number[][]) =>
       Effect.gen(function* () {
@@ -308,8 +324,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
         for (const p of staged) {
           if (p.bound._tag !== 'Unmeetable') continue
           unmeetable.push(p)
-          const source = p.bound.row.source
-          tried.push({ batches: p.batches, infeasible: `${'name' in source ? source.name : 'label' in source ? source.label : source.tag} cannot be met: even the smallest choice in every layer exceeds its bound` })
+          tried.push({ batches: p.batches, infeasible: `${rowLabel(p.bound.row)} cannot be met: even the smallest choice in every layer exceeds its bound` })
         }
         const open = staged.flatMap((p) => (p.bound._tag === 'Bound' ? [{ ...p, lower: p.bound.value }] : [])).sort((x, y) => x.lower - y.lower)
         for (const { batches, scenarios, problem, ungroup, compiled, lower } of open) {
@@ -317,8 +332,31 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
             options.onPlan?.({ batches, index: tried.length, count: planCount, outcome, ...(objective === undefined ? {} : { objective }) })
           if (best !== undefined && lower > best.solution.objective + tie) {
             tried.push({ batches, bound: lower, pruned: `its lower bound ${lower} exceeds the best objective ${best.solution.objective}` })
+            settled.push({ batches, compiled, problem, scenarios })
             report('pruned')
             continue
+          }
+          const containing = best === undefined ? undefined : settled.find((p) => comparePlans(compiled, p.compiled)._tag === 'Contained' && neverFaster(problem, batches, p))
+          if (containing !== undefined) {
+            tried.push({ batches, bound: lower, pruned: `every child it allows is also allowed at batch ${containing.batches.join('/')}, where none beats the best objective ${best!.solution.objective}` })
+            settled.push({ batches, compiled, problem, scenarios })
+            report('pruned')
+            continue
+          }
+          // A child here can beat the best plan's only by breaking the one row of that plan this one does not imply
+          // (its memory, typically): when the bound over those children alone reaches the best, nothing here beats it.
+          const against = best === undefined || !neverFaster(problem, batches, best) ? undefined : comparePlans(compiled, best.compiled)
+          if (against?._tag === 'ContainedUnlessBreaking') {
+            const reach = breakingBound(compiled, best!.compiled, against.row)
+            if (reach > best!.solution.objective + tie) {
+              const where = best!.scenarios.map((x) => x.batch).join('/')
+              const row = rowLabel(best!.compiled.rows[against.row]!)
+              const beyond = Number.isFinite(reach) ? `those that do have a lower bound of ${reach}` : 'none does within this plan\'s own rows'
+              tried.push({ batches, bound: lower, pruned: `every child it allows is also allowed at batch ${where} (best objective ${best!.solution.objective}) unless it exceeds ${row} there; ${beyond}` })
+              settled.push({ batches, compiled, problem, scenarios })
+              report('pruned')
+              continue
+            }
           }
           const ceiling = best === undefined ? Infinity : best.solution.objective + 2 * tie + 1e-10 * Math.abs(best.solution.objective)
           const outcome = yield* Effect.result(solveBelow(problem, ceiling, { highs: { nodeLimit: highsNodeLimit } }, compiled))
@@ -335,6 +373,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
             report('infeasible')
             continue
           }
+          settled.push({ batches, compiled, problem, scenarios })
           if (outcome.success === undefined) {
             tried.push({ batches, bound: lower, pruned: `no child beats the best objective ${best!.solution.objective}` })
             report('pruned')
@@ -344,7 +383,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
           if (solution.proof.method === 'highs') answeredByHighs.push(batches.join('/'))
           tried.push({ batches, bound: lower, objective: solution.objective })
           report('solved', solution.objective)
-          if (better(solution, batches, best)) best = { solution, grouped: outcome.success, problem, scenarios, ungroup }
+          if (better(solution, batches, best)) best = { solution, grouped: outcome.success, problem, compiled, scenarios, ungroup }
         }
       })
     yield* settlePlans(plans)
