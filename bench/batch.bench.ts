@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { expandSpec, runBatch } from '../src/batch/index.ts'
 import type { BenchRow } from './types.ts'
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { defaultFolds, fitCalibration } from '../src/cost-model/calibration/fit-calibration.ts'
 import { fitParameters, prepareRow } from '../src/cost-model/calibration/fit.ts'
 import { parseMeasurements } from '../src/cost-model/calibration/measurements.ts'

@@ -4,7 +4,7 @@
  * smooth layer weights make these frontiers far larger than the synthetic
  * ones in search.bench.ts, so both are reported.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { requestFromOptions } from '../src/search/pipeline/options.ts'
 import { runFrontier } from '../src/search/pipeline/run-frontier.ts'
 import type { BenchRow } from './types.ts'

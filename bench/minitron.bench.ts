@@ -6,7 +6,7 @@
  * The note says how the grid was settled: settings solved exactly, infeasible,
  * and settled by their width-loss bound.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { fileURLToPath } from 'node:url'
 import { requestFromOptions, type SearchOptions } from '../src/search/pipeline/options.ts'
 import { runFrontier } from '../src/search/pipeline/run-frontier.ts'

@@ -10,7 +10,7 @@
  *  (c) the same frontier under a binding memory budget (two dimensions).
  * Both methods are timed through the public `solve`, model building included.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { loadHighs } from '../src/search/highs.ts'
 import { paretoFrontier, type Frontier } from '../src/search/frontier.ts'
 import type { SearchProblem } from '../src/search/problem.ts'

@@ -8,7 +8,7 @@
  * `@auto` on a B200, and the hymba space on Llama-3.2-3B. BENCH_SEARCHES=NAME,… runs only those whose names
  * contain one of the words.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { requestFromOptions, type SearchOptions } from '../src/search/pipeline/options.ts'
 import { runSearch } from '../src/search/pipeline/run-search.ts'
 import type { BenchRow } from './types.ts'

@@ -4,7 +4,7 @@
  * release before it, measured in the same run. The static runs stand in for
  * that release: same space, prior and solver, one prefill and decode per block.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { requestFromOptions, type SearchOptions } from '../src/search/pipeline/options.ts'
 import { runFrontier } from '../src/search/pipeline/run-frontier.ts'
 import { runSearch } from '../src/search/pipeline/run-search.ts'

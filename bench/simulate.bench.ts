@@ -4,7 +4,7 @@
  * 214,000 engine steps of about 48 sequences; on the H200, Poisson arrivals at 6 requests/s (the steady state's
  * saturation is 6.6 requests/s at the 605 sequences its pool holds) keep about 240 sequences running.
  */
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { deployment } from '../src/cost-model/deployment.ts'
 import { systems } from '../src/cost-model/hardware/system.ts'
 import { presetArchitecture } from '../src/io/presets.ts'

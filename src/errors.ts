@@ -3,7 +3,7 @@
  * message is derived from the fields. Anything else that is thrown is a bug.
  * The CLI prints a user error as one line and exits 2.
  */
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 
 /** A value the user gave is malformed or out of range. */
 export class InvalidInput extends Data.TaggedError('InvalidInput')<{

@@ -3,7 +3,8 @@
  * same options as the CLI's flags, a resolved result, or a rejection with one
  * of nas-sim's tagged errors (its `message` is the CLI's one line).
  */
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import { requestFromOptions, type SearchOptions } from './search/pipeline/options.ts'
 import { runFrontier, type FrontierResult, type FrontierRunOptions } from './search/pipeline/run-frontier.ts'
 import { runSearch, type RunSearchOptions } from './search/pipeline/run-search.ts'

@@ -1,4 +1,4 @@
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { presetArchitecture } from '../src/io/presets.ts'
 import { prunedArchitecture } from '../src/search/space/minitron.ts'

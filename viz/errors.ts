@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 
 /** A plot input that cannot be drawn; the message names the field and what to fix. */
 export class VizInputError extends Data.TaggedError('VizInputError')<{

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import type { Architecture } from '../src/blocks/architecture.ts'
 import { fuseRuns } from '../src/blocks/ffn-fusion.ts'

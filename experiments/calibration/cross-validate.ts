@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { bf16Everywhere } from '../../src/blocks/precision.ts'
 import { calibratedEfficiency } from '../../src/cost-model/calibration/calibrated-efficiency.ts'
 import { absolutePercentageError, quantileSorted, summarizeErrors } from '../../src/cost-model/calibration/error-stats.ts'

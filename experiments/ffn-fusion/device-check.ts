@@ -11,7 +11,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { FfnSpec } from '../../src/blocks/spec.ts'
 import { resolveEfficiency } from '../../src/cost-model/calibration/resolve.ts'
 import { predict } from '../../src/cost-model/predict.ts'

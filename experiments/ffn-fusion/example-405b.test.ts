@@ -1,6 +1,7 @@
 /** Reproduces examples/ffn-fusion-405b: the same search gives the committed DeciLM config and the figures its README quotes. */
 import { readFileSync } from 'node:fs'
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { exportDeciLm } from '../../src/io/decilm-export.ts'
 import { requestFromOptions } from '../../src/search/pipeline/options.ts'

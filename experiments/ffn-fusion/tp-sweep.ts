@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { fuseRuns } from '../../src/blocks/ffn-fusion.ts'
 import { fusedLayerRuns, unfuseRuns } from '../../src/blocks/ffn-unfusion.ts'

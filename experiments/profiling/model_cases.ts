@@ -13,7 +13,7 @@
  *     --search runs/l8-15/result.json ...
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture, LayerChoice } from '../../src/blocks/architecture.ts'
 import { presetArchitecture, type PresetId } from '../../src/io/presets.ts'
 import { puzzleSpace } from '../../src/search/space/puzzle.ts'

@@ -20,7 +20,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import { architectureParams } from '../../src/blocks/architecture-params.ts'
 import { systems } from '../../src/cost-model/hardware/system.ts'
 import { engines } from '../../src/serving/engine.ts'

@@ -1,4 +1,4 @@
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { importHfConfig } from '../../src/io/hf-config.ts'
 import { presetArchitecture, type PresetId } from '../../src/io/presets.ts'

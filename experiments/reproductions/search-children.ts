@@ -19,7 +19,7 @@
  */
 import { servingDeployment } from '../../src/serving/serving-deployment.ts'
 import { engines } from '../../src/serving/engine.ts'
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import type { Architecture } from '../../src/blocks/architecture.ts'
 import { architectureParams } from '../../src/blocks/architecture-params.ts'
 import { deployment } from '../../src/cost-model/deployment.ts'

@@ -8,7 +8,7 @@
  * No rows exist yet: they need a multi-GPU machine (experiments/data/README.md, "Tensor-parallel rows").
  */
 import { readFileSync } from 'node:fs'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { resolveCalibration } from '../../src/cost-model/calibration/resolve.ts'
 import { allReduceSeconds } from '../../src/cost-model/all-reduce.ts'
 import { allReduceModelFor, plainNcclModelFor } from '../../src/cost-model/all-reduce-figures.ts'

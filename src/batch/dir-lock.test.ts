@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Effect, Exit } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Exit from 'effect/Exit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { acquireDirLock, lockDirectory, lockFileName, processAlive, releaseDirLock, type LockHolder } from './dir-lock.ts'
 

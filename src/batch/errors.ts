@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 import { fileProblem } from '../errors.ts'
 
 /** A spec that cannot be read or does not describe valid jobs. `path` locates the value inside the spec (`axes.tp[2]`). */

@@ -1,8 +1,8 @@
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { Effect } from 'effect'
-import type { Scope } from 'effect'
+import * as Effect from 'effect/Effect'
+import type * as Scope from 'effect/Scope'
 import { JobModuleError } from './errors.ts'
 import type { JobOutcome, JobRequest, WorkerMessage, WorkerSetup } from './worker-protocol.ts'
 

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { Effect, Result, Schema } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { batchPaths, prepareOutDir, readJobList, writeBatchFile, writeJobFiles } from './batch-files.ts'
 import type { BatchPaths, ListedJob } from './batch-files.ts'
 import { BatchFileError, MergeError, describeThrown } from './errors.ts'

@@ -1,5 +1,5 @@
-import { SchemaIssue } from 'effect'
-import type { Schema } from 'effect'
+import * as SchemaIssue from 'effect/SchemaIssue'
+import type * as Schema from 'effect/Schema'
 
 /** The first problem a schema found, with the path to the offending value. */
 export interface FirstIssue {

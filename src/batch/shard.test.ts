@@ -1,4 +1,5 @@
-import { Effect, Exit } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Exit from 'effect/Exit'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseShard, selectShard } from './shard.ts'

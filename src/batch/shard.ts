@@ -1,4 +1,4 @@
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { BatchOptionError } from './errors.ts'
 
 /** The `index`-th of `count` shards, 1-based as in `--shard 2/8` and a Slurm array's task ids. */

@@ -1,4 +1,4 @@
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { writeBatchFile } from './batch-files.ts'
 import type { BatchPaths } from './batch-files.ts'
 import { GroupHookError, describeThrown } from './errors.ts'

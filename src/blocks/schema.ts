@@ -3,7 +3,7 @@
  * spaces). Structural checks live here; relations between fields (kvHeads
  * divides heads, TP splits) are each block model's `validate`.
  */
-import { Schema } from 'effect'
+import * as Schema from 'effect/Schema'
 
 const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
 

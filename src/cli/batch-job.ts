@@ -2,7 +2,8 @@
  * The job module `nas-sim batch` runs in its worker threads: one batch job (a
  * search, as its flags would give it) to a compact, JSON-serialisable result.
  */
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import type { Job } from '../batch/job.ts'
 import { requestFromOptions } from '../search/pipeline/options.ts'
 import { runSearch } from '../search/pipeline/run-search.ts'

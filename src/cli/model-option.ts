@@ -1,5 +1,6 @@
 /** `--model preset|config.json`: load, then check every block against the deployment's TP split. */
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../blocks/architecture.ts'
 import { architectureError } from '../blocks/architecture-validation.ts'
 import type { Deployment } from '../cost-model/deployment.ts'

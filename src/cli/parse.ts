@@ -1,5 +1,5 @@
 /** Parsers for option values: each returns the value or throws an InvalidInput naming the option. */
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Precision } from '../blocks/precision.ts'
 import { precisions } from '../blocks/precision.ts'
 import { InvalidInput } from '../errors.ts'

@@ -1,5 +1,5 @@
 /** The title of a plot of one serving setting: what a reader needs to know which experiment they are looking at. */
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { findSystem } from '../cost-model/hardware/lookup.ts'
 import { engines, type EngineId } from '../serving/engine.ts'
 import type { Batching } from '../serving/serving-deployment.ts'

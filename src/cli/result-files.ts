@@ -5,7 +5,9 @@
  * error naming the file and the field rather than a NaN deep inside a plot.
  */
 import { readFile } from 'node:fs/promises'
-import { Effect, Result, Schema } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import {
   AttentionSpecSchema,
   FfnSpecSchema,

@@ -3,7 +3,8 @@
  * shape, one GPU, one dtype. The profiler writes measurements in the same
  * format, so calibration compares like with like.
  */
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { blockModel } from '../blocks/registry.ts'
 import { BlockSpecSchema, PrecisionSchema } from '../blocks/schema.ts'
 import type { PhaseShape } from '../blocks/work.ts'

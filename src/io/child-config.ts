@@ -6,7 +6,7 @@
  * children. A child none can express gets an `error` object naming why, in
  * place of the config.
  */
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../blocks/architecture.ts'
 import { exportDeciLm } from './decilm-export.ts'
 import { exportHymba } from './hymba-export.ts'

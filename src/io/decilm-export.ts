@@ -1,4 +1,4 @@
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../blocks/architecture.ts'
 import type { AttentionSpec, FfnSlotSpec, MixerSpec } from '../blocks/spec.ts'
 import { deciLmFfnGranule, deciLmFfnMult } from './decilm-ffn.ts'

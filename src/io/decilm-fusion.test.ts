@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import type { Architecture, LayerChoice } from '../blocks/architecture.ts'
 import { architectureParams } from '../blocks/architecture-params.ts'

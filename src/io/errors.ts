@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 
 /**
  * A config field is missing or holds a value nas-sim cannot use. `field` is a

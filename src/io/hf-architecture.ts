@@ -1,4 +1,4 @@
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture, LayerChoice } from '../blocks/architecture.ts'
 import type { AttentionSpec } from '../blocks/spec.ts'
 import { ConfigFieldError } from './errors.ts'

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { blockModel, type Architecture, type LayerChoice } from '../blocks/index.ts'
 import { importHfConfig } from './hf-config.ts'

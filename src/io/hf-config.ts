@@ -1,4 +1,5 @@
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import type { Architecture } from '../blocks/architecture.ts'
 import { type ConfigImportError, UnsupportedArchitectureError } from './errors.ts'
 import type { ImportOptions } from './hf-architecture.ts'

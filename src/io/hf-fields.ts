@@ -1,4 +1,4 @@
-import { Schema } from 'effect'
+import * as Schema from 'effect/Schema'
 
 /**
  * The largest count or width nas-sim accepts: 2²⁴. Published models stay far below it (the widest FFN of the

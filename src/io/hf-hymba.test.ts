@@ -1,4 +1,4 @@
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { architectureParams } from '../blocks/architecture-params.ts'
 import type { Architecture } from '../blocks/architecture.ts'

@@ -1,4 +1,5 @@
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import type { Architecture, LayerChoice } from '../blocks/architecture.ts'
 import type { FfnSpec } from '../blocks/spec.ts'
 import type { ConfigFieldError } from './errors.ts'

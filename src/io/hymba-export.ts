@@ -11,7 +11,8 @@
  * vary by layer. A child outside that is refused with the first layer and field
  * that breaks it. The search's hymba space only makes children inside it.
  */
-import { Data, Result } from 'effect'
+import * as Data from 'effect/Data'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../blocks/architecture.ts'
 import type { FfnSlotSpec, HybridHeadsSpec } from '../blocks/spec.ts'
 import { hfSettings } from './hf-settings.ts'

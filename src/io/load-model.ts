@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../blocks/architecture.ts'
 import { ConfigFileError, type ModelLoadError, UnknownModelError } from './errors.ts'
 import { importHfConfig } from './hf-config.ts'

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import type { Architecture } from '../blocks/index.ts'
 import { defaultMinitronGrid, parentWidths, prunedArchitecture, widthSettings } from '../search/space/minitron.ts'

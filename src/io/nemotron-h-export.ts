@@ -16,7 +16,8 @@
  * dropped and leaves the pattern. Everything else the parent's config said
  * (`layer_norm_epsilon`, token ids, `torch_dtype`, unknown keys) is kept.
  */
-import { Data, Result } from 'effect'
+import * as Data from 'effect/Data'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../blocks/architecture.ts'
 import type { AttentionSpec, FfnSpec, Mamba2Spec } from '../blocks/spec.ts'
 import { hfSettings } from './hf-settings.ts'

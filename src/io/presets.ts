@@ -1,4 +1,4 @@
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../blocks/architecture.ts'
 import type { ConfigImportError } from './errors.ts'
 import { importHfConfig } from './hf-config.ts'

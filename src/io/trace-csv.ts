@@ -11,7 +11,8 @@
  * d3-dsv (RFC 4180 quoting), decoded with one Effect Schema per row.
  */
 import { csvParse } from 'd3'
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { InvalidInput, schemaProblem } from '../errors.ts'
 
 export interface TraceRequest {

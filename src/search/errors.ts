@@ -1,4 +1,4 @@
-import { Data } from 'effect'
+import * as Data from 'effect/Data'
 import type { AtLeastTagged, Budget } from './problem.ts'
 
 /** A malformed problem: an unknown variant id, a layer out of range, a non-finite number. */

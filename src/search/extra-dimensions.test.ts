@@ -5,7 +5,8 @@
  * against HiGHS under a node limit (a count, so the test never depends on
  * the machine's speed).
  */
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { bruteForce } from './brute-force.ts'

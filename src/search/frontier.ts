@@ -9,7 +9,7 @@
  * summed in another order) count as one cost, so such near-ties leave only
  * their best point.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import type { ExtraRow } from './compile.ts'
 import { variantIndices } from './compiled-solver.ts'
 import { dpInputOf } from './dp-input.ts'

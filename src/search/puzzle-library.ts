@@ -8,7 +8,8 @@
  * becomes a search problem directly, costs included, at the scenario it was
  * measured at.
  */
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { InvalidInput, invalidFromSchema } from '../errors.ts'
 import type { Budget, Objective, SearchLayer, SearchProblem } from './problem.ts'
 

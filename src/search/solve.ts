@@ -2,7 +2,7 @@
  * The solver entry point: validates and compiles a problem, runs an exact
  * method, and turns the outcome into a solution or a typed error.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { compileProblem, type CompiledProblem, type ExtraRow } from './compile.ts'
 import { variantIndices, type CompiledOutcome, type CompiledSolver } from './compiled-solver.ts'
 import { dpSolver, type DpSolverOptions } from './dp.ts'

@@ -1,4 +1,4 @@
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { bruteForce, everyChoice } from './brute-force.ts'

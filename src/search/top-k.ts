@@ -4,7 +4,7 @@
  * differs from both, and so on. Each earlier solution s adds the row
  * Σ_l x[l][s_l] ≤ ⌊(1 − share) · L⌋ (at most that many layers may match it).
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import type { ExtraRow } from './compile.ts'
 import type { SearchProblem } from './problem.ts'
 import type { SearchSolution } from './solution.ts'

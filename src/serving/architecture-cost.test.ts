@@ -1,4 +1,4 @@
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { deployment } from '../cost-model/deployment.ts'
 import { systems } from '../cost-model/hardware/system.ts'

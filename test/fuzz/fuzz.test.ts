@@ -7,7 +7,8 @@
  * deterministic; `npm run fuzz` runs many more cases (FUZZ_RUNS).
  */
 import { readFileSync } from 'node:fs'
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { architectureError } from '../../src/blocks/architecture-validation.ts'

@@ -4,7 +4,7 @@
  * or one line naming the row or field. `npm run fuzz` runs it at 5,000 cases.
  */
 import fc from 'fast-check'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { isUserError } from '../../src/errors.ts'
 import { presetArchitecture } from '../../src/io/presets.ts'

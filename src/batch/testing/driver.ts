@@ -1,4 +1,4 @@
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { interruptOnSigint } from '../interrupt.ts'
 import { batchSummaryLine } from '../report.ts'
 import { batchOutcome, runBatch } from '../runner.ts'

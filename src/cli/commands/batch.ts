@@ -2,7 +2,7 @@ import { ensureDir } from '../../io/ensure-dir.ts'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import {
   batchOutcome,
   batchSummaryLine,

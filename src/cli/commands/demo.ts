@@ -7,7 +7,7 @@
  */
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { requestFromOptions, type SearchOptions } from '../../search/pipeline/options.ts'
 import { runFrontier } from '../../search/pipeline/run-frontier.ts'
 import { runSearch } from '../../search/pipeline/run-search.ts'

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { architectureParams } from '../../blocks/architecture-params.ts'
 import { presetArchitecture, presets, type PresetId } from '../../io/presets.ts'
 import * as fmt from '../format.ts'

@@ -6,7 +6,7 @@
  */
 import { extname } from 'node:path'
 import type { Command } from 'commander'
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { deployment, deploymentError } from '../../cost-model/deployment.ts'
 import { findSystem } from '../../cost-model/hardware/lookup.ts'
 import { engines } from '../../serving/engine.ts'

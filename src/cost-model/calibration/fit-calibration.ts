@@ -4,7 +4,7 @@
  * expect on shapes nobody measured. Reads as: check → prepare → cross-validate
  * → fit all → summarise.
  */
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { InvalidInput } from '../../errors.ts'
 import { datasheetEfficiency } from '../efficiency.ts'
 import { findSystem } from '../hardware/lookup.ts'

@@ -4,7 +4,7 @@
  * measurements they came from, and the error of the fit on rows it saw and on
  * shapes it did not (cross-validation).
  */
-import { Schema } from 'effect'
+import * as Schema from 'effect/Schema'
 import { PrecisionSchema } from '../../blocks/schema.ts'
 
 export const calibrationFormat = 'nas-sim-calibration'

@@ -3,7 +3,8 @@
  * one JSON line per timed block, a `predict` query plus what was measured and
  * where. Decoded once here; every later step reads plain `Measurement`s.
  */
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { blockModel } from '../../blocks/registry.ts'
 import { InvalidInput, schemaProblem } from '../../errors.ts'
 import { findSystem } from '../hardware/lookup.ts'

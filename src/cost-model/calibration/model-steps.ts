@@ -3,7 +3,8 @@
  * models they ran (model_cases.ts): decoded, checked, and prepared as fit rows
  * whose kernels are the model's whole step (src/blocks/model-step.ts).
  */
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import type { Architecture } from '../../blocks/architecture.ts'
 import { modelStepWork, stepKernelCount } from '../../blocks/model-step.ts'
 import { bf16Everywhere } from '../../blocks/precision.ts'

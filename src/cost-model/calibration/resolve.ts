@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { FileError, InvalidInput, UnknownId, invalidFromSchema } from '../../errors.ts'
 import { datasheetEfficiency, type EfficiencyModel } from '../efficiency.ts'
 import { findSystem } from '../hardware/lookup.ts'

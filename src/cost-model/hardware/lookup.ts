@@ -1,4 +1,4 @@
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { UnknownId } from '../../errors.ts'
 import { isSystemId, systemIds, systems, type SystemSpec } from './system.ts'
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { allReduceSeconds } from '../all-reduce.ts'
 import { allReduceModelFor, plainNcclModelFor } from '../all-reduce-figures.ts'

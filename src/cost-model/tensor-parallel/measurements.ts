@@ -3,7 +3,8 @@
  * "Tensor-parallel rows"): one JSON line per timed all-reduce, and one per timed TP-split block. Decoded once
  * here, with one-line errors naming the line and the field; every later step reads plain rows.
  */
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { InvalidInput, schemaProblem } from '../../errors.ts'
 import { parseMeasurementLine, type Measurement } from '../calibration/measurements.ts'
 import { findSystem } from '../hardware/lookup.ts'

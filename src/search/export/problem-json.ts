@@ -12,7 +12,8 @@
  * `budgets` (`Σ ≤ max`, base costs included for cost dimensions);
  * `constraints` (fixed / allowed / atLeastTagged); `baseCosts`.
  */
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { invalidFromSchema, InvalidInput } from '../../errors.ts'
 import { budgetTolerance } from '../evaluate.ts'
 import type { SearchProblem } from '../problem.ts'

@@ -1,4 +1,4 @@
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { describe, expect, it } from 'vitest'
 import type { SearchProblem } from '../problem.ts'
 import { solve } from '../solve.ts'

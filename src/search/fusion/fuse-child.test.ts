@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import { fuseRuns, fusionError, maximalRuns, type FusedRun } from '../../blocks/ffn-fusion.ts'

@@ -8,7 +8,7 @@
  * costed exactly; the choice among them is a search over one factor, not a
  * proof of optimality among fused children.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import type { ScenarioOutcome, SearchResult } from '../pipeline/result.ts'
 import type { SearchRequest, Target } from '../pipeline/request.ts'
 

@@ -4,7 +4,7 @@
  * returned an 8B hybrid child 2% over its parameter cap). HiGHS needs
  * minutes on this problem, so exactness is left to the property tests.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { describe, expect, it } from 'vitest'
 import { compileProblem } from '../compile.ts'
 import { violationsOf } from '../evaluate.ts'

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { describe, expect, it } from 'vitest'
 import { requestFromOptions } from './options.ts'
 import type { SearchResult } from './result.ts'

@@ -6,7 +6,7 @@
  * union is beaten only by points of the union, so this is the exact frontier
  * of the whole space over the concurrencies traced.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import type { WholeModelSetting, SearchSpace } from '../space/types.ts'
 import { nondominated } from '../fusion/fuse-frontier.ts'
 import type { FrontierResult } from './run-frontier.ts'

@@ -7,7 +7,9 @@
  * Every key is optional; an axis left out takes the default grid's values, and
  * `depth: false` keeps every layer. Each axis must include the parent's value.
  */
-import { Effect, Result, Schema } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import type { Architecture } from '../../blocks/architecture.ts'
 import { FileError, InvalidInput, invalidFromSchema } from '../../errors.ts'
 import { depthQuality, measuredWidthQuality, parseAxisScores, priorWidthQuality } from '../quality/minitron-quality.ts'

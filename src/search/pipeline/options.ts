@@ -5,7 +5,8 @@
  * GB per GPU (10⁹ bytes), parameters in billions.
  */
 import { readFile } from 'node:fs/promises'
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import type { Architecture } from '../../blocks/architecture.ts'
 import { architectureError } from '../../blocks/architecture-validation.ts'
 import type { Precision } from '../../blocks/precision.ts'

@@ -4,7 +4,7 @@
  * batch, turned into tokens/s per GPU, then merged over batches so that no
  * point is beaten by a child at another batch.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { architectureCost } from '../../serving/architecture-cost.ts'
 import { InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem, SearchInfeasible, SolverFailed } from '../errors.ts'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { describe, expect, it } from 'vitest'
 import { runLibrarySearch } from './run-library.ts'
 

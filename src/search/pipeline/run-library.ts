@@ -4,7 +4,8 @@
  * model is involved; `speedup k` bounds the summed runtime at 1/k of the
  * parent's (each layer's full variant).
  */
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem, SolverFailed } from '../errors.ts'
 import { SearchInfeasible } from '../errors.ts'

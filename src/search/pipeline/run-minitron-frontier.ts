@@ -8,7 +8,7 @@
  * Every setting is traced: a setting's width loss bounds its points' quality,
  * but not their throughput, so no bound settles a setting without its frontier.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import { SearchInfeasible } from '../errors.ts'
 import { priorWidthQuality } from '../quality/minitron-quality.ts'

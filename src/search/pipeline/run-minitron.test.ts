@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { Effect, Result } from 'effect'
+import * as Effect from 'effect/Effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import type { Architecture } from '../../blocks/architecture.ts'
 import { deployment, systems } from '../../cost-model/index.ts'

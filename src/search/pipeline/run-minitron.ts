@@ -10,7 +10,7 @@
  * bound is held against the k-th best setting's child instead, and the
  * alternatives are the best children of the k best settings.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import type { Architecture } from '../../blocks/architecture.ts'
 import { architectureParams } from '../../blocks/architecture-params.ts'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'

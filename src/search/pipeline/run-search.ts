@@ -3,7 +3,7 @@
  * throughput → for each batch plan, cost the candidates and solve → keep the
  * best → describe the child (and diverse alternatives).
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import type { Architecture } from '../../blocks/architecture.ts'
 import { architectureCost } from '../../serving/architecture-cost.ts'
 import type { Scenario } from '../../serving/scenario.ts'

@@ -6,7 +6,7 @@
  * min over settings of (the setting's own loss + the best per-layer child under
  * it) is the exact optimum of the whole space.
  */
-import { Effect } from 'effect'
+import * as Effect from 'effect/Effect'
 import { InfeasibleBudget } from '../../errors.ts'
 import { objectiveOf } from '../problem.ts'
 import type { WholeModelSetting, SearchSpace } from '../space/types.ts'

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { presetArchitecture } from '../../io/presets.ts'
 import { minitronSpace, widthSettings, type WidthSetting } from '../space/minitron.ts'

@@ -16,7 +16,8 @@
  *   parent's own value scores 0 when no row gives it. Every grid value and, when
  *   depth is searched, every droppable layer needs a row.
  */
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import { InvalidInput, invalidFromSchema } from '../../errors.ts'
 import { decimal } from '../../io/decimal.ts'

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import type { LayerChoice } from '../../blocks/architecture.ts'
 import type { AttentionSpec, FfnSpec } from '../../blocks/spec.ts'

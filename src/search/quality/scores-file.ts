@@ -16,7 +16,8 @@
  * prior's (fusion-prior.ts) for `kl_div`.
  */
 import { csvParseRows } from 'd3'
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import { InvalidInput, invalidFromSchema } from '../../errors.ts'
 import { decimal } from '../../io/decimal.ts'
 import { variantId } from '../space/types.ts'

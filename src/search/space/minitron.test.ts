@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import { describe, expect, it } from 'vitest'
 import { architectureParams } from '../../blocks/architecture-params.ts'
 import { presetArchitecture } from '../../io/presets.ts'

@@ -20,7 +20,7 @@
  * The search enumerates the width settings of a small grid and, for each, solves
  * the per-layer depth problem exactly (src/search/pipeline/run-minitron.ts).
  */
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import { blockModel } from '../../blocks/registry.ts'
 import type { FfnSlotSpec, MixerSpec, NoopSpec } from '../../blocks/spec.ts'

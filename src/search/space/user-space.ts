@@ -5,7 +5,8 @@
  *   "ffn": [{"percent": 60}, {"intermediate": 12288}, "linear", "noop"]}`.
  * The parent's own blocks are always on the menu.
  */
-import { Result, Schema } from 'effect'
+import * as Result from 'effect/Result'
+import * as Schema from 'effect/Schema'
 import type { Architecture, LayerChoice } from '../../blocks/architecture.ts'
 import { blockModel } from '../../blocks/registry.ts'
 import { InvalidInput, invalidFromSchema } from '../../errors.ts'

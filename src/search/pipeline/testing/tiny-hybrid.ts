@@ -2,7 +2,7 @@
  * Small Nemotron-H-like parents and Minitron grids for tests: few enough
  * width settings and layers that brute force over every child stays cheap.
  */
-import { Result } from 'effect'
+import * as Result from 'effect/Result'
 import type { Architecture, LayerChoice } from '../../../blocks/architecture.ts'
 import { parentWidths, type MinitronGrid } from '../../space/minitron.ts'
 
