@@ -190,7 +190,12 @@ interface RelaxScratch {
   readonly segLayer: Int32Array
   readonly segFrom: Int32Array
   readonly segTo: Int32Array
-  readonly order: Int32Array
+  /** Per layer, where its segments start in the arrays above (one more entry for the end). */
+  readonly runStart: Int32Array
+  /** The layers whose next segment is still to be taken, as a binary heap on that segment's slope. */
+  readonly heap: Int32Array
+  /** Per layer, its next segment. */
+  readonly cursor: Int32Array
 }
 
 const scratchCache = new WeakMap<DpInput, RelaxScratch>()
@@ -211,7 +216,9 @@ function scratchFor(input: DpInput): RelaxScratch {
       segLayer: new Int32Array(total),
       segFrom: new Int32Array(total),
       segTo: new Int32Array(total),
-      order: new Int32Array(total),
+      runStart: new Int32Array(input.layers.length + 1),
+      heap: new Int32Array(input.layers.length),
+      cursor: new Int32Array(input.layers.length),
     }
     scratchCache.set(input, scratch)
   }
@@ -222,14 +229,19 @@ function scratchFor(input: DpInput): RelaxScratch {
  * The LP relaxation at λ: per layer the lower convex hull of the menu in
  * (a_0, q + λ·a) (the same hull as `layerHull`, in typed scratch arrays), its
  * falling segments taken in order of slope until dimension 0's bound is used up.
+ * A hull's slopes rise along it, so the segments are merged from the layers'
+ * runs through a heap, and only as far as the bound lasts, instead of sorting
+ * them all (the sort had been two fifths of the relaxation's time); equal
+ * slopes go in layer order, as a stable sort would take them.
  */
 function relax(input: DpInput, lambda: Float64Array): Relaxation {
   const L = input.layers.length
   const D = input.bounds.length
   const rounded = new Int32Array(L)
-  const { value, hull, slope, segLayer, segFrom, segTo, order } = scratchFor(input)
+  const { value, hull, slope, segLayer, segFrom, segTo, runStart, heap, cursor } = scratchFor(input)
   let segments = 0
   for (let l = 0; l < L; l++) {
+    runStart[l] = segments
     const layer = input.layers[l]!
     const menu = layer.menu
     const a0 = layer.a[0]!
@@ -275,10 +287,16 @@ function relax(input: DpInput, lambda: Float64Array): Relaxation {
       segTo[segments] = menu[to]!
       segments++
     }
+    // Rounding can leave two neighbouring slopes of a hull out of order; a stable insertion sort restores the run.
+    for (let j = runStart[l]! + 1; j < segments; j++) {
+      let at = j
+      while (at > runStart[l]! && slope[at - 1]! > slope[at]!) {
+        swapSegments(slope, segLayer, segFrom, segTo, at - 1, at)
+        at--
+      }
+    }
   }
-  const sorted = order.subarray(0, segments)
-  for (let i = 0; i < segments; i++) sorted[i] = i
-  sorted.sort((x, y) => slope[x]! - slope[y]!)
+  runStart[L] = segments
   const used = new Float64Array(D)
   let total = 0
   for (let l = 0; l < L; l++) {
@@ -289,9 +307,33 @@ function relax(input: DpInput, lambda: Float64Array): Relaxation {
     total += v
     for (let d = 0; d < D; d++) used[d]! += layer.a[d]![k]!
   }
+  // Segment s comes before t when its slope is lower, or equal and s is earlier (its layer, or its place in the hull).
+  const before = (s: number, t: number) => slope[s]! < slope[t]! || (slope[s]! === slope[t]! && s < t)
+  let size = 0
+  for (let l = 0; l < L; l++) {
+    cursor[l] = runStart[l]!
+    if (runStart[l]! < runStart[l + 1]!) heap[size++] = l
+  }
+  const siftDown = (from: number) => {
+    let i = from
+    for (;;) {
+      const left = 2 * i + 1
+      if (left >= size) return
+      const right = left + 1
+      const child = right < size && before(cursor[heap[right]!]!, cursor[heap[left]!]!) ? right : left
+      if (!before(cursor[heap[child]!]!, cursor[heap[i]!]!)) return
+      const swap = heap[i]!
+      heap[i] = heap[child]!
+      heap[child] = swap
+      i = child
+    }
+  }
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i)
   let room = input.bounds[0]! - used[0]!
   let mu = 0
-  for (const s of sorted) {
+  while (size > 0) {
+    const top = heap[0]!
+    const s = cursor[top]!
     if (room <= 0) {
       mu = -slope[s]!
       break
@@ -309,10 +351,21 @@ function relax(input: DpInput, lambda: Float64Array): Relaxation {
       break
     }
     rounded[segLayer[s]!] = to
+    cursor[top] = s + 1
+    if (s + 1 === runStart[top + 1]!) heap[0] = heap[--size]!
+    siftDown(0)
   }
   let dual = total
   for (let d = 1; d < D; d++) dual -= lambda[d]! * input.bounds[d]!
   return { value: dual, mu, used, rounded }
+}
+
+function swapSegments(slope: Float64Array, layer: Int32Array, from: Int32Array, to: Int32Array, i: number, j: number): void {
+  for (const a of [slope, layer, from, to]) {
+    const t = a[i]!
+    a[i] = a[j]!
+    a[j] = t
+  }
 }
 
 /** What the multiplier search yields: multipliers for the bounds and integral starting points for a heuristic. */
