@@ -307,35 +307,20 @@ function relax(input: DpInput, lambda: Float64Array): Relaxation {
     total += v
     for (let d = 0; d < D; d++) used[d]! += layer.a[d]![k]!
   }
-  // Segment s comes before t when its slope is lower, or equal and s is earlier (its layer, or its place in the hull).
-  const before = (s: number, t: number) => slope[s]! < slope[t]! || (slope[s]! === slope[t]! && s < t)
   let size = 0
   for (let l = 0; l < L; l++) {
     cursor[l] = runStart[l]!
     if (runStart[l]! < runStart[l + 1]!) heap[size++] = l
   }
-  const siftDown = (from: number) => {
-    let i = from
-    for (;;) {
-      const left = 2 * i + 1
-      if (left >= size) return
-      const right = left + 1
-      const child = right < size && before(cursor[heap[right]!]!, cursor[heap[left]!]!) ? right : left
-      if (!before(cursor[heap[child]!]!, cursor[heap[i]!]!)) return
-      const swap = heap[i]!
-      heap[i] = heap[child]!
-      heap[child] = swap
-      i = child
-    }
-  }
-  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i)
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDownSegments(heap, size, cursor, slope, i)
   let room = input.bounds[0]! - used[0]!
-  let mu = 0
+  // The segment at which dimension 0's bound runs out; its slope is dimension 0's price.
+  let critical = -1
   while (size > 0) {
     const top = heap[0]!
     const s = cursor[top]!
     if (room <= 0) {
-      mu = -slope[s]!
+      critical = s
       break
     }
     const layer = input.layers[segLayer[s]!]!
@@ -347,17 +332,49 @@ function relax(input: DpInput, lambda: Float64Array): Relaxation {
     for (let d = 0; d < D; d++) used[d]! += share * (layer.a[d]![to]! - layer.a[d]![from]!)
     room -= share * da
     if (share < 1) {
-      mu = -slope[s]!
+      critical = s
       break
     }
     rounded[segLayer[s]!] = to
     cursor[top] = s + 1
-    if (s + 1 === runStart[top + 1]!) heap[0] = heap[--size]!
-    siftDown(0)
+    // A layer whose segments are all taken leaves the heap. Branch-free: the branch seldom ran, and an operation V8
+    // has not seen run deoptimises the relaxation each time it does (over a hundred times in one top-k search).
+    const exhausted = Number(s + 1 === runStart[top + 1]!)
+    size -= exhausted
+    heap[0] = heap[exhausted * size]!
+    siftDownSegments(heap, size, cursor, slope, 0)
   }
+  const mu = critical < 0 ? 0 : -slope[critical]!
   let dual = total
   for (let d = 1; d < D; d++) dual -= lambda[d]! * input.bounds[d]!
   return { value: dual, mu, used, rounded }
+}
+
+/**
+ * Segment s comes before t when its slope is lower, or equal and s is earlier (its layer, or its place in the hull).
+ * Both comparisons always run (bitwise, not short-circuit): equal slopes are rare, and a comparison V8 had never seen
+ * run deoptimised the whole relaxation each time one turned up.
+ */
+function segmentBefore(slope: Float64Array, s: number, t: number): boolean {
+  const x = slope[s]!
+  const y = slope[t]!
+  return (Number(x < y) | (Number(x === y) & Number(s < t))) !== 0
+}
+
+/** Restores the heap of layers (ordered by their next segment, `cursor`) below position `from`. */
+function siftDownSegments(heap: Int32Array, size: number, cursor: Int32Array, slope: Float64Array, from: number): void {
+  let i = from
+  for (;;) {
+    const left = 2 * i + 1
+    if (left >= size) return
+    const right = left + 1
+    const child = right < size && segmentBefore(slope, cursor[heap[right]!]!, cursor[heap[left]!]!) ? right : left
+    if (!segmentBefore(slope, cursor[heap[child]!]!, cursor[heap[i]!]!)) return
+    const swap = heap[i]!
+    heap[i] = heap[child]!
+    heap[child] = swap
+    i = child
+  }
 }
 
 function swapSegments(slope: Float64Array, layer: Int32Array, from: Int32Array, to: Int32Array, i: number, j: number): void {
