@@ -92,11 +92,29 @@ describe('runFrontier', () => {
 })
 
 describe('batchesAround', () => {
-  it('offers the geometric middles towards the nearest tried batches, never one already tried', () => {
-    expect(batchesAround(128, [64, 128, 256])).toEqual([91, 181])
+  it('offers batches towards the nearest tried ones at distances doubling from 1, never one already tried', () => {
+    expect(batchesAround(128, [64, 128, 256])).toEqual([127, 126, 124, 120, 112, 96, 129, 130, 132, 136, 144, 160, 192])
     expect(batchesAround(75, [74, 75, 76])).toEqual([])
     expect(batchesAround(1, [1, 2])).toEqual([])
-    expect(batchesAround(4096, [2048, 4096])).toEqual([2896])
+    expect(batchesAround(1024, [512, 1024, 1025])).toEqual([1023, 1022, 1020, 1016, 1008, 992, 960, 896, 768])
+  })
+
+  it('always offers a batch strictly between the best and a tried neighbour more than one away', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 3000 }), (best, down, up) => {
+        const below = best - down
+        const above = best + up
+        const tried = [best, ...(below >= 1 ? [below] : []), above]
+        const offered = batchesAround(best, tried)
+        for (const b of offered) {
+          expect(tried).not.toContain(b)
+          expect(b).toBeGreaterThan(below >= 1 ? below : 0)
+          expect(b).toBeLessThan(above)
+        }
+        if (below >= 1 && best - below >= 2) expect(offered).toContain(best - 1)
+        if (above - best >= 2) expect(offered).toContain(best + 1)
+      }),
+    )
   })
 })
 

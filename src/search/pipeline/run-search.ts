@@ -96,19 +96,19 @@ function throughputTargets(req: SearchRequest, parents: readonly (ServingOutcome
   })
 }
 
-/** Batch plans: the given batches, or every auto batch for a single auto scenario. */
-/** Rounds of batch refinement around the best plan; each halves the gaps to its neighbours in log batch. */
-const maxBatchRefinements = 8
-
-/** Untried batches halfway (geometric mean) between `best` and its nearest tried neighbours below and above. */
+/**
+ * Untried batches between `best` and its nearest tried neighbours, at distances from it that double from 1 up to
+ * the gap (best − 1, best − 2, best − 4, …): one round reaches the batches next to the best, and `settlePlans`
+ * solves them in order of their bounds, so the most promising is searched first and most others are then settled
+ * by their bounds.
+ */
 export function batchesAround(best: number, tried: readonly number[]): number[] {
   const below = Math.max(0, ...tried.filter((b) => b < best))
   const above = Math.min(...tried.filter((b) => b > best))
   const out: number[] = []
-  if (below >= 1 && best - below >= 2) out.push(Math.round(Math.sqrt(below * best)))
-  else if (below === 0 && best >= 2) out.push(Math.floor(best / 2))
-  if (Number.isFinite(above) && above - best >= 2) out.push(Math.round(Math.sqrt(best * above)))
-  return [...new Set(out)].filter((b) => b !== best && !tried.includes(b) && b >= 1)
+  for (let step = 1; best - step > below; step *= 2) out.push(best - step)
+  if (Number.isFinite(above)) for (let step = 1; best + step < above; step *= 2) out.push(best + step)
+  return out.filter((b) => !tried.includes(b))
 }
 
 /**
@@ -119,6 +119,7 @@ export function largestAutoBatch(d: ServingDeployment): number {
   return d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : Infinity
 }
 
+/** Batch plans: the given batches, or every auto batch for a single auto scenario. */
 function batchPlans(scenarios: readonly ScenarioSpec[], hints: readonly number[] = []): number[][] {
   const auto = scenarios.filter((s) => s.batch === 'auto').length
   if (auto === 0) return [scenarios.map((s) => s.batch as number)]
@@ -387,11 +388,13 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
         }
       })
     yield* settlePlans(plans)
-    // The batch axis between grid points: around the best batch, the concurrencies halfway (in log batch) to its
-    // tried neighbours, round after round until the neighbours are one apart. Each is solved exactly and pruned by
-    // its bound, so the child is optimal over every batch tried.
+    // The batch axis between grid points: around the best batch, the ladder of `batchesAround` towards its tried
+    // neighbours, round after round until both neighbours are one apart. Every round tries at least one batch
+    // between tried ones, so this ends. Each is solved exactly or settled by a bound, so the child is optimal over
+    // every batch tried, and no batch next to its own is left untried.
     if (req.scenarios.length === 1 && req.scenarios[0]!.batch === 'auto') {
-      for (let round = 0; round < maxBatchRefinements && best !== undefined; round++) {
+      for (;;) {
+        if (best === undefined) break
         const between = batchesAround(best.scenarios[0]!.batch, [...tried.map((t) => t.batches[0]!), ...(Number.isFinite(cap) ? [cap + 1] : [])]).filter((b) => b <= cap)
         if (between.length === 0) break
         planCount += between.length
