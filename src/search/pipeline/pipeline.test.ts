@@ -92,11 +92,13 @@ describe('runFrontier', () => {
 })
 
 describe('batchesAround', () => {
-  it('offers batches towards the nearest tried ones at distances doubling from 1, never one already tried', () => {
-    expect(batchesAround(128, [64, 128, 256])).toEqual([127, 126, 124, 120, 112, 96, 129, 130, 132, 136, 144, 160, 192])
+  it('offers the batches next to the best and the geometric middles towards the nearest tried ones, never one already tried', () => {
+    expect(batchesAround(128, [64, 128, 256])).toEqual([127, 91, 129, 181])
     expect(batchesAround(75, [74, 75, 76])).toEqual([])
     expect(batchesAround(1, [1, 2])).toEqual([])
-    expect(batchesAround(1024, [512, 1024, 1025])).toEqual([1023, 1022, 1020, 1016, 1008, 992, 960, 896, 768])
+    expect(batchesAround(4096, [2048, 4096])).toEqual([4095, 2896])
+    expect(batchesAround(1024, [512, 1024, 1025])).toEqual([1023, 724])
+    expect(batchesAround(3, [2, 3, 5])).toEqual([4])
   })
 
   it('always offers a batch strictly between the best and a tried neighbour more than one away', () => {

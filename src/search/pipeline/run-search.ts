@@ -97,18 +97,18 @@ function throughputTargets(req: SearchRequest, parents: readonly (ServingOutcome
 }
 
 /**
- * Untried batches between `best` and its nearest tried neighbours, at distances from it that double from 1 up to
- * the gap (best − 1, best − 2, best − 4, …): one round reaches the batches next to the best, and `settlePlans`
- * solves them in order of their bounds, so the most promising is searched first and most others are then settled
- * by their bounds.
+ * Untried batches between `best` and its nearest tried neighbours: on each side the one next to it and the one
+ * halfway (geometric mean) to the neighbour. The halfway points narrow the gap round after round; the adjacent ones
+ * settle at once a best that sits next to its grid point (the largest batch that still fits, typically, where the
+ * halving alone needed eight rounds). `settlePlans` solves them in order of their bounds.
  */
 export function batchesAround(best: number, tried: readonly number[]): number[] {
   const below = Math.max(0, ...tried.filter((b) => b < best))
   const above = Math.min(...tried.filter((b) => b > best))
   const out: number[] = []
-  for (let step = 1; best - step > below; step *= 2) out.push(best - step)
-  if (Number.isFinite(above)) for (let step = 1; best + step < above; step *= 2) out.push(best + step)
-  return out.filter((b) => !tried.includes(b))
+  if (best - below >= 2) out.push(best - 1, below >= 1 ? Math.round(Math.sqrt(below * best)) : Math.floor(best / 2))
+  if (Number.isFinite(above) && above - best >= 2) out.push(best + 1, Math.round(Math.sqrt(best * above)))
+  return [...new Set(out)].filter((b) => b !== best && b > below && b < above && !tried.includes(b) && b >= 1)
 }
 
 /**
@@ -388,8 +388,8 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
         }
       })
     yield* settlePlans(plans)
-    // The batch axis between grid points: around the best batch, the ladder of `batchesAround` towards its tried
-    // neighbours, round after round until both neighbours are one apart. Every round tries at least one batch
+    // The batch axis between grid points: around the best batch, its neighbours and the middles of `batchesAround`,
+    // round after round until both tried neighbours are one apart. Every round tries at least one batch
     // between tried ones, so this ends. Each is solved exactly or settled by a bound, so the child is optimal over
     // every batch tried, and no batch next to its own is left untried.
     if (req.scenarios.length === 1 && req.scenarios[0]!.batch === 'auto') {
