@@ -92,13 +92,14 @@ describe('runFrontier', () => {
 })
 
 describe('batchesAround', () => {
-  it('offers the batches next to the best and the geometric middles towards the nearest tried ones, never one already tried', () => {
+  it('offers the geometric middles towards the nearest tried batches, and with `adjacent` the batches next to the best, never one already tried', () => {
     expect(batchesAround(128, [64, 128, 256])).toEqual([127, 91, 129, 181])
+    expect(batchesAround(128, [64, 128, 256], false)).toEqual([91, 181])
     expect(batchesAround(75, [74, 75, 76])).toEqual([])
     expect(batchesAround(1, [1, 2])).toEqual([])
     expect(batchesAround(4096, [2048, 4096])).toEqual([4095, 2896])
     expect(batchesAround(1024, [512, 1024, 1025])).toEqual([1023, 724])
-    expect(batchesAround(3, [2, 3, 5])).toEqual([4])
+    expect(batchesAround(3, [2, 3, 5], false)).toEqual([4])
   })
 
   it('always offers a batch strictly between the best and a tried neighbour more than one away', () => {
@@ -107,14 +108,18 @@ describe('batchesAround', () => {
         const below = best - down
         const above = best + up
         const tried = [best, ...(below >= 1 ? [below] : []), above]
-        const offered = batchesAround(best, tried)
-        for (const b of offered) {
-          expect(tried).not.toContain(b)
-          expect(b).toBeGreaterThan(below >= 1 ? below : 0)
-          expect(b).toBeLessThan(above)
+        for (const adjacent of [true, false]) {
+          const offered = batchesAround(best, tried, adjacent)
+          for (const b of offered) {
+            expect(tried).not.toContain(b)
+            expect(b).toBeGreaterThan(below >= 1 ? below : 0)
+            expect(b).toBeLessThan(above)
+          }
+          // Every round narrows a gap of two or more, so the refinement ends.
+          if (best - Math.max(below, 0) >= 2 || above - best >= 2) expect(offered.length).toBeGreaterThan(0)
+          if (adjacent && below >= 1 && best - below >= 2) expect(offered).toContain(best - 1)
+          if (adjacent && above - best >= 2) expect(offered).toContain(best + 1)
         }
-        if (below >= 1 && best - below >= 2) expect(offered).toContain(best - 1)
-        if (above - best >= 2) expect(offered).toContain(best + 1)
       }),
     )
   })
