@@ -19,6 +19,7 @@ import { buildEnvelope } from './completion-bound.ts'
 import { keepDimensions, type DpInput } from './dp-input.ts'
 import { buildCountBound, countCompletionBound } from './count-bound.ts'
 import { inModelOrder, reorderLayers, visitingOrder } from './layer-order.ts'
+import { onSumGrid } from './sum-grid.ts'
 import { improvementThreshold, runParetoDp, traceChoice } from './pareto-dp.ts'
 import { fixByReducedCost } from './reduced-cost.ts'
 import { rootRelaxation } from './root-relaxation.ts'
@@ -127,7 +128,7 @@ export function dpSolver(options: DpSolverOptions = {}): CompiledSolver {
         const keep = trackedDimensions(fixed, prices, shortcuts ? target : Infinity)
         const kept = keep.length === fixed.bounds.length && keep.every((d, i) => d === i) ? fixed : keepDimensions(fixed, keep)
         const order = visitingOrder(kept)
-        const input = reorderLayers(kept, order)
+        const input = onSumGrid(reorderLayers(kept, order))
         const lambda = keep.length === 0 ? new Float64Array(1) : Float64Array.from(keep, (d, i) => (i === 0 ? 0 : prices[d]!))
         const keptPrices = keep.length === 0 ? undefined : Float64Array.from(keep, (d) => prices[d]!)
         const outcome = runParetoDp(input, {
