@@ -53,6 +53,16 @@ describe('runSearch', () => {
     expect(layers.filter((l) => l.mixer.type === 'attention').length).toBeGreaterThanOrEqual(20)
   })
 
+  it('says at which batch the parent does not fit when a speedup needs it, and how to fix it', async () => {
+    const llama70b = Result.getOrThrow(presetArchitecture('llama-3.3-70b'))
+    // Llama-3.3-70B in fp8 leaves about 3.8 GB of KV cache on one H100 (README): 35 sequences of 128 → 1024, not 512.
+    const r = await run(runSearch(request({ parent: llama70b, space: puzzleSpace(llama70b), scenarios: [{ input: 128, output: 1024, batch: 512 }] })))
+    expect(r._tag).toBe('Failure')
+    if (r._tag !== 'Failure') return
+    expect(r.failure.message).toContain('does not fit on h100-sxm at TP 1 for 128/1024 at batch 512')
+    expect(r.failure.message).toContain('128/1024@auto')
+  })
+
   it('answers an impossible throughput with the nearest achievable one, which is then achievable', async () => {
     const r = await run(runSearch(request({ target: { kind: 'throughput', tokensPerSecondPerGpu: 1e9 } })))
     expect(r._tag).toBe('Failure')

@@ -88,11 +88,15 @@ function throughputTargets(req: SearchRequest, parents: readonly (ServingOutcome
     if (t.kind === 'throughput') return t.tokensPerSecondPerGpu
     if (t.kind !== 'speedup') return undefined
     const p = parents[i]
-    if (p === undefined)
+    if (p === undefined) {
+      // At a given batch the parent may fit at a smaller one: say which, so that the fix is clear.
+      const at = s.batch === 'auto' ? '' : ` at batch ${s.batch}`
+      const fix = s.batch === 'auto' ? 'or a larger --tp' : `a smaller batch (${s.input}/${s.output}@auto lets the search choose), or a larger --tp`
       throw new InvalidInput({
         field: '--speedup',
-        problem: `${req.parent.name} does not fit on ${req.deployment.system.id} at TP ${req.deployment.tp} for ${s.input}/${s.output}, so it has no throughput to multiply; give --throughput in tokens/s per GPU instead, or a larger --tp`,
+        problem: `${req.parent.name} does not fit on ${req.deployment.system.id} at TP ${req.deployment.tp} for ${s.input}/${s.output}${at}, so it has no throughput to multiply; give --throughput in tokens/s per GPU instead, ${fix}`,
       })
+    }
     return t.factor * p.metrics.outputTokensPerSecondPerGpu
   })
 }
