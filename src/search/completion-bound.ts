@@ -92,6 +92,8 @@ export interface Envelope {
   readonly bounds: Float64Array
   /** The bound for counting rows (see count-bound.ts), when the problem has any. */
   readonly counts?: CountBound
+  /** Fixed prices on every dimension and, per start layer, Σ min (q + prices·a) over the layers from there on. */
+  readonly lagrangian?: { readonly prices: Float64Array; readonly floor: Float64Array }
 }
 
 /**
@@ -123,7 +125,44 @@ export function buildEnvelope(input: DpInput, lambda: Float64Array, prices?: Flo
     cumQ[l] = cq
   }
   const counts = prices === undefined ? undefined : buildCountBound(input, prices)
-  return { lambda, startA, startQ, cumA, cumQ, maxRest: input.maxRest, bounds: input.bounds, ...(counts === undefined ? {} : { counts }) }
+  const lagrangian = prices === undefined ? undefined : { prices, floor: priceFloor(input, prices) }
+  return { lambda, startA, startQ, cumA, cumQ, maxRest: input.maxRest, bounds: input.bounds, ...(counts === undefined ? {} : { counts }), ...(lagrangian === undefined ? {} : { lagrangian }) }
+}
+
+/** Per start layer, Σ over the layers from there on of the least q + prices·a on the menu. */
+function priceFloor(input: DpInput, prices: Float64Array): Float64Array {
+  const L = input.layers.length
+  const floor = new Float64Array(L + 1)
+  for (let l = L - 1; l >= 0; l--) {
+    const layer = input.layers[l]!
+    let least = Infinity
+    for (const k of layer.menu) {
+      let v = layer.q[k]!
+      for (let d = 0; d < prices.length; d++) if (prices[d] !== 0) v += prices[d]! * layer.a[d]![k]!
+      least = Math.min(least, v)
+    }
+    floor[l] = floor[l + 1]! + least
+  }
+  return floor
+}
+
+/**
+ * A bound no greater than `completionBound` for a state that fits dimension 0's cap, in a few multiplications:
+ * the prices of every dimension fixed, dimension 0's included, where `completionBound` solves its LP (any
+ * nonnegative price gives a lower bound on that LP, by weak duality), and without the count bound. The dynamic
+ * program tries it first, to drop a candidate before the dominance query.
+ */
+export function lagrangianBound(env: Envelope, next: number, keys: Float64Array): number {
+  const lagrangian = env.lagrangian
+  if (lagrangian === undefined) return -Infinity
+  let bound = lagrangian.floor[next]!
+  for (let d = 0; d < keys.length; d++) {
+    const p = lagrangian.prices[d]!
+    if (p === 0) continue
+    const k = keys[d]!
+    bound -= p * (k === -Infinity ? env.maxRest[d]![next]! : env.bounds[d]! - k)
+  }
+  return bound
 }
 
 function mergeSorted(a: readonly Segment[], b: readonly Segment[]): Segment[] {
