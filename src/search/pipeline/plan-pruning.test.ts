@@ -9,10 +9,12 @@ const search = async (options: SearchOptions) => Effect.runPromise(Effect.result
 
 describe('batch plans settled by another plan (plan-dominance.ts)', () => {
   it('settles only plans whose own exact search finds no better child', async () => {
-    // `nas-sim search --parent llama-3.1-8b --gpu h100-sxm --speedup 1.7`, and with --params 6 and fp8.
+    // `nas-sim search --parent llama-3.1-8b --gpu h100-sxm --speedup 1.7`, with --params 6 and fp8, and on an H200 at
+    // 2048/256 with --params 5, where the best child is also carried over to larger batches (7 plans when written).
     const cases: SearchOptions[] = [
       { parent: 'llama-3.1-8b', gpu: 'h100-sxm', scenarios: [{ input: 128, output: 1024, batch: 'auto' }], speedup: 1.7 },
       { parent: 'llama-3.1-8b', gpu: 'h100-sxm', weights: 'fp8', kv: 'fp8', scenarios: [{ input: 128, output: 1024, batch: 'auto' }], speedup: 1.3, params: 6 },
+      { parent: 'llama-3.1-8b', gpu: 'h200', scenarios: [{ input: 2048, output: 256, batch: 'auto' }], speedup: 1.2, params: 5 },
     ]
     for (const options of cases) {
       const auto = await search(options)
@@ -24,11 +26,20 @@ describe('batch plans settled by another plan (plan-dominance.ts)', () => {
       // a fixed batch would be over the parent at that batch, where it may not even fit.
       const served = auto.success.child.scenarios[0]!
       const throughput = (served.child.metrics.outputTokensPerSecondPerGpu / served.speedup!) * options.speedup!
+      const { speedup: _, ...rest } = options
+      const scenario = options.scenarios![0]!
+      const alone = (batch: number) => search({ ...rest, throughput, scenarios: [{ input: scenario.input, output: scenario.output, batch }] })
       for (const plan of settled) {
-        const { speedup: _, ...rest } = options
-        const alone = await search({ ...rest, throughput, scenarios: [{ input: 128, output: 1024, batch: plan.batches[0]! }] })
-        if (Result.isSuccess(alone)) expect(alone.success.child.objective).toBeGreaterThanOrEqual(auto.success.child.objective - 1e-12)
-        else expect(alone.failure).toBeInstanceOf(InfeasibleBudget)
+        const result = await alone(plan.batches[0]!)
+        if (Result.isSuccess(result)) expect(result.success.child.objective).toBeGreaterThanOrEqual(auto.success.child.objective - 1e-12)
+        else expect(result.failure).toBeInstanceOf(InfeasibleBudget)
+      }
+      // A plan reported solved has its own optimum, whether its program ran or the best child was carried over to it
+      // (a larger batch where nothing beats the best, and the best child fits).
+      for (const plan of auto.success.batchesTried.filter((t) => t.objective !== undefined)) {
+        const result = await alone(plan.batches[0]!)
+        if (!Result.isSuccess(result)) throw new Error(`batch ${plan.batches[0]}: ${result.failure.message}`)
+        expect(Math.abs(result.success.child.objective - plan.objective!)).toBeLessThanOrEqual(1e-12)
       }
     }
   }, 120_000)
