@@ -8,7 +8,8 @@ import { presetArchitecture } from '../../io/presets.ts'
 import { priorQuality } from '../quality/prior.ts'
 import { puzzleSpace } from '../space/puzzle.ts'
 import { runFrontier } from './run-frontier.ts'
-import { batchesAround, runSearch } from './run-search.ts'
+import { batchesAround } from './batch-axis.ts'
+import { runSearch } from './run-search.ts'
 import type { SearchRequest } from './request.ts'
 
 const llama8b = Result.getOrThrow(presetArchitecture('llama-3.1-8b'))

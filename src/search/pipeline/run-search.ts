@@ -7,7 +7,6 @@ import * as Effect from 'effect/Effect'
 import type { Architecture } from '../../blocks/architecture.ts'
 import { architectureCost } from '../../serving/architecture-cost.ts'
 import type { Scenario } from '../../serving/scenario.ts'
-import type { ServingDeployment } from '../../serving/serving-deployment.ts'
 import { bestServingSetting } from '../../serving/best-setting.ts'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import type { InvalidSearchProblem } from '../errors.ts'
@@ -24,6 +23,7 @@ import { diverseTopKUpTo } from '../top-k.ts'
 import { isUnusedScoresNote, runtimeDim, scoreSpace, unusedScoresNote, type LayerOptions } from './candidates.ts'
 import { buildPlan, objectiveOf, requestSummary } from './build-problem.ts'
 import { bestOverSettings } from './whole-model-settings.ts'
+import { batchesAround, batchPlans, largestAutoBatch, maxBatchRefinements, perSequenceNoFaster } from './batch-axis.ts'
 import { fuseSearchResult } from '../fusion/fuse-result.ts'
 import { fitBudgetToFusion } from '../fusion/fused-budget.ts'
 import { runMinitron } from './run-minitron.ts'
@@ -51,16 +51,6 @@ export const topKStateLimit = 1_000_000
 
 /** Objectives closer than this are ties, broken by throughput (see `better`). */
 const tie = 1e-12
-
-/** Whether every variant (and the base) of `p` at batch `bp` takes no less runtime per sequence than in `s` at batch `bs`. */
-function perSequenceNoFaster(p: SearchProblem, bp: number, s: SearchProblem, bs: number): boolean {
-  const name = runtimeDim(0)
-  if ((p.baseCosts?.[name] ?? 0) / bp < (s.baseCosts?.[name] ?? 0) / bs) return false
-  return p.layers.every((layer, l) => layer.variants.every((v, i) => (v.costs[name] ?? 0) / bp >= (s.layers[l]!.variants[i]!.costs[name] ?? 0) / bs))
-}
-
-/** Batches `auto` tries: powers of two up to 4096. */
-export const autoBatches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const
 
 /** The parent at its best fitting batch (or the given one) for a scenario, at the request's TP. */
 export function parentServing(req: SearchRequest, s: ScenarioSpec): ServingOutcome | undefined {
@@ -99,43 +89,6 @@ function throughputTargets(req: SearchRequest, parents: readonly (ServingOutcome
     }
     return t.factor * p.metrics.outputTokensPerSecondPerGpu
   })
-}
-
-/**
- * Untried batches between `best` and its nearest tried neighbours: on each side the one halfway (geometric mean)
- * to the neighbour, and with `adjacent` the one next to `best` too. The halfway points narrow the gap round after
- * round; the adjacent ones, offered in the first round, settle at once a best that sits next to its grid point (the
- * largest batch that still fits, typically, which the halving alone reaches only after eight rounds). Offered in
- * every round they cost a full proof each on a plateau of ties (Llama-3.1-405B at TP 8 with --params 253: 33 s
- * against 18 s). `settlePlans` solves them in order of their bounds.
- */
-export function batchesAround(best: number, tried: readonly number[], adjacent = true): number[] {
-  const below = Math.max(0, ...tried.filter((b) => b < best))
-  const above = Math.min(...tried.filter((b) => b > best))
-  const out: number[] = []
-  if (best - below >= 2) out.push(...(adjacent ? [best - 1] : []), below >= 1 ? Math.round(Math.sqrt(below * best)) : Math.floor(best / 2))
-  if (Number.isFinite(above) && above - best >= 2) out.push(...(adjacent ? [best + 1] : []), Math.round(Math.sqrt(best * above)))
-  return [...new Set(out)].filter((b) => b !== best && b > below && b < above && !tried.includes(b) && b >= 1)
-}
-
-/**
- * The largest concurrency a search tries on its own: in flight, the engine's limit on sequences (vLLM's
- * max_num_seqs), past which the engine would not run the batch however small the child's cache; a static batch has none.
- */
-export function largestAutoBatch(d: ServingDeployment): number {
-  return d.batching === 'inflight' ? d.engine.limits(d.system.gpu).maxSequences : Infinity
-}
-
-/** Rounds of batch refinement around the best plan at most (see `runSearchInSpace`). */
-const maxBatchRefinements = 8
-
-/** Batch plans: the given batches, or every auto batch for a single auto scenario. */
-function batchPlans(scenarios: readonly ScenarioSpec[], hints: readonly number[] = []): number[][] {
-  const auto = scenarios.filter((s) => s.batch === 'auto').length
-  if (auto === 0) return [scenarios.map((s) => s.batch as number)]
-  if (scenarios.length > 1)
-    throw new InvalidInput({ field: '--scenario', problem: 'give a batch for each scenario when searching over several (e.g. 128/1024@64); batch auto works with one scenario' })
-  return [...new Set([...autoBatches, ...hints])].sort((a, b) => a - b).map((b) => [b])
 }
 
 /** The child behind a solution; `rank` > 1 names a diverse alternative. */
