@@ -37,6 +37,20 @@ describe('nas-sim search --space minitron', () => {
     expect((JSON.parse(cost.stdout) as { params: number }).params).toBeCloseTo(r.child.params, -3)
   })
 
+  it('finds the published Nemotron-H-4B widths with depth off (the README example), settling the settings over --params without a search', () => {
+    // Nemotron-H-4B: hidden 3072, FFN 12288, 8 groups × 14 Mamba heads of 64, 52 layers, 4.49 B parameters (model card;
+    // ../shared/reference/models/nemotron_h_4b.json), the budgets the README gives (--speedup 1.37 --params 4.49).
+    const widthsOnly = nasSim(['search', '--parent', 'nemotron-h-8b', '--gpu', 'h100-sxm', '--space', 'examples/minitron-grid-nemotron-h-8b-widths.json', '--scenario', '65536/1024', '--speedup', '1.37', '--params', '4.49', '--json'])
+    expect(widthsOnly.status, widthsOnly.stderr).toBe(0)
+    const r = JSON.parse(widthsOnly.stdout) as { minitron: { description: string; droppedLayers: number[]; settings: { infeasible: number } }; child: { params: number }; notes: string[] }
+    expect(r.minitron.description).toBe('hidden 3072, FFN 12288, Mamba 8 groups × 14 heads (112) × 64 channels')
+    expect(r.minitron.droppedLayers).toEqual([])
+    expect(r.child.params / 1e9).toBeCloseTo(4.49, 2)
+    const overParams = /\((\d+) by their parameters alone, without a search\)/.exec(r.notes.join('\n'))
+    expect(Number(overParams?.[1])).toBeGreaterThan(0)
+    expect(Number(overParams?.[1])).toBeLessThanOrEqual(r.minitron.settings.infeasible)
+  })
+
   it('takes a grid file and per-axis scores, and names a missing score row in one line', () => {
     writeFileSync(path('grid.json'), JSON.stringify({ minitron: { hidden: [4096, 3072], ffn: [21504, 12288], mambaGroups: [8], mambaHeadsPerGroup: [16, 14], depth: false } }))
     writeFileSync(path('scores.csv'), 'axis,value,kl_div\nhidden,3072,0.2\nffn,12288,0.1\nmamba,8x14,0.02\n')

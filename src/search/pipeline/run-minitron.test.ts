@@ -71,11 +71,13 @@ describe('the Minitron search', () => {
             paramsCap: fc.option(fc.double({ min: 0.3e6, max: 3e6, noNaN: true }), { nil: undefined }),
             scores: fc.option(axisScoresArb(parent, grid), { nil: undefined }),
             top: fc.integer({ min: 1, max: 3 }),
+            // Widths only, too: there a setting over the parameter cap is settled without a search.
+            depth: fc.boolean(),
           })
         }),
-        async ({ pattern, factor, paramsCap, scores, top }) => {
+        async ({ pattern, factor, paramsCap, scores, top, depth }) => {
           const parent = tinyHybrid(pattern)
-          const space = Result.getOrThrow(minitronSpace(parent, tinyGrid(parent), 'tiny.json'))
+          const space = Result.getOrThrow(minitronSpace(parent, { ...tinyGrid(parent), depth }, 'tiny.json'))
           const widths = scores === undefined ? priorWidthQuality(parent, space.minitron!) : Result.getOrThrow(measuredWidthQuality(scores, parent, space.minitron!))
           const req: SearchRequest = {
             parent,

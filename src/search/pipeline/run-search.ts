@@ -329,7 +329,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
               // better than the best, so where the best child itself fits it is optimal here too, without a search.
               const choices = best.grouped.choices
               if (violationsOf(problem, choices).length === 0) {
-                const grouped = solutionOf(problem, choices, { ...best.grouped.proof, seconds: 0 })
+                const grouped = solutionOf(problem, choices, best.grouped.proof)
                 const solution = ungroup(grouped)
                 settled.push({ batches, compiled, problem, scenarios })
                 tried.push({ batches, bound: lower, objective: solution.objective })
