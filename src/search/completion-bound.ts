@@ -446,10 +446,18 @@ function multiplierScale(input: DpInput, d: number): number {
   let qRange = 0
   let aRange = 0
   for (const layer of input.layers) {
-    const a = Array.from(layer.menu, (k) => layer.a[d]![k]!)
-    const q = Array.from(layer.menu, (k) => layer.q[k]!)
-    qRange += Math.max(...q) - Math.min(...q)
-    aRange += Math.max(...a) - Math.min(...a)
+    let qLow = Infinity
+    let qHigh = -Infinity
+    let aLow = Infinity
+    let aHigh = -Infinity
+    for (const k of layer.menu) {
+      qLow = Math.min(qLow, layer.q[k]!)
+      qHigh = Math.max(qHigh, layer.q[k]!)
+      aLow = Math.min(aLow, layer.a[d]![k]!)
+      aHigh = Math.max(aHigh, layer.a[d]![k]!)
+    }
+    qRange += qHigh - qLow
+    aRange += aHigh - aLow
   }
   return aRange > 0 ? Math.max(qRange, Number.MIN_VALUE) / aRange : 1
 }

@@ -30,12 +30,16 @@ export interface DpInput {
   readonly clampable: readonly boolean[]
 }
 
-function restSums(layers: readonly DpLayer[], dimensions: number, pick: (values: readonly number[]) => number): Float64Array[] {
+/** Per dimension, the sums from each layer on of the least (`lowest`) or largest coefficient on its menu. */
+function restSums(layers: readonly DpLayer[], dimensions: number, lowest: boolean): Float64Array[] {
   return Array.from({ length: dimensions }, (_, d) => {
     const sums = new Float64Array(layers.length + 1)
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l]!
-      sums[l] = sums[l + 1]! + pick(Array.from(layer.menu, (k) => layer.a[d]![k]!))
+      const a = layer.a[d]!
+      let pick = lowest ? Infinity : -Infinity
+      for (const k of layer.menu) pick = lowest ? Math.min(pick, a[k]!) : Math.max(pick, a[k]!)
+      sums[l] = sums[l + 1]! + pick
     }
     return sums
   })
@@ -48,8 +52,8 @@ export function withMenus(input: DpInput, menus: readonly Int32Array[]): DpInput
   return {
     ...input,
     layers,
-    minRest: restSums(layers, D, (v) => Math.min(...v)),
-    maxRest: restSums(layers, D, (v) => Math.max(...v)),
+    minRest: restSums(layers, D, true),
+    maxRest: restSums(layers, D, false),
   }
 }
 
@@ -78,7 +82,11 @@ export function largestSums(input: DpInput): Float64Array {
 
 function largestSum(problem: CompiledProblem, row: number): number {
   let sum = 0
-  for (const layer of problem.layers) sum += Math.max(...layer.a[row]!)
+  for (const layer of problem.layers) {
+    let top = -Infinity
+    for (const v of layer.a[row]!) top = Math.max(top, v)
+    sum += top
+  }
   return sum
 }
 

@@ -34,8 +34,14 @@ export function dimensionOrder(problem: CompiledProblem): number[] {
       let k = 0
       for (let j = 1; j < layer.q.length; j++) if (layer.q[j]! < layer.q[k]!) k = j
       best += a[k]!
-      least += Math.min(...a)
-      most += Math.max(...a)
+      let low = Infinity
+      let high = -Infinity
+      for (const v of a) {
+        low = Math.min(low, v)
+        high = Math.max(high, v)
+      }
+      least += low
+      most += high
     }
     return (best - row.bound) / (most - least || 1)
   })
