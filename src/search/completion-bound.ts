@@ -485,24 +485,28 @@ export function chooseMultipliers(input: DpInput): Multipliers {
  * whichever end of the final bracket gives the larger bound. Returns the
  * roundings at both ends (none when the row has no excess at λ_d = 0).
  */
-function ascendCoordinate(input: DpInput, lambda: Float64Array, d: number): Int32Array[] {
+function ascendCoordinate(input: DpInput, lambda: Float64Array, d: number, enough?: (value: number) => boolean): Int32Array[] {
+  let done = false
   const at = (value: number) => {
     lambda[d] = value
     const r = relax(input, lambda)
+    if (enough !== undefined && enough(r.value)) done = true
     return { excess: r.used[d]! - input.bounds[d]!, relaxation: r }
   }
-  if (at(0).excess <= 0) return []
+  if (at(0).excess <= 0 || done) return []
   let lo = 0
   let hi = multiplierScale(input, d)
-  for (let i = 0; i < 60 && at(hi).excess > 0; i++) {
+  for (let i = 0; i < 60 && at(hi).excess > 0 && !done; i++) {
     lo = hi
     hi *= 4
   }
-  for (let i = 0; i < bisectionSteps; i++) {
+  if (done) return []
+  for (let i = 0; i < bisectionSteps && !done; i++) {
     const mid = (lo + hi) / 2
     if (at(mid).excess > 0) lo = mid
     else hi = mid
   }
+  if (done) return []
   const low = at(lo).relaxation
   const high = at(hi).relaxation
   lambda[d] = low.value >= high.value ? lo : hi
@@ -513,17 +517,21 @@ function ascendCoordinate(input: DpInput, lambda: Float64Array, d: number): Int3
  * The Lagrangian bound of `input` at multipliers `lambda` with only dimension
  * d's chosen afresh (one step of the ascent): a valid lower bound, far
  * cheaper than `chooseMultipliers` when the other multipliers are known to be
- * good (those of the same problem without row d).
+ * good (those of the same problem without row d). With `target`, the search
+ * stops at the first multiplier whose bound passes it (all a caller asking
+ * "can anything here beat the target?" needs), and that bound is returned.
  */
-export function boundRaisingOne(input: DpInput, lambda: Float64Array, d: number): number {
+export function boundRaisingOne(input: DpInput, lambda: Float64Array, d: number, target = Infinity): number {
   const prices = Float64Array.from(lambda)
-  ascendCoordinate(input, prices, d)
-  const value = relax(input, prices).value
   // The multiplier may have grown by many powers of four, and λ·(a − bound) then cancels in floating point: the
   // bound gives up a margin far above that rounding, so that it never passes the true dual value.
-  let magnitude = Math.abs(value)
-  for (let e = 1; e < prices.length; e++) if (prices[e] !== 0) magnitude += prices[e]! * (Math.abs(input.bounds[e]!) + Math.abs(input.maxRest[e]![0]!) + Math.abs(input.minRest[e]![0]!))
-  return value - 1e-9 * magnitude
+  const safe = (value: number) => {
+    let magnitude = Math.abs(value)
+    for (let e = 1; e < prices.length; e++) if (prices[e] !== 0) magnitude += prices[e]! * (Math.abs(input.bounds[e]!) + Math.abs(input.maxRest[e]![0]!) + Math.abs(input.minRest[e]![0]!))
+    return value - 1e-9 * magnitude
+  }
+  ascendCoordinate(input, prices, d, (value) => safe(value) > target)
+  return safe(relax(input, prices).value)
 }
 
 /**

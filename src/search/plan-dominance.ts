@@ -89,7 +89,7 @@ export function comparePlans(candidate: CompiledProblem, solved: CompiledProblem
  * (those of its plan bound) stay, and only the new row's is chosen, so that
  * the check costs a few dozen relaxations rather than a fresh ascent.
  */
-export function breakingBound(candidate: CompiledProblem, solved: CompiledProblem, row: number): number {
+export function breakingBound(candidate: CompiledProblem, solved: CompiledProblem, row: number, target = Infinity): number {
   const { full, first } = quickRelaxation(candidate)
   const bound = solved.rows[row]!.bound
   const layers = full.layers.map((layer, l): DpLayer => {
@@ -101,7 +101,7 @@ export function breakingBound(candidate: CompiledProblem, solved: CompiledProble
   if (input.minRest[D]![0]! > -bound) return Infinity
   // A bound above the worst objective any child has says that no child reaches the row at all (the multiplier grew
   // without limit because the relaxation cannot meet the row and the plan's own runtime budget together).
-  const reach = boundRaisingOne(input, Float64Array.of(...first.lambda, 0), D)
+  const reach = boundRaisingOne(input, Float64Array.of(...first.lambda, 0), D, target)
   const worst = candidate.layers.reduce((sum, layer) => sum + Math.max(...layer.q), 0)
   return reach > worst ? Infinity : reach
 }

@@ -312,7 +312,7 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
           // the best, nothing here beats it.
           const against = best === undefined ? undefined : comparePlans(compiled, best.compiled)
           if (best !== undefined && against !== undefined && against._tag !== 'Unrelated') {
-            const reach = against._tag === 'Contained' ? Infinity : breakingBound(compiled, best.compiled, against.row)
+            const reach = against._tag === 'Contained' ? Infinity : breakingBound(compiled, best.compiled, against.row, best.solution.objective + tie)
             if (reach > best.solution.objective + tie) {
               const where = best.scenarios.map((x) => x.batch).join('/')
               if (neverFaster(problem, batches, best)) {
