@@ -87,6 +87,12 @@ describe('breakingBound', () => {
           let best = Infinity
           for (const choice of choices(candidate)) if (feasible(candidate, choice) && sum(solved, r, choice) >= solved.rows[r]!.bound) best = Math.min(best, objective(candidate, choice))
           if (Number.isFinite(best)) expect(bound).toBeLessThanOrEqual(best + 1e-9)
+          // Stopping at the first bound past a target gives a bound too, and passes the target only if the full one does.
+          for (const target of [best - 1, best - 0.1, best + 1]) {
+            const early = breakingBound(candidate, solved, r, target)
+            if (Number.isFinite(best)) expect(early).toBeLessThanOrEqual(best + 1e-9)
+            if (early > target) expect(bound).toBeGreaterThan(target - 1e-9)
+          }
         }
       }),
       { numRuns: 300 },
