@@ -5,11 +5,11 @@
  * only their rows differ (a runtime budget that grows with the batch, a KV
  * cache that grows with it too). If every row of the solved plan S is implied
  * by a row of the candidate P, every child P allows is allowed in S, so P's
- * best is no better than S's and P needs no search. A row of S implies
- * nothing only because one of its rows is not implied (typically memory: a
- * smaller batch holds less KV cache); then a child of P can beat S's best only
- * by breaking that row in S, and a Lagrangian bound over those children alone
- * (the row turned round: at least S's bound) usually settles P at once.
+ * best is no better than S's and P needs no search. When exactly one row of
+ * S is not implied (typically memory: a smaller batch holds less KV cache), a
+ * child of P can beat S's best only by breaking that row in S, and a
+ * Lagrangian bound over those children alone (the row turned round: at least
+ * S's bound) usually settles P at once.
  *
  * The implication is checked coefficient by coefficient: row r of S
  * (Σ a ≤ B) follows from row s of P (Σ a' ≤ B') when B' > 0 and
