@@ -7,7 +7,7 @@
  */
 import { InvalidSearchProblem } from './errors.ts'
 import { budgetCap } from './evaluate.ts'
-import { budgetValue, objectiveOf, type AtLeastTagged, type Budget, type SearchProblem } from './problem.ts'
+import { budgetValue, objectiveOfEach, type AtLeastTagged, type Budget, type SearchProblem } from './problem.ts'
 
 /** A row added by a caller, e.g. "share at most 60 layers with the previous solution". */
 export interface ExtraRow {
@@ -113,10 +113,15 @@ export function compileProblem(problem: SearchProblem, extraRows: readonly Extra
     ...tagged.map((c) => ({ source: c, bound: -c.count })),
     ...extraRows.map((r) => ({ source: r, bound: r.bound })),
   ]
+  const objectiveValue = objectiveOfEach(problem.objective)
   const layers = problem.layers.map((layer, l): CompiledLayer => {
-    const options = Int32Array.from(layer.variants.flatMap((_, j) => (masks[l]?.[j] === true ? [j] : [])))
+    const mask = masks[l]!
+    let allowed = 0
+    for (const keep of mask) if (keep) allowed++
+    const options = new Int32Array(allowed)
+    for (let j = 0, k = 0; j < mask.length; j++) if (mask[j]) options[k++] = j
     const variantAt = (k: number) => layer.variants[options[k] ?? -1]!
-    const q = Float64Array.from(options, (_, k) => objectiveOf(problem.objective, variantAt(k).metrics))
+    const q = Float64Array.from(options, (_, k) => objectiveValue(variantAt(k).metrics))
     const a = [
       ...problem.budgets.map((b) => Float64Array.from(options, (_, k) => budgetValue(b, variantAt(k)))),
       ...tagged.map((c) => Float64Array.from(options, (_, k) => ((variantAt(k).tags ?? []).includes(c.tag) ? -1 : 0))),

@@ -90,9 +90,17 @@ export interface SearchProblem {
 
 /** The objective value of a variant: `Σ_m weight_m · metric_m`. */
 export function objectiveOf(objective: Objective, metrics: Quantities): number {
-  let total = 0
-  for (const [name, weight] of Object.entries(objective)) total += weight * (metrics[name] ?? 0)
-  return total
+  return objectiveOfEach(objective)(metrics)
+}
+
+/** `objectiveOf` for many variants: the weights are read once (compiling a plan scores every variant of every layer). */
+export function objectiveOfEach(objective: Objective): (metrics: Quantities) => number {
+  const weights = Object.entries(objective)
+  return (metrics) => {
+    let total = 0
+    for (const [name, weight] of weights) total += weight * (metrics[name] ?? 0)
+    return total
+  }
 }
 
 /** The quantity a budget limits, as one variant contributes to it. */
