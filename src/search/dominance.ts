@@ -197,7 +197,18 @@ interface CountNode {
 
 function countTrie(dimensions: number): DominanceFilter {
   const depth = dimensions - 2
-  const node = (): CountNode => ({ stairs: staircase(16), values: [], children: [] })
+  // Nodes are reused from one layer to the next, with their staircases' grown arrays: the trie is rebuilt every layer,
+  // and fresh nodes were garbage by the next. The first `used` of `pool` are live.
+  const pool: CountNode[] = []
+  let used = 0
+  const node = (): CountNode => {
+    if (used === pool.length) pool.push({ stairs: staircase(16), values: [], children: [] })
+    const fresh = pool[used++]!
+    fresh.stairs.reset()
+    fresh.values.length = 0
+    fresh.children.length = 0
+    return fresh
+  }
   let root = node()
   const coveredBelow = (at: CountNode, level: number, keys: Float64Array, q: number, kept: StateSet): boolean => {
     if (!at.stairs.covers(keys, q, kept)) return false
@@ -213,6 +224,7 @@ function countTrie(dimensions: number): DominanceFilter {
   const covers = (keys: Float64Array, q: number, kept: StateSet) => coveredBelow(root, 0, keys, q, kept)
   return {
     reset: () => {
+      used = 0
       root = node()
     },
     covers,
