@@ -39,3 +39,12 @@ describe('onSumGrid', () => {
     expect(sumInOrder(gridded, picks)).toBe(sumInOrder(gridded, other))
   })
 })
+
+describe('onSumGrid on sums too large for its step', () => {
+  it('leaves a dimension alone when its sums could pass 2^53 steps, so that no cost is ever rounded down', () => {
+    // A bound of 1e-3 against costs of 1e5: the step would be about 1e-17, and 1e5 is 1e22 steps.
+    const input = sameLayers([1e5, 2e5], 100, 1e-3)
+    const gridded = onSumGrid(input)
+    expect(Array.from(gridded.layers[0]!.a[0]!)).toEqual([1e5, 2e5])
+  })
+})

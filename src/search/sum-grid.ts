@@ -21,11 +21,16 @@ import { isCount, withMenus, type DpInput } from './dp-input.ts'
 /** L·u at most this share of a dimension's bound: a thousandth of the budget tolerance. */
 const gridShare = 1e-12
 
-/** The grid step of dimension d: the largest power of two with L·u ≤ gridShare·|bound|, or 0 to leave it as it is. */
+/**
+ * The grid step of dimension d: the largest power of two with L·u ≤ gridShare·|bound|, or 0 to leave the dimension
+ * as it is: a count, no bound, or sums too large for a step that fine (multiples of u are exact only up to 2^53·u).
+ */
 function gridStep(input: DpInput, d: number): number {
   const bound = input.bounds[d]!
   if (!Number.isFinite(bound) || bound === 0 || isCount(input, d)) return 0
-  return 2 ** Math.floor(Math.log2((gridShare * Math.abs(bound)) / Math.max(1, input.layers.length)))
+  const u = 2 ** Math.floor(Math.log2((gridShare * Math.abs(bound)) / Math.max(1, input.layers.length)))
+  const largest = Math.max(Math.abs(input.maxRest[d]![0]!), Math.abs(input.minRest[d]![0]!))
+  return largest / u < 2 ** 52 ? u : 0
 }
 
 /** `input` with every real-valued bounded dimension's coefficients rounded up to its grid. */
