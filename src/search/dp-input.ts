@@ -80,7 +80,8 @@ export function largestSums(input: DpInput): Float64Array {
   return Float64Array.from(input.bounds, (_, d) => input.maxRest[d]![0]!)
 }
 
-function largestSum(problem: CompiledProblem, row: number): number {
+/** The largest sum row `row` of a compiled problem can reach: at or below its bound, no choice breaks it. */
+export function largestSum(problem: CompiledProblem, row: number): number {
   let sum = 0
   for (const layer of problem.layers) {
     let top = -Infinity

@@ -21,7 +21,7 @@
  */
 import type { CompiledProblem } from './compile.ts'
 import { boundRaisingOne } from './completion-bound.ts'
-import { withMenus, type DpLayer } from './dp-input.ts'
+import { largestSum, withMenus, type DpLayer } from './dp-input.ts'
 import { nondominatedAmong } from './menu.ts'
 import { quickRelaxation } from './root-relaxation.ts'
 
@@ -40,16 +40,6 @@ function sameMenus(p: CompiledProblem, s: CompiledProblem): boolean {
     for (let k = 0; k < layer.options.length; k++) if (layer.options[k] !== other.options[k] || layer.q[k] !== other.q[k]) return false
     return true
   })
-}
-
-function neverBroken(s: CompiledProblem, r: number): boolean {
-  let largest = 0
-  for (const layer of s.layers) {
-    let top = -Infinity
-    for (const v of layer.a[r]!) top = Math.max(top, v)
-    largest += top
-  }
-  return largest <= s.rows[r]!.bound
 }
 
 /** Whether row `sr` of `s` holds for every choice that meets row `pr` of `p`. */
@@ -73,7 +63,7 @@ export function comparePlans(candidate: CompiledProblem, solved: CompiledProblem
   if (!sameMenus(candidate, solved)) return { _tag: 'Unrelated' }
   const escapes: number[] = []
   for (let sr = 0; sr < solved.rows.length; sr++) {
-    if (neverBroken(solved, sr)) continue
+    if (largestSum(solved, sr) <= solved.rows[sr]!.bound) continue
     let covered = false
     for (let pr = 0; pr < candidate.rows.length && !covered; pr++) covered = implies(candidate, pr, solved, sr)
     if (!covered) escapes.push(sr)
