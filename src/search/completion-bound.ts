@@ -12,7 +12,7 @@
  *   Σ q(x) ≥ Σ (q + λ·a)(x) − λ·(bound − used) ≥ F^λ(bound_0 − used_0) − λ·(bound − used),
  * so the bound is valid whatever λ is; a good λ only makes it tighter.
  */
-import { buildCountBound, countCompletionBound, type CountBound } from './count-bound.ts'
+import { buildCountBound, countCompletionBound, floorOf, pricedValues, withRoom, type CountBound } from './count-bound.ts'
 import type { DpInput, DpLayer } from './dp-input.ts'
 
 /** One step along a layer's hull: from vertex `from` to vertex `to` (option positions). */
@@ -125,25 +125,9 @@ export function buildEnvelope(input: DpInput, lambda: Float64Array, prices?: Flo
     cumQ[l] = cq
   }
   const counts = prices === undefined ? undefined : buildCountBound(input, prices)
-  const lagrangian = prices === undefined ? undefined : { prices, floor: priceFloor(input, prices) }
+  // The count bound's floor is the same sum at the same prices.
+  const lagrangian = prices === undefined ? undefined : { prices, floor: counts?.floor ?? floorOf(pricedValues(input, prices)) }
   return { lambda, startA, startQ, cumA, cumQ, maxRest: input.maxRest, bounds: input.bounds, ...(counts === undefined ? {} : { counts }), ...(lagrangian === undefined ? {} : { lagrangian }) }
-}
-
-/** Per start layer, Σ over the layers from there on of the least q + prices·a on the menu. */
-function priceFloor(input: DpInput, prices: Float64Array): Float64Array {
-  const L = input.layers.length
-  const floor = new Float64Array(L + 1)
-  for (let l = L - 1; l >= 0; l--) {
-    const layer = input.layers[l]!
-    let least = Infinity
-    for (const k of layer.menu) {
-      let v = layer.q[k]!
-      for (let d = 0; d < prices.length; d++) if (prices[d] !== 0) v += prices[d]! * layer.a[d]![k]!
-      least = Math.min(least, v)
-    }
-    floor[l] = floor[l + 1]! + least
-  }
-  return floor
 }
 
 /**
@@ -154,15 +138,7 @@ function priceFloor(input: DpInput, prices: Float64Array): Float64Array {
  */
 export function lagrangianBound(env: Envelope, next: number, keys: Float64Array): number {
   const lagrangian = env.lagrangian
-  if (lagrangian === undefined) return -Infinity
-  let bound = lagrangian.floor[next]!
-  for (let d = 0; d < keys.length; d++) {
-    const p = lagrangian.prices[d]!
-    if (p === 0) continue
-    const k = keys[d]!
-    bound -= p * (k === -Infinity ? env.maxRest[d]![next]! : env.bounds[d]! - k)
-  }
-  return bound
+  return lagrangian === undefined ? -Infinity : withRoom(lagrangian.floor[next]!, 0, lagrangian.prices, env, next, keys)
 }
 
 function mergeSorted(a: readonly Segment[], b: readonly Segment[]): Segment[] {

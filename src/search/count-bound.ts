@@ -46,15 +46,8 @@ export function buildCountBound(input: DpInput, prices: Float64Array): CountBoun
   const L = input.layers.length
   const dims = Array.from({ length: D }, (_, d) => d).filter((d) => Number.isFinite(input.bounds[d]!) && isCount(input, d))
   if (dims.length === 0) return undefined
-  const value = input.layers.map((layer) =>
-    Float64Array.from(layer.menu, (k) => {
-      let v = layer.q[k]!
-      for (let d = 0; d < D; d++) if (prices[d] !== 0) v += prices[d]! * layer.a[d]![k]!
-      return v
-    }),
-  )
-  const floor = new Float64Array(L + 1)
-  for (let l = L - 1; l >= 0; l--) floor[l] = floor[l + 1]! + Math.min(...value[l]!)
+  const value = pricedValues(input, prices)
+  const floor = floorOf(value)
   const rows = dims.map((d): CountRow => {
     const largestRest = new Float64Array(L + 1)
     const switchCost = new Float64Array(L)
@@ -101,33 +94,58 @@ function buildJoint(input: DpInput, dims: readonly number[], rows: readonly Coun
   return undefined
 }
 
-/** Per start layer Σ min v over the remaining layers, and each menu option's v − min v, for v = q + p·a. */
-function reducedValues(input: DpInput, prices: Float64Array): { floor: Float64Array; reduced: Float64Array[] } {
-  const L = input.layers.length
-  const floor = new Float64Array(L + 1)
-  const reduced = input.layers.map((layer) =>
+/** Per layer, each menu option's v = q + p·a (menu order). */
+export function pricedValues(input: DpInput, prices: Float64Array): Float64Array[] {
+  return input.layers.map((layer) =>
     Float64Array.from(layer.menu, (k) => {
       let v = layer.q[k]!
       for (let d = 0; d < prices.length; d++) if (prices[d] !== 0) v += prices[d]! * layer.a[d]![k]!
       return v
     }),
   )
-  for (let l = L - 1; l >= 0; l--) {
-    const least = Math.min(...reduced[l]!)
-    floor[l] = floor[l + 1]! + least
-    reduced[l] = reduced[l]!.map((v) => v - least)
-  }
-  return { floor, reduced }
 }
 
-/** floor + extra − p·(room left), the bound shared by the row-by-row and the joint form. */
-function withRoom(floor: number, extra: number, prices: Float64Array, cb: CountBound, next: number, keys: Float64Array): number {
+function leastOf(values: Float64Array): number {
+  let least = Infinity
+  for (const v of values) least = Math.min(least, v)
+  return least
+}
+
+/** Per start layer (0…L), Σ over the layers from there on of the least of `values`. */
+export function floorOf(values: readonly Float64Array[]): Float64Array {
+  const floor = new Float64Array(values.length + 1)
+  for (let l = values.length - 1; l >= 0; l--) floor[l] = floor[l + 1]! + leastOf(values[l]!)
+  return floor
+}
+
+/** Per start layer Σ min v over the remaining layers, and each menu option's v − min v, for v = q + p·a. */
+function reducedValues(input: DpInput, prices: Float64Array): { floor: Float64Array; reduced: Float64Array[] } {
+  const values = pricedValues(input, prices)
+  const reduced = values.map((v) => {
+    const least = leastOf(v)
+    return v.map((x) => x - least)
+  })
+  return { floor: floorOf(values), reduced }
+}
+
+/**
+ * floor + extra − p·(room left), the bound shared by the row-by-row and the joint form and by the completion bound's
+ * pre-check; a dimension no longer tracked (−∞) has its largest remaining sum as room.
+ */
+export function withRoom(
+  floor: number,
+  extra: number,
+  prices: Float64Array,
+  limits: { readonly bounds: Float64Array; readonly maxRest: readonly Float64Array[] },
+  next: number,
+  keys: Float64Array,
+): number {
   let bound = floor + extra
   for (let d = 0; d < keys.length; d++) {
     const p = prices[d]!
     if (p === 0) continue
     const k = keys[d]!
-    bound -= p * (k === -Infinity ? cb.maxRest[d]![next]! : cb.bounds[d]! - k)
+    bound -= p * (k === -Infinity ? limits.maxRest[d]![next]! : limits.bounds[d]! - k)
   }
   return bound
 }
