@@ -300,7 +300,10 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
             report('pruned')
             continue
           }
-          const containing = best === undefined ? undefined : settled.find((p) => comparePlans(compiled, p.compiled)._tag === 'Contained' && neverFaster(problem, batches, p))
+          // Against the best plan first: that comparison serves the search of settled plans and the one-row case below.
+          const against = best === undefined ? undefined : comparePlans(compiled, best.compiled)
+          const containing =
+            best === undefined ? undefined : settled.find((p) => (p.compiled === best!.compiled ? against! : comparePlans(compiled, p.compiled))._tag === 'Contained' && neverFaster(problem, batches, p))
           if (containing !== undefined) {
             tried.push({ batches, bound: lower, pruned: `every child it allows is also allowed at batch ${containing.batches.join('/')}, where none beats the best objective ${best!.solution.objective}` })
             settled.push({ batches, compiled, problem, scenarios })
@@ -310,7 +313,6 @@ function runSearchInSpace(req: SearchRequest, options: RunSearchOptions): Effect
           // A child here can beat the best plan's only by breaking a row of that plan this one does not imply (its
           // memory, typically, or its runtime for a larger batch): when the bound over those children alone reaches
           // the best, nothing here beats it.
-          const against = best === undefined ? undefined : comparePlans(compiled, best.compiled)
           if (best !== undefined && against !== undefined && against._tag !== 'Unrelated') {
             const reach = against._tag === 'Contained' ? Infinity : breakingBound(compiled, best.compiled, against.row, best.solution.objective + tie)
             if (reach > best.solution.objective + tie) {
