@@ -11,13 +11,6 @@ import type { WholeModelSetting, SearchSpace } from '../space/types.ts'
 import { nondominated } from '../fusion/fuse-frontier.ts'
 import type { FrontierResult } from './run-frontier.ts'
 
-/** Metrics summed by name. */
-export function addMetrics(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
-  const total: Record<string, number> = { ...a }
-  for (const [k, v] of Object.entries(b)) total[k] = (total[k] ?? 0) + v
-  return total
-}
-
 /** Traces `frontier` under every setting and merges the frontiers; a setting whose frontier is empty adds nothing. */
 export function frontierOverSettings<E>(
   settings: readonly WholeModelSetting[],

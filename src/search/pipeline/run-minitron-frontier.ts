@@ -12,7 +12,7 @@ import * as Effect from 'effect/Effect'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import { SearchInfeasible } from '../errors.ts'
 import { priorWidthQuality } from '../quality/minitron-quality.ts'
-import type { Metrics } from '../quality/types.ts'
+import { addMetrics } from '../quality/types.ts'
 import { describeWidths, settingProblem, widthSettings } from '../space/minitron.ts'
 import { objectiveOf, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
@@ -32,8 +32,6 @@ export interface MinitronFrontierDeps<E> {
 
 /** A cut no child reaches: the settings' frontiers are traced whole, and the cut is applied once they are merged. */
 const uncut = { maxSpeedup: 1e12, minParams: 0 }
-
-const addMetrics = (a: Metrics, b: Metrics): Metrics => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((m) => [m, (a[m] ?? 0) + (b[m] ?? 0)]))
 
 export function runMinitronFrontier<E>(req: SearchRequest, options: FrontierRunOptions, deps: MinitronFrontierDeps<E>): Effect.Effect<FrontierResult, E | InvalidInput> {
   return Effect.gen(function* () {

@@ -18,7 +18,7 @@ import { budgetCap } from '../evaluate.ts'
 import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import { SearchInfeasible } from '../errors.ts'
 import { depthQuality, priorWidthQuality, type WidthQuality } from '../quality/minitron-quality.ts'
-import type { Metrics, QualitySourceInfo } from '../quality/types.ts'
+import { addMetrics, type Metrics, type QualitySourceInfo } from '../quality/types.ts'
 import { depthLayers, describeWidths, dropId, noneId, prunedArchitecture, settingProblem, widthSettings, type WidthSetting } from '../space/minitron.ts'
 import { objectiveOf } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
@@ -82,8 +82,6 @@ export function minitronQualitySource(quality: WidthQuality): QualitySourceInfo 
 export function fewestParams(pruned: Architecture, depth: boolean): number {
   return depth ? embeddingParams(pruned.embedding) : architectureParams(pruned)
 }
-
-const addMetrics = (a: Metrics, b: Metrics): Metrics => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((m) => [m, (a[m] ?? 0) + (b[m] ?? 0)]))
 
 export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effect<SearchResult, SearchError> {
   return Effect.gen(function* () {

@@ -6,6 +6,13 @@ import type { WidthQuality } from './minitron-quality.ts'
 /** Replace-1-block quality losses of one block, by metric name (lower is better), e.g. `{ kl_div: 0.012 }`. */
 export type Metrics = Readonly<Record<string, number>>
 
+/** Metrics summed by name (a width or whole-model setting's loss added to a child's). */
+export function addMetrics(a: Metrics, b: Metrics): Record<string, number> {
+  const total: Record<string, number> = { ...a }
+  for (const [k, v] of Object.entries(b)) total[k] = (total[k] ?? 0) + v
+  return total
+}
+
 /** Where a result's quality numbers came from; every output carries it. */
 export interface QualitySourceInfo {
   /** `prior`: nas-sim's built-in prior only; `measured`: user scores only; `mixed`: measured where given, prior elsewhere. */
