@@ -17,7 +17,7 @@ import { describeWidths, settingProblem, widthSettings } from '../space/minitron
 import { objectiveOf, requestSummary } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import type { ServingOutcome } from './result.ts'
-import { depthRequest, minitronQualitySource, unusedRowsNote } from './run-minitron.ts'
+import { depthRequest, minitronPlan, minitronQualitySource, unusedRowsNote } from './run-minitron.ts'
 import type { FrontierCut, FrontierPointResult, FrontierResult, FrontierRunOptions } from './run-frontier.ts'
 
 /** How the Minitron frontier reaches the layer frontier, passed in so that this module stays below run-frontier. */
@@ -36,12 +36,9 @@ const uncut = { maxSpeedup: 1e12, minParams: 0 }
 export function runMinitronFrontier<E>(req: SearchRequest, options: FrontierRunOptions, deps: MinitronFrontierDeps<E>): Effect.Effect<FrontierResult, E | InvalidInput> {
   return Effect.gen(function* () {
     const started = performance.now()
-    const plan = req.space.minitron
-    if (plan === undefined) return yield* Effect.fail(new InvalidInput({ field: '--space', problem: 'not a Minitron space' }))
     if (options.onProblem !== undefined)
       return yield* Effect.fail(new InvalidInput({ field: '--export-problem', problem: 'not available with --space minitron, which solves one problem per width setting' }))
-    if (req.fuseFfn !== undefined)
-      return yield* Effect.fail(new InvalidInput({ field: '--fuse-ffn', problem: 'not available with --space minitron (a Nemotron-H config has no fused-FFN layer); remove one of them' }))
+    const plan = yield* minitronPlan(req)
     if (req.scenarios.length !== 1) return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'a frontier is traced for one scenario; give exactly one' }))
     const s = req.scenarios[0]!
     const quality = req.quality.minitron ?? priorWidthQuality(req.parent, plan)

@@ -19,7 +19,7 @@ import { InfeasibleBudget, InvalidInput } from '../../errors.ts'
 import { SearchInfeasible } from '../errors.ts'
 import { depthQuality, priorWidthQuality, type WidthQuality } from '../quality/minitron-quality.ts'
 import { addMetrics, type Metrics, type QualitySourceInfo } from '../quality/types.ts'
-import { depthLayers, describeWidths, dropId, noneId, prunedArchitecture, settingProblem, widthSettings, type WidthSetting } from '../space/minitron.ts'
+import { depthLayers, describeWidths, dropId, noneId, prunedArchitecture, settingProblem, widthSettings, type MinitronPlan, type WidthSetting } from '../space/minitron.ts'
 import { objectiveOf } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import type { ChildArchitecture, MinitronOutcome, SearchResult, ServingOutcome } from './result.ts'
@@ -58,6 +58,15 @@ export function depthRequest(req: SearchRequest, widths: WidthSetting, quality: 
   }
 }
 
+/** The request's Minitron plan, or why a Minitron search or frontier cannot take the request. */
+export function minitronPlan(req: SearchRequest): Effect.Effect<MinitronPlan, InvalidInput> {
+  const plan = req.space.minitron
+  if (plan === undefined) return Effect.fail(new InvalidInput({ field: '--space', problem: 'not a Minitron space' }))
+  if (req.fuseFfn !== undefined)
+    return Effect.fail(new InvalidInput({ field: '--fuse-ffn', problem: 'not available with --space minitron (a Nemotron-H config has no fused-FFN layer); remove one of them' }))
+  return Effect.succeed(plan)
+}
+
 /** What a Minitron search says about score rows that match no grid value or layer: nothing when every row was used. */
 export function unusedRowsNote(quality: WidthQuality): string[] {
   const unused = quality.unusedRows ?? []
@@ -86,10 +95,7 @@ export function fewestParams(pruned: Architecture, depth: boolean): number {
 export function runMinitron(req: SearchRequest, deps: MinitronDeps): Effect.Effect<SearchResult, SearchError> {
   return Effect.gen(function* () {
     const started = performance.now()
-    const plan = req.space.minitron
-    if (plan === undefined) return yield* Effect.fail(new InvalidInput({ field: '--space', problem: 'not a Minitron space' }))
-    if (req.fuseFfn !== undefined)
-      return yield* Effect.fail(new InvalidInput({ field: '--fuse-ffn', problem: 'not available with --space minitron (a Nemotron-H config has no fused-FFN layer); remove one of them' }))
+    const plan = yield* minitronPlan(req)
     if (req.scenarios.length > 1 && req.scenarios.some((s) => s.batch === 'auto'))
       return yield* Effect.fail(new InvalidInput({ field: '--scenario', problem: 'give a batch for each scenario when searching over several (e.g. 128/1024@64); batch auto works with one scenario' }))
     const quality = req.quality.minitron ?? priorWidthQuality(req.parent, plan)
