@@ -5,7 +5,8 @@ import { variantId, type SearchSpace } from '../space/types.ts'
 import { baseCosts, bytesDim, costedLayers, decodeDim, e2eDim, memoryDim, memoryRuleOf, paramsDim, runtimeDim, ttftDim, type LayerOptions } from './candidates.ts'
 import type { SearchRequest } from './request.ts'
 import { groupProblem, type GroupedProblem } from './layer-groups.ts'
-import type { RequestSummary } from './result.ts'
+import type { RequestSummary, ServingOutcome } from './result.ts'
+import type { FrontierResult } from './run-frontier.ts'
 
 /** The objective: the request's weights, else `kl_div` alone, else the first metric. */
 export function objectiveOf(req: SearchRequest): Readonly<Record<string, number>> {
@@ -27,6 +28,21 @@ export function requestSummary(req: SearchRequest): RequestSummary {
     batching: d.batching,
     objective: objectiveOf(req),
     efficiency: { name: d.efficiency.name, source: d.efficiency.source, ...(d.efficiency.derivedFrom === undefined ? {} : { derivedFrom: d.efficiency.derivedFrom }) },
+  }
+}
+
+/** What every frontier result file opens with: its kind and version, when it was made, the request and the parent. */
+export function frontierHeader(
+  req: SearchRequest,
+  scenario: FrontierResult['request']['scenario'],
+  parent: ServingOutcome | undefined,
+): Pick<FrontierResult, 'kind' | 'version' | 'createdAt' | 'request' | 'parent'> {
+  return {
+    kind: 'nas-sim/frontier',
+    version: 2,
+    createdAt: new Date().toISOString(),
+    request: { ...requestSummary(req), scenario },
+    parent: { name: req.parent.name, serving: parent },
   }
 }
 

@@ -16,7 +16,7 @@ import { addMetrics, qualitySourceOf } from '../quality/types.ts'
 import { memoryRuleOf, paramsDim, runtimeDim, scoreSpace, type LayerOptions } from './candidates.ts'
 import { blockScenarioCost } from '../../serving/block-scenario-cost.ts'
 import { largestBatchWhere } from '../../serving/largest-batch.ts'
-import { buildPlan, objectiveOf, requestSummary } from './build-problem.ts'
+import { buildPlan, frontierHeader, objectiveOf } from './build-problem.ts'
 import { frontierOverSettings } from './frontier-settings.ts'
 import { objectiveOf as objectiveOfMetrics } from '../problem.ts'
 import type { SearchRequest } from './request.ts'
@@ -418,11 +418,7 @@ function runFrontierInSpace(req: SearchRequest, options: FrontierRunOptions, set
         : []),
     ]
     return {
-      kind: 'nas-sim/frontier',
-      version: 2,
-      createdAt: new Date().toISOString(),
-      request: { ...requestSummary(req), scenario: s },
-      parent: { name: req.parent.name, serving: parent },
+      ...frontierHeader(req, s, parent),
       points,
       quality: { metrics: req.quality.metrics, source: qualitySourceOf(req.quality, scored.flatMap((l) => l.scores)) },
       completeness: sampledAt.length === 0 ? 'exact' : 'sampled',

@@ -14,7 +14,7 @@ import { SearchInfeasible } from '../errors.ts'
 import { priorWidthQuality } from '../quality/minitron-quality.ts'
 import { addMetrics } from '../quality/types.ts'
 import { describeWidths, settingProblem, widthSettings } from '../space/minitron.ts'
-import { objectiveOf, requestSummary } from './build-problem.ts'
+import { frontierHeader, objectiveOf } from './build-problem.ts'
 import type { SearchRequest } from './request.ts'
 import type { ServingOutcome } from './result.ts'
 import { depthRequest, minitronPlan, minitronQualitySource, unusedRowsNote } from './run-minitron.ts'
@@ -96,11 +96,7 @@ export function runMinitronFrontier<E>(req: SearchRequest, options: FrontierRunO
       ...(sampled.length === 0 ? [] : [`The frontier of ${sampled.length} setting${sampled.length === 1 ? '' : 's'} (${sampled.slice(0, 2).join('; ')}${sampled.length > 2 ? '; …' : ''}) needed more dynamic-program states than the limit and is sampled there.`]),
     ].join(' ')
     return {
-      kind: 'nas-sim/frontier',
-      version: 2,
-      createdAt: new Date().toISOString(),
-      request: { ...requestSummary(req), scenario: s },
-      parent: { name: req.parent.name, serving: parent },
+      ...frontierHeader(req, s, parent),
       points,
       quality: { metrics: quality.metrics, source: minitronQualitySource(quality) },
       completeness: sampled.length === 0 ? 'exact' : 'sampled',
